@@ -1,0 +1,69 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Random } from '../random';
+import { gateCount, type ModelConfig } from './config';
+
+export interface ParamSpec {
+  name: string;
+  shape: number[];
+}
+
+/** PyTorch state_dict names and shapes, so weights carry over both ways. */
+export function paramSpecs(config: ModelConfig): ParamSpec[] {
+  const gates = gateCount(config.cell) * config.hiddenSize;
+  const specs: ParamSpec[] = [];
+  for (let layer = 0; layer < config.numLayers; layer++) {
+    const inputSize = layer === 0 ? config.inputSize : config.hiddenSize;
+    specs.push(
+      { name: `rnn.weight_ih_l${layer}`, shape: [gates, inputSize] },
+      { name: `rnn.weight_hh_l${layer}`, shape: [gates, config.hiddenSize] },
+      { name: `rnn.bias_ih_l${layer}`, shape: [gates] },
+      { name: `rnn.bias_hh_l${layer}`, shape: [gates] },
+    );
+  }
+  specs.push(
+    { name: 'fc.weight', shape: [config.outputSize, config.hiddenSize] },
+    { name: 'fc.bias', shape: [config.outputSize] },
+  );
+  return specs;
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * PyTorch's default initialisation: U(-1/sqrt(hidden), 1/sqrt(hidden)) for recurrent layers and
+ * U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for the linear head (kaiming_uniform with a=sqrt(5)).
+ */
+export function initialValues(config: ModelConfig, seed: number): Map<string, Float32Array> {
+  const random = new Random(seed);
+  const values = new Map<string, Float32Array>();
+  const recurrentBound = 1 / Math.sqrt(config.hiddenSize);
+  for (const spec of paramSpecs(config)) {
+    const bound = spec.name.startsWith('fc.') ? 1 / Math.sqrt(config.hiddenSize) : recurrentBound;
+    values.set(spec.name, random.uniformArray(sizeOf(spec.shape), -bound, bound));
+  }
+  return values;
+}
+
+export type ParamVariables = Map<string, tf.Variable>;
+
+export function createVariables(
+  config: ModelConfig,
+  values: Map<string, Float32Array>,
+): ParamVariables {
+  const variables: ParamVariables = new Map();
+  for (const spec of paramSpecs(config)) {
+    const data = values.get(spec.name);
+    if (!data || data.length !== sizeOf(spec.shape)) {
+      for (const v of variables.values()) v.dispose();
+      throw new Error(`Parameter ${spec.name} is missing or has the wrong size`);
+    }
+    // The tidy frees the temporary tensor; the variable keeps its own reference to the data.
+    variables.set(
+      spec.name,
+      tf.tidy(() => tf.variable(tf.tensor(data, spec.shape, 'float32'))),
+    );
+  }
+  return variables;
+}

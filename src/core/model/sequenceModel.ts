@@ -1,0 +1,91 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { validateConfig, type ModelConfig } from './config';
+import { createVariables, initialValues, paramSpecs, type ParamVariables } from './params';
+import {
+  differentiableStack,
+  runStack,
+  type LayerRun,
+  type LayerState,
+  type LayerWeights,
+  type SequenceData,
+  type StepNormListener,
+} from './recurrentStack';
+
+/**
+ * Stacked recurrent layers and a linear head, with PyTorch's parameter names and layouts.
+ * Tensors it returns belong to the caller.
+ */
+export class SequenceModel {
+  private constructor(
+    readonly config: ModelConfig,
+    readonly params: ParamVariables,
+  ) {}
+
+  static create(config: ModelConfig, seed: number): SequenceModel {
+    validateConfig(config);
+    return new SequenceModel(config, createVariables(config, initialValues(config, seed)));
+  }
+
+  static fromValues(config: ModelConfig, values: Map<string, Float32Array>): SequenceModel {
+    validateConfig(config);
+    return new SequenceModel(config, createVariables(config, values));
+  }
+
+  get trainableVariables(): tf.Variable[] {
+    return [...this.params.values()];
+  }
+
+  /** Logits: [B, C] for a `last` head, [T, B, C] for `all`. Differentiable. */
+  logits(data: SequenceData, onStepNorms?: StepNormListener): tf.Tensor {
+    const states = differentiableStack(this.config, this.layers(), data, onStepNorms);
+    if (this.config.head === 'last') return this.linear(states);
+    return this.stepLogits(states);
+  }
+
+  /** Every layer's states, forward only, as plain arrays: for inspection and prediction. */
+  trace(data: SequenceData, initial?: LayerState[]): LayerRun[] {
+    return runStack(this.config, this.layers(), data, initial);
+  }
+
+  /** The head at every step of [T, B, H] states: [T, B, C]. */
+  stepLogits(states: tf.Tensor): tf.Tensor {
+    const [steps, batch] = states.shape as [number, number, number];
+    const flat = this.linear(tf.reshape(states, [steps * batch, this.config.hiddenSize]));
+    return tf.reshape(flat, [steps, batch, this.config.outputSize]);
+  }
+
+  weightValues(): Map<string, Float32Array> {
+    const values = new Map<string, Float32Array>();
+    for (const spec of paramSpecs(this.config)) {
+      values.set(spec.name, this.param(spec.name).dataSync() as Float32Array);
+    }
+    return values;
+  }
+
+  parameterCount(): number {
+    return this.trainableVariables.reduce((total, v) => total + v.size, 0);
+  }
+
+  dispose(): void {
+    for (const variable of this.params.values()) variable.dispose();
+  }
+
+  private linear(x: tf.Tensor): tf.Tensor {
+    return tf.add(tf.matMul(x, tf.transpose(this.param('fc.weight'))), this.param('fc.bias'));
+  }
+
+  private layers(): LayerWeights[] {
+    return Array.from({ length: this.config.numLayers }, (_, layer) => ({
+      wIH: this.param(`rnn.weight_ih_l${layer}`),
+      wHH: this.param(`rnn.weight_hh_l${layer}`),
+      bIH: this.param(`rnn.bias_ih_l${layer}`),
+      bHH: this.param(`rnn.bias_hh_l${layer}`),
+    }));
+  }
+
+  private param(name: string): tf.Variable {
+    const variable = this.params.get(name);
+    if (!variable) throw new Error(`Model has no parameter ${name}`);
+    return variable;
+  }
+}

@@ -1,0 +1,179 @@
+import { batchData, packBatch, type EncodedSequence } from '../data/batches';
+import { loadNames, type NamesDataset } from '../data/names';
+import { Vocabulary } from '../data/alphabet';
+import type { ManifestInfo, ModelManifest } from '../io/modelFile';
+import type { CellType, ModelConfig } from '../model/config';
+import { infer } from '../model/inference';
+import type { SequenceModel } from '../model/sequenceModel';
+import {
+  trainClassifier,
+  type TrainCallbacks,
+  type TrainOutcome,
+  type TrainSettings,
+} from '../training/trainer';
+
+export const NAMES_TASK = 'names';
+export const NAMES_SPLIT = 'name-disjoint: test when crc32(utf8(name)) % 5 == 0';
+/** Longer input is not a surname; cutting it off keeps hover and prediction fast. */
+export const MAX_NAME_LENGTH = 40;
+
+const SURNAME = /^\p{Lu}[\p{L}\p{M}'’-]*$/u;
+
+/** The hover's test: a capitalised word of letters, not an all-capitals acronym (USA, HTML). */
+export function looksLikeSurname(word: string, minLength: number): boolean {
+  const length = [...word].length;
+  if (length < minLength || length > MAX_NAME_LENGTH || !SURNAME.test(word)) return false;
+  return length <= 2 || /\p{Ll}/u.test(word);
+}
+
+export interface NamesModelOptions {
+  cell: CellType;
+  hiddenSize: number;
+  numLayers: number;
+}
+
+export function namesModelConfig(options: NamesModelOptions, dataset: NamesDataset): ModelConfig {
+  return {
+    cell: options.cell,
+    nonlinearity: 'tanh',
+    inputKind: 'tokens',
+    inputSize: dataset.vocabulary.size,
+    hiddenSize: options.hiddenSize,
+    numLayers: options.numLayers,
+    outputSize: dataset.languages.length,
+    head: 'last',
+  };
+}
+
+export function encodeNames(dataset: NamesDataset): {
+  train: EncodedSequence[];
+  test: EncodedSequence[];
+} {
+  const encode = (items: NamesDataset['train']): EncodedSequence[] =>
+    items.map((item) => ({ ids: dataset.vocabulary.encode(item.name), label: item.label }));
+  return { train: encode(dataset.train), test: encode(dataset.test) };
+}
+
+export interface NamesTraining {
+  outcome: TrainOutcome;
+  info: ManifestInfo;
+}
+
+export async function trainNames(
+  dataDirectory: string,
+  options: NamesModelOptions,
+  settings: TrainSettings,
+  backend: string,
+  callbacks: TrainCallbacks = {},
+): Promise<NamesTraining> {
+  const dataset = loadNames(dataDirectory);
+  const { train, test } = encodeNames(dataset);
+  const outcome = await trainClassifier(
+    namesModelConfig(options, dataset),
+    train,
+    test,
+    settings,
+    callbacks,
+  );
+  const last = outcome.history[outcome.history.length - 1];
+  const info: ManifestInfo = {
+    task: NAMES_TASK,
+    createdAt: new Date().toISOString(),
+    vocabulary: [...dataset.vocabulary.symbols],
+    labels: dataset.languages,
+    training: {
+      epochs: outcome.history.length,
+      batchSize: settings.batchSize,
+      optimizer: settings.optimizer.name,
+      learningRate: settings.optimizer.learningRate,
+      clipNorm: settings.clipNorm,
+      seed: settings.seed,
+      backend,
+      trainSeconds: outcome.trainSeconds,
+      sequencesPerSecond: outcome.sequencesPerSecond,
+      completed: outcome.completed,
+    },
+  };
+  if (last) {
+    info.heldOut = {
+      accuracy: last.heldOut.accuracy,
+      macroAccuracy: last.heldOut.macroAccuracy,
+      loss: last.heldOut.loss,
+      size: test.length,
+      split: NAMES_SPLIT,
+    };
+  }
+  return { outcome, info };
+}
+
+export interface LanguageScore {
+  language: string;
+  probability: number;
+}
+
+export type NamePrediction =
+  | { ok: true; name: string; folded: string; top: LanguageScore[]; prefixes: PrefixPrediction[] }
+  | { ok: false; name: string; reason: string };
+
+export interface PrefixPrediction {
+  prefix: string;
+  top: LanguageScore[];
+}
+
+function ranked(
+  probabilities: Float32Array,
+  offset: number,
+  labels: readonly string[],
+  k: number,
+): LanguageScore[] {
+  return labels
+    .map((language, c) => ({ language, probability: probabilities[offset + c] as number }))
+    .sort((a, b) => b.probability - a.probability)
+    .slice(0, k);
+}
+
+/** A names model ready to answer: folds input to its alphabet and ranks languages. */
+export class NamesClassifier {
+  private readonly vocabulary: Vocabulary;
+
+  constructor(
+    readonly model: SequenceModel,
+    readonly manifest: Pick<ModelManifest, 'vocabulary' | 'labels'>,
+  ) {
+    this.vocabulary = new Vocabulary(manifest.vocabulary);
+  }
+
+  predict(name: string, k = 5): NamePrediction {
+    const trimmed = name.trim();
+    if (trimmed.length === 0)
+      return { ok: false, name, reason: 'Type a name: the input is empty.' };
+    if ([...trimmed].length > MAX_NAME_LENGTH) {
+      return {
+        ok: false,
+        name,
+        reason: `That is longer than ${MAX_NAME_LENGTH} characters; a surname is shorter.`,
+      };
+    }
+    const folded = this.vocabulary.fold(trimmed);
+    if (!/[A-Za-z]/.test(folded)) {
+      return {
+        ok: false,
+        name,
+        reason:
+          'The name has no Latin letters after removing accents, so the model cannot read it.',
+      };
+    }
+    const ids = this.vocabulary.encode(folded);
+    const { stepProbabilities, probabilities } = infer(
+      this.model,
+      batchData(packBatch([{ ids, label: 0 }])),
+    );
+    const labels = this.manifest.labels;
+    const classes = labels.length;
+    const prefixes = ids.map((_, t) => ({
+      prefix: folded.slice(0, t + 1),
+      top: ranked(stepProbabilities, t * classes, labels, 3),
+    }));
+    return { ok: true, name: trimmed, folded, top: ranked(probabilities, 0, labels, k), prefixes };
+  }
+}

@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+import { BackendService } from './backendService';
+import { registerCommands } from './commands';
+import { ModelRegistry, modelTitle } from './modelRegistry';
+import { ModelsView } from './modelsView';
+import { NameHoverProvider } from './nameHover';
+import { createStatusBar } from './statusBar';
+import { TrainingController } from './training/trainingController';
+
+/**
+ * Activation stays cheap: tfjs and the model load on the first prediction or hover, not here.
+ */
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('RNN Explorer', { log: true });
+  const backend = new BackendService(context.extensionPath, log);
+  const registry = new ModelRegistry(context, log);
+  const training = new TrainingController(context.extensionPath, registry, backend.wasmDirectory, log);
+  const view = new ModelsView(registry, backend, training);
+
+  const classifier = async () => {
+    await backend.ready();
+    const entry = registry.activeEntry();
+    return { classifier: registry.classifier(), title: entry ? modelTitle(entry) : 'default model' };
+  };
+
+  context.subscriptions.push(
+    log,
+    backend,
+    registry,
+    training,
+    view,
+    vscode.window.createTreeView('rnnExplorer.models', { treeDataProvider: view, showCollapseAll: false }),
+    createStatusBar(backend, training),
+    vscode.languages.registerHoverProvider({ scheme: '*' }, new NameHoverProvider(classifier, log)),
+    ...registerCommands({ registry, backend, training, log, classifier }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('rnnExplorer.backend')) void backend.restart();
+    }),
+  );
+  log.info(`RNN Explorer ${String(context.extension.packageJSON.version)} activated`);
+  // Show the backend in the status bar and sidebar without waiting for a first hover.
+  void backend.ready().catch((error: unknown) => log.error(`No backend: ${(error as Error).message}`));
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,150 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { describeConfig } from '../core/model/config';
+import { inspectModel, loadModel, type ModelManifest } from '../core/io/modelFile';
+import { NamesClassifier } from '../core/tasks/names';
+
+export type ModelOrigin = 'default' | 'trained' | 'loaded';
+
+export interface ModelEntry {
+  /** The manifest's absolute path. */
+  id: string;
+  origin: ModelOrigin;
+  manifest: ModelManifest;
+}
+
+const ACTIVE_KEY = 'rnnExplorer.activeModel';
+const LOADED_KEY = 'rnnExplorer.loadedModels';
+
+export function modelTitle(entry: ModelEntry): string {
+  const suffix =
+    entry.origin === 'default'
+      ? ' (default)'
+      : entry.origin === 'loaded'
+        ? ` (${path.basename(entry.id)})`
+        : '';
+  return `${describeConfig(entry.manifest.config)}${suffix}`;
+}
+
+/**
+ * The models the user can pick from: the bundled default, those trained here (kept in global
+ * storage) and those loaded from files. Exactly one is active and answers predictions.
+ */
+export class ModelRegistry implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private cached?: { id: string; classifier: NamesClassifier };
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  get defaultModelFile(): string {
+    return path.join(this.context.extensionPath, 'media', 'models', 'names-gru.json');
+  }
+
+  get trainedDirectory(): string {
+    return path.join(this.context.globalStorageUri.fsPath, 'models');
+  }
+
+  newTrainedModelFile(cell: string, hidden: number): string {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    return path.join(this.trainedDirectory, `names-${cell}-h${hidden}-${stamp}.json`);
+  }
+
+  entries(): ModelEntry[] {
+    const entries: ModelEntry[] = [];
+    const add = (id: string, origin: ModelOrigin): void => {
+      try {
+        entries.push({ id, origin, manifest: inspectModel(id) });
+      } catch (error) {
+        this.log.warn(`Skipping model ${id}: ${(error as Error).message}`);
+      }
+    };
+    add(this.defaultModelFile, 'default');
+    let trained: string[] = [];
+    try {
+      trained = fs
+        .readdirSync(this.trainedDirectory)
+        .filter((f) => f.endsWith('.json'))
+        .sort();
+    } catch {
+      // No model trained yet.
+    }
+    for (const file of trained) add(path.join(this.trainedDirectory, file), 'trained');
+    for (const file of this.loadedFiles()) add(file, 'loaded');
+    return entries;
+  }
+
+  activeId(): string {
+    const stored = this.context.globalState.get<string>(ACTIVE_KEY);
+    return stored && fs.existsSync(stored) ? stored : this.defaultModelFile;
+  }
+
+  activeEntry(): ModelEntry | undefined {
+    const entries = this.entries();
+    return entries.find((e) => e.id === this.activeId()) ?? entries[0];
+  }
+
+  async setActive(id: string): Promise<void> {
+    await this.context.globalState.update(ACTIVE_KEY, id);
+    this.changed.fire();
+  }
+
+  /** Validates the whole file first, so a bad model changes nothing. */
+  async addLoaded(file: string): Promise<ModelEntry> {
+    const { manifest, model } = loadModel(file);
+    model.dispose();
+    const files = this.loadedFiles().filter((f) => f !== file);
+    await this.context.globalState.update(LOADED_KEY, [...files, file]);
+    await this.setActive(file);
+    return { id: file, origin: 'loaded', manifest };
+  }
+
+  async remove(entry: ModelEntry): Promise<void> {
+    if (entry.origin === 'default') return;
+    if (entry.origin === 'trained') {
+      fs.rmSync(path.join(path.dirname(entry.id), entry.manifest.weights.file), { force: true });
+      fs.rmSync(entry.id, { force: true });
+    } else {
+      await this.context.globalState.update(
+        LOADED_KEY,
+        this.loadedFiles().filter((f) => f !== entry.id),
+      );
+    }
+    if (this.activeId() === entry.id) await this.context.globalState.update(ACTIVE_KEY, undefined);
+    this.changed.fire();
+  }
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  /** The active model, loaded once; a model that fails to load falls back to the default. */
+  classifier(): NamesClassifier {
+    const id = this.activeId();
+    if (this.cached?.id === id) return this.cached.classifier;
+    let loaded;
+    try {
+      loaded = loadModel(id);
+    } catch (error) {
+      this.log.error(`Model ${id} failed to load, using the default: ${(error as Error).message}`);
+      loaded = loadModel(this.defaultModelFile);
+    }
+    this.cached?.classifier.model.dispose();
+    this.cached = { id, classifier: new NamesClassifier(loaded.model, loaded.manifest) };
+    return this.cached.classifier;
+  }
+
+  private loadedFiles(): string[] {
+    const value = this.context.globalState.get<unknown>(LOADED_KEY);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  }
+
+  dispose(): void {
+    this.cached?.classifier.model.dispose();
+    this.changed.dispose();
+  }
+}

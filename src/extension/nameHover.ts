@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+import { looksLikeSurname, type LanguageScore, type NamesClassifier } from '../core/tasks/names';
+import { settings } from './settings';
+
+export const EXPLAIN_COMMAND = 'rnnExplorer.explainPrediction';
+
+/** Words of letters, with the apostrophes and hyphens surnames carry (O'Brien). */
+const WORD = /[\p{L}\p{M}][\p{L}\p{M}'’-]*/u;
+
+function bar(probability: number): string {
+  const width = 12;
+  const filled = Math.round(probability * width);
+  return '█'.repeat(filled) + '░'.repeat(width - filled);
+}
+
+export function hoverMarkdown(
+  name: string,
+  top: readonly LanguageScore[],
+  modelTitle: string,
+): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.supportHtml = false;
+  // Only our own command may run from the hover; names and labels are escaped text.
+  md.isTrusted = { enabledCommands: [EXPLAIN_COMMAND] };
+  md.appendMarkdown('$(globe) **Language of origin** for ');
+  md.appendText(name);
+  md.appendMarkdown('\n\n');
+  for (const { language, probability } of top) {
+    md.appendMarkdown(`\`${bar(probability)}\` `);
+    md.appendText(`${(100 * probability).toFixed(1)}%  ${language}`);
+    md.appendMarkdown('  \n');
+  }
+  const args = encodeURIComponent(JSON.stringify([name]));
+  md.appendMarkdown(
+    `\n[$(lightbulb) Explain prediction](command:${EXPLAIN_COMMAND}?${args} "See the prediction after each letter")`,
+  );
+  md.appendMarkdown(' · ');
+  md.appendText(modelTitle);
+  return md;
+}
+
+export interface HoverTimings {
+  record(ms: number): void;
+}
+
+export class NameHoverProvider implements vscode.HoverProvider {
+  constructor(
+    private readonly classifier: () => Promise<{ classifier: NamesClassifier; title: string }>,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly timings?: HoverTimings,
+  ) {}
+
+  async provideHover(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+  ): Promise<vscode.Hover | undefined> {
+    if (!settings.hoverEnabled()) return undefined;
+    const languages = settings.hoverLanguages();
+    if (!languages.includes('*') && !languages.includes(document.languageId)) return undefined;
+    const range = document.getWordRangeAtPosition(position, WORD);
+    if (!range) return undefined;
+    const word = document.getText(range).replace(/['’-]+$/u, '');
+    if (!looksLikeSurname(word, settings.hoverMinLength())) return undefined;
+    try {
+      const { classifier, title } = await this.classifier();
+      const started = performance.now();
+      const result = classifier.predict(word, 3);
+      this.timings?.record(performance.now() - started);
+      if (!result.ok) return undefined;
+      return new vscode.Hover(hoverMarkdown(result.name, result.top, title), range);
+    } catch (error) {
+      // A hover must never throw at the user; the log keeps the reason.
+      this.log.warn(`No hover for "${word}": ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+}

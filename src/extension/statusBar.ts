@@ -1,0 +1,28 @@
+import * as vscode from 'vscode';
+import type { BackendService } from './backendService';
+import type { TrainingController } from './training/trainingController';
+
+/** Always shows the active tfjs backend, and training progress while a run is going. */
+export function createStatusBar(
+  backend: BackendService,
+  training: TrainingController,
+): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem(
+    'rnnExplorer.status',
+    vscode.StatusBarAlignment.Right,
+    100,
+  );
+  item.name = 'RNN Explorer';
+  item.command = 'rnnExplorer.selectBackend';
+  const render = (): void => {
+    const name = backend.active?.name ?? 'starting…';
+    const run = training.running;
+    item.text = run
+      ? `$(sync~spin) RNN ${name} · epoch ${run.epoch}/${run.epochs}`
+      : `$(pulse) RNN: ${name}`;
+    item.tooltip = `RNN Explorer backend: ${name}. Click to choose another.`;
+    item.show();
+  };
+  render();
+  return vscode.Disposable.from(item, backend.onDidChange(render), training.onDidChange(render));
+}

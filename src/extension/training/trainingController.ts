@@ -1,0 +1,213 @@
+import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import { describeAttempts } from '../../core/backend';
+import type { NamesModelOptions } from '../../core/tasks/names';
+import type { TrainSettings } from '../../core/training/trainer';
+import type { EpochSummary, HostToWorker, WorkerToHost } from '../../shared/trainingMessages';
+import type { ModelRegistry } from '../modelRegistry';
+import { settings } from '../settings';
+
+export interface TrainingStatus {
+  epoch: number;
+  epochs: number;
+  fraction: number;
+  loss?: number;
+  sequencesPerSecond?: number;
+  backend?: string;
+  history: EpochSummary[];
+}
+
+export interface TrainingRequest {
+  model: NamesModelOptions;
+  settings: TrainSettings;
+}
+
+const percent = (x: number): string => `${(100 * x).toFixed(1)}%`;
+
+/**
+ * Runs one training at a time in a worker thread, with a cancellable progress notification,
+ * and makes the new model active when it completes.
+ */
+export class TrainingController implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TrainingStatus | undefined>();
+  readonly onDidChange = this.changed.event;
+  private worker?: Worker;
+  private status?: TrainingStatus;
+
+  constructor(
+    private readonly extensionPath: string,
+    private readonly registry: ModelRegistry,
+    private readonly wasmDirectory: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  get running(): TrainingStatus | undefined {
+    return this.status;
+  }
+
+  cancel(): void {
+    this.post({ type: 'stop' });
+  }
+
+  async train(request: TrainingRequest): Promise<void> {
+    if (this.status) {
+      void vscode.window.showWarningMessage(
+        `RNN Explorer is already training (epoch ${this.status.epoch}/${this.status.epochs}). Cancel it first, or wait for it to finish.`,
+      );
+      return;
+    }
+    this.status = { epoch: 0, epochs: request.settings.epochs, fraction: 0, history: [] };
+    await vscode.commands.executeCommand('setContext', 'rnnExplorer.training', true);
+    this.changed.fire(this.status);
+    try {
+      await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: 'RNN: Training',
+          cancellable: true,
+        },
+        (progress, token) => this.runWorker(request, progress, token),
+      );
+    } finally {
+      this.status = undefined;
+      await vscode.commands.executeCommand('setContext', 'rnnExplorer.training', false);
+      this.changed.fire(undefined);
+    }
+  }
+
+  private runWorker(
+    request: TrainingRequest,
+    progress: vscode.Progress<{ message?: string; increment?: number }>,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
+    const manifestFile = this.registry.newTrainedModelFile(
+      request.model.cell,
+      request.model.hiddenSize,
+    );
+    const worker = new Worker(path.join(this.extensionPath, 'dist', 'trainWorker.js'));
+    this.worker = worker;
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const started = Date.now();
+    let reported = 0;
+    const { model: m, settings: s } = request;
+    this.log.info(
+      `Training started: ${m.cell.toUpperCase()} hidden ${m.hiddenSize} x${m.numLayers}, ${s.epochs} epochs, ` +
+        `batch ${s.batchSize}, ${s.optimizer.name} lr ${s.optimizer.learningRate}, clip ${s.clipNorm}, seed ${s.seed}`,
+    );
+    const cancelListener = token.onCancellationRequested(() => {
+      this.log.info('Training cancel requested');
+      this.post({ type: 'stop' });
+    });
+    return new Promise<void>((resolve) => {
+      const finish = (): void => {
+        delay.disable();
+        const p99 = delay.percentile(99) / 1e6;
+        this.log.info(
+          `Extension host event-loop delay during training: p50 ${(delay.percentile(50) / 1e6).toFixed(1)} ms, ` +
+            `p99 ${p99.toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`,
+        );
+        cancelListener.dispose();
+        this.worker = undefined;
+        void worker.terminate();
+        resolve();
+      };
+      worker.on('message', (message: WorkerToHost) => {
+        const status = this.status;
+        if (!status) return;
+        switch (message.type) {
+          case 'backend':
+            status.backend = message.info.name;
+            this.log.info(`Training backend: ${describeAttempts(message.info)}`);
+            break;
+          case 'batch': {
+            status.epoch = message.epoch;
+            status.loss = message.loss;
+            status.sequencesPerSecond = message.sequencesPerSecond;
+            const fraction = (message.epoch - 1 + message.batch / message.batches) / message.epochs;
+            progress.report({
+              increment: Math.max(0, (fraction - reported) * 100),
+              message: `epoch ${message.epoch}/${message.epochs} · loss ${message.loss.toFixed(3)} · ${Math.round(message.sequencesPerSecond)} names/s`,
+            });
+            reported = Math.max(reported, fraction);
+            status.fraction = fraction;
+            break;
+          }
+          case 'epoch': {
+            const e = message.summary;
+            status.history.push(e);
+            this.log.info(
+              `Epoch ${e.epoch}/${e.epochs}: train loss ${e.trainLoss.toFixed(4)}, train accuracy ${percent(e.trainAccuracy)}, ` +
+                `held-out accuracy ${percent(e.heldOutAccuracy)}, macro ${percent(e.macroAccuracy)}, ${Math.round(e.sequencesPerSecond)} names/s`,
+            );
+            break;
+          }
+          case 'done':
+            void this.finished(message, status, Date.now() - started);
+            finish();
+            return;
+          case 'error':
+            this.log.error(`Training failed: ${message.message}`);
+            void vscode.window.showErrorMessage(
+              `RNN Explorer: training failed: ${message.message}. The active model is unchanged.`,
+            );
+            finish();
+            return;
+        }
+        this.changed.fire(status);
+      });
+      worker.on('error', (error) => {
+        this.log.error(`Training worker crashed: ${error.message}`);
+        void vscode.window.showErrorMessage(
+          `RNN Explorer: training stopped unexpectedly: ${error.message}. The active model is unchanged.`,
+        );
+        finish();
+      });
+      this.post({
+        type: 'start',
+        dataDirectory: path.join(this.extensionPath, 'media', 'data', 'names'),
+        wasmDirectory: this.wasmDirectory,
+        backend: settings.backend(),
+        model: request.model,
+        settings: request.settings,
+        manifestFile,
+      });
+    });
+  }
+
+  private async finished(
+    message: Extract<WorkerToHost, { type: 'done' }>,
+    status: TrainingStatus,
+    wallMs: number,
+  ): Promise<void> {
+    if (!message.completed || !message.manifestFile) {
+      this.log.info(
+        `Training cancelled after ${(wallMs / 1000).toFixed(1)} s; the active model is unchanged.`,
+      );
+      void vscode.window.showInformationMessage(
+        'RNN Explorer: training cancelled. The active model is unchanged.',
+      );
+      return;
+    }
+    const last = status.history[status.history.length - 1];
+    this.log.info(
+      `Training finished in ${(wallMs / 1000).toFixed(1)} s (${Math.round(message.sequencesPerSecond)} names/s); ` +
+        `held-out accuracy ${last ? percent(last.heldOutAccuracy) : 'n/a'}; saved ${message.manifestFile}`,
+    );
+    await this.registry.setActive(message.manifestFile);
+    void vscode.window.showInformationMessage(
+      `RNN Explorer: training finished. Held-out accuracy ${last ? percent(last.heldOutAccuracy) : 'n/a'}; the new model is now active.`,
+    );
+  }
+
+  private post(message: HostToWorker): void {
+    this.worker?.postMessage(message);
+  }
+
+  dispose(): void {
+    void this.worker?.terminate();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The training worker: runs the engine off the extension host's main thread so the editor never
+ * waits on a batch. It talks only through src/shared/trainingMessages.
+ */
+import { parentPort } from 'node:worker_threads';
+import { initBackend } from '../../core/backend';
+import { saveModel } from '../../core/io/modelFile';
+import { trainNames } from '../../core/tasks/names';
+import type { HostToWorker, StartTraining, WorkerToHost } from '../../shared/trainingMessages';
+
+const port = parentPort;
+if (!port) throw new Error('The training worker must run in a worker thread');
+
+let stopRequested = false;
+/** Progress is throttled so the host is never flooded; epochs and the end always go through. */
+const BATCH_MESSAGE_INTERVAL_MS = 100;
+
+function send(message: WorkerToHost): void {
+  port?.postMessage(message);
+}
+
+async function run(start: StartTraining): Promise<void> {
+  const backend = await initBackend(start.backend, { wasmDir: start.wasmDirectory });
+  send({ type: 'backend', info: backend });
+  let lastBatchMessage = 0;
+  const { outcome, info } = await trainNames(
+    start.dataDirectory,
+    start.model,
+    start.settings,
+    backend.name,
+    {
+      shouldStop: () => stopRequested,
+      onBatch: (p) => {
+        const now = Date.now();
+        if (now - lastBatchMessage < BATCH_MESSAGE_INTERVAL_MS && p.batch < p.batches) return;
+        lastBatchMessage = now;
+        send({
+          type: 'batch',
+          epoch: p.epoch,
+          epochs: start.settings.epochs,
+          batch: p.batch,
+          batches: p.batches,
+          loss: p.step.loss,
+          sequencesPerSecond: p.sequencesPerSecond,
+        });
+      },
+      onEpoch: (r) =>
+        send({
+          type: 'epoch',
+          summary: {
+            epoch: r.epoch,
+            epochs: r.epochs,
+            trainLoss: r.trainLoss,
+            trainAccuracy: r.trainAccuracy,
+            heldOutLoss: r.heldOut.loss,
+            heldOutAccuracy: r.heldOut.accuracy,
+            macroAccuracy: r.heldOut.macroAccuracy,
+            sequencesPerSecond: r.sequencesPerSecond,
+          },
+        }),
+    },
+  );
+  try {
+    // A cancelled run is not saved: the last good model stays the active one.
+    if (outcome.completed) saveModel(start.manifestFile, outcome.model, info);
+  } finally {
+    outcome.model.dispose();
+  }
+  send({
+    type: 'done',
+    completed: outcome.completed,
+    manifestFile: outcome.completed ? start.manifestFile : undefined,
+    seconds: outcome.trainSeconds,
+    sequencesPerSecond: outcome.sequencesPerSecond,
+  });
+}
+
+port.on('message', (message: HostToWorker) => {
+  if (message.type === 'stop') {
+    stopRequested = true;
+    return;
+  }
+  run(message).catch((error: unknown) =>
+    send({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
+  );
+});

@@ -1,0 +1,26 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as assert from 'node:assert/strict';
+import { initBackend, type BackendName } from '../../src/core/backend';
+
+/** Unit tests run on the backend named by RNN_TEST_BACKEND (default: cpu, the reference). */
+export async function useTestBackend(): Promise<BackendName> {
+  const preference = (process.env.RNN_TEST_BACKEND ?? 'cpu') as BackendName;
+  return (await initBackend(preference)).name;
+}
+
+/** Fails if `run` leaves tensors behind. */
+export async function assertNoLeak<T>(label: string, run: () => T | Promise<T>): Promise<T> {
+  const before = tf.memory().numTensors;
+  const result = await run();
+  const after = tf.memory().numTensors;
+  assert.equal(after, before, `${label} leaked ${after - before} tensors`);
+  return result;
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length, 'length mismatch');
+  let worst = 0;
+  for (let i = 0; i < a.length; i++)
+    worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)));
+  return worst;
+}
