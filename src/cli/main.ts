@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { initBackend, type BackendPreference } from '../core/backend';
 import { loadModel, saveModel } from '../core/io/modelFile';
 import type { CellType } from '../core/model/config';
-import { NamesClassifier, trainNames } from '../core/tasks/names';
+import { NAMES_RECIPE, NamesClassifier, trainNames } from '../core/tasks/names';
 import type { OptimizerName } from '../core/training/optimizers';
 import type { LearningRateSchedule } from '../core/training/trainer';
 import { ProgressBar } from './progressBar';
@@ -13,8 +13,8 @@ export const DEFAULT_NAMES_DATA = path.join(ROOT, 'media', 'data', 'names');
 export const DEFAULT_MODEL = path.join(ROOT, 'media', 'models', 'names-gru.json');
 
 const USAGE = `Usage:
-  npm run train -- --task names [--cell gru|lstm|rnn] [--hidden 128] [--layers 1] [--epochs 10]
-                   [--lr 0.003] [--schedule cosine|constant] [--batch 64] [--clip 5] [--optimizer adam|sgd] [--momentum 0.9]
+  npm run train -- --task names [--cell gru|lstm|rnn] [--hidden 128] [--layers 1] [--dropout 0.3] [--epochs 10]
+                   [--lr 0.003] [--schedule constant|cosine] [--average 0.998] [--batch 64] [--clip 5] [--optimizer adam|sgd] [--momentum 0.9]
                    [--seed 42] [--backend auto|tensorflow|wasm|cpu] [--data DIR] [--out FILE.json] [--json]
   npm run predict -- NAME [--model FILE.json] [--top 5] [--backend ...] [--json]`;
 
@@ -50,12 +50,14 @@ async function train(args: string[]): Promise<void> {
       cell: { type: 'string' },
       hidden: { type: 'string' },
       layers: { type: 'string' },
+      dropout: { type: 'string' },
       epochs: { type: 'string' },
       lr: { type: 'string' },
       batch: { type: 'string' },
       clip: { type: 'string' },
       optimizer: { type: 'string' },
       schedule: { type: 'string' },
+      average: { type: 'string' },
       momentum: { type: 'string' },
       seed: { type: 'string' },
       backend: { type: 'string' },
@@ -88,6 +90,7 @@ async function train(args: string[]): Promise<void> {
     clipNorm: number(values.clip, 5, 'clip'),
     seed: number(values.seed, 42, 'seed'),
     recordGradients: false,
+    weightAveraging: number(values.average, NAMES_RECIPE.weightAveraging, 'average'),
   };
   const backend = await initBackend(
     oneOf<BackendPreference>(values.backend, BACKENDS, 'auto', 'backend'),
@@ -105,7 +108,12 @@ async function train(args: string[]): Promise<void> {
   process.once('SIGINT', () => (interrupted = true));
   const { outcome, info } = await trainNames(
     values.data ?? DEFAULT_NAMES_DATA,
-    { cell, hiddenSize, numLayers },
+    {
+      cell,
+      hiddenSize,
+      numLayers,
+      dropout: number(values.dropout, NAMES_RECIPE.dropout, 'dropout'),
+    },
     settings,
     backend.name,
     {

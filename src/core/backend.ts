@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 // A named import: bundlers drop a bare import of this package as side-effect free.
-import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
+import { MathBackendCPU, version_cpu } from '@tensorflow/tfjs-backend-cpu';
 // tfjs-core ships gradients separately from the ops; training needs them registered.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -52,6 +52,10 @@ async function tryBackend(name: BackendName, options: BackendOptions): Promise<v
     throw new Error(`tfjs could not initialise the ${name} backend`);
   await tf.ready();
 }
+
+// The stock cpu factory prints an advert for tfjs-node on first use; we say which backend runs.
+tf.removeBackend('cpu');
+tf.registerBackend('cpu', () => Object.assign(new MathBackendCPU(), { firstUse: false }), 1);
 
 let active: BackendInfo | undefined;
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BACKEND_ORDER, type BackendPreference } from '../core/backend';
-import { loadModel, saveModel } from '../core/io/modelFile';
+import { copyModel } from '../core/io/modelFile';
 import type { CellType } from '../core/model/config';
 import { MAX_NAME_LENGTH, type NamesClassifier } from '../core/tasks/names';
 import type { BackendService } from './backendService';
@@ -21,28 +21,56 @@ export interface CommandServices {
 const percent = (x: number): string => `${(100 * x).toFixed(1)}%`;
 const bar = (p: number): string => '█'.repeat(Math.round(p * 20)).padEnd(20, '░');
 
-async function pickNumber(title: string, options: number[], current: number, format = String): Promise<number | undefined> {
-  const items = options.map((value) => ({ label: format(value), description: value === current ? 'default' : undefined, value }));
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: `Default: ${format(current)}` });
+async function pickNumber(
+  title: string,
+  options: number[],
+  current: number,
+  format = String,
+): Promise<number | undefined> {
+  const items = options.map((value) => ({
+    label: format(value),
+    description: value === current ? 'default' : undefined,
+    value,
+  }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title,
+    placeHolder: `Default: ${format(current)}`,
+  });
   return picked?.value;
 }
 
 /** Quick picks for every choice, or one step with the defaults from settings. */
-async function askTrainingChoices(defaults: TrainingDefaults): Promise<TrainingDefaults | undefined> {
+async function askTrainingChoices(
+  defaults: TrainingDefaults,
+): Promise<TrainingDefaults | undefined> {
   const summary = `${defaults.cell.toUpperCase()}, hidden ${defaults.hiddenSize}, ${defaults.numLayers} layer(s), ${defaults.epochs} epochs, lr ${defaults.learningRate}`;
   const mode = await vscode.window.showQuickPick(
     [
       { label: '$(play) Train with defaults', description: summary, custom: false },
-      { label: '$(settings-gear) Choose cell, size, layers, epochs and learning rate…', custom: true },
+      {
+        label: '$(settings-gear) Choose cell, size, layers, epochs and learning rate…',
+        custom: true,
+      },
     ],
-    { title: 'RNN: Train Name Classifier', placeHolder: 'Train on the bundled names data set (18 languages)' },
+    {
+      title: 'RNN: Train Name Classifier',
+      placeHolder: 'Train on the bundled names data set (18 languages)',
+    },
   );
   if (!mode) return undefined;
   if (!mode.custom) return defaults;
   const cellPick = await vscode.window.showQuickPick(
     [
-      { label: 'GRU', description: 'gated recurrent unit: r, z, n gates', value: 'gru' as CellType },
-      { label: 'LSTM', description: 'long short-term memory: i, f, g, o gates', value: 'lstm' as CellType },
+      {
+        label: 'GRU',
+        description: 'gated recurrent unit: r, z, n gates',
+        value: 'gru' as CellType,
+      },
+      {
+        label: 'LSTM',
+        description: 'long short-term memory: i, f, g, o gates',
+        value: 'lstm' as CellType,
+      },
       { label: 'RNN', description: 'vanilla Elman RNN with tanh', value: 'rnn' as CellType },
     ],
     { title: 'Cell (1/5)' },
@@ -54,14 +82,19 @@ async function askTrainingChoices(defaults: TrainingDefaults): Promise<TrainingD
   if (numLayers === undefined) return undefined;
   const epochs = await pickNumber('Epochs (4/5)', [1, 3, 5, 10, 20], defaults.epochs);
   if (epochs === undefined) return undefined;
-  const learningRate = await pickNumber('Learning rate, Adam (5/5)', [0.0003, 0.001, 0.003, 0.01], defaults.learningRate);
+  const learningRate = await pickNumber(
+    'Learning rate, Adam (5/5)',
+    [0.0003, 0.001, 0.003, 0.01],
+    defaults.learningRate,
+  );
   if (learningRate === undefined) return undefined;
   return { ...defaults, cell: cellPick.value, hiddenSize, numLayers, epochs, learningRate };
 }
 
 function validateName(value: string): string | undefined {
   if (value.trim().length === 0) return 'Type a surname, for example Dostoevsky.';
-  if ([...value.trim()].length > MAX_NAME_LENGTH) return `A surname has at most ${MAX_NAME_LENGTH} characters.`;
+  if ([...value.trim()].length > MAX_NAME_LENGTH)
+    return `A surname has at most ${MAX_NAME_LENGTH} characters.`;
   return undefined;
 }
 
@@ -77,7 +110,8 @@ async function pickModel(registry: ModelRegistry, title: string): Promise<ModelE
 
 export function registerCommands(s: CommandServices): vscode.Disposable[] {
   const { registry, backend, training, log } = s;
-  const entryOf = (node?: ViewNode): ModelEntry | undefined => (node?.kind === 'model' ? node.entry : undefined);
+  const entryOf = (node?: ViewNode): ModelEntry | undefined =>
+    node?.kind === 'model' ? node.entry : undefined;
 
   const predict = async (): Promise<void> => {
     const name = await vscode.window.showInputBox({
@@ -93,17 +127,30 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       void vscode.window.showWarningMessage(result.reason);
       return;
     }
-    log.info(`Predict ${result.name}: ${result.top.map((t) => `${t.language} ${percent(t.probability)}`).join(', ')}`);
+    log.info(
+      `Predict ${result.name}: ${result.top.map((t) => `${t.language} ${percent(t.probability)}`).join(', ')}`,
+    );
     const pick = await vscode.window.showQuickPick(
-      result.top.map((t) => ({ label: t.language, description: percent(t.probability), detail: bar(t.probability) })),
-      { title: `${result.name}: most likely ${result.top[0]?.language ?? '?'} (${title})`, placeHolder: 'Top 5 languages of origin' },
+      result.top.map((t) => ({
+        label: t.language,
+        description: percent(t.probability),
+        detail: bar(t.probability),
+      })),
+      {
+        title: `${result.name}: most likely ${result.top[0]?.language ?? '?'} (${title})`,
+        placeHolder: 'Top 5 languages of origin',
+      },
     );
     if (pick) await vscode.commands.executeCommand('rnnExplorer.explainPrediction', result.name);
   };
 
   const explain = async (arg?: unknown): Promise<void> => {
     let name = typeof arg === 'string' ? arg : undefined;
-    name ??= await vscode.window.showInputBox({ title: 'RNN: Explain Prediction', placeHolder: 'Dostoevsky', validateInput: validateName });
+    name ??= await vscode.window.showInputBox({
+      title: 'RNN: Explain Prediction',
+      placeHolder: 'Dostoevsky',
+      validateInput: validateName,
+    });
     if (name === undefined) return;
     const { classifier } = await s.classifier();
     const result = classifier.predict(name, 3);
@@ -116,7 +163,10 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
         label: p.prefix,
         description: p.top.map((t) => `${t.language} ${percent(t.probability)}`).join(' · '),
       })),
-      { title: `How the prediction for ${result.name} evolves, letter by letter`, placeHolder: 'Each line: the name so far and the top 3 languages after reading it' },
+      {
+        title: `How the prediction for ${result.name} evolves, letter by letter`,
+        placeHolder: 'Each line: the name so far and the top 3 languages after reading it',
+      },
     );
   };
 
@@ -124,7 +174,12 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     const choices = await askTrainingChoices(settings.training());
     if (!choices) return;
     await training.train({
-      model: { cell: choices.cell, hiddenSize: choices.hiddenSize, numLayers: choices.numLayers },
+      model: {
+        cell: choices.cell,
+        hiddenSize: choices.hiddenSize,
+        numLayers: choices.numLayers,
+        dropout: choices.dropout,
+      },
       settings: {
         epochs: choices.epochs,
         schedule: settings.schedule(),
@@ -133,6 +188,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
         clipNorm: choices.clipNorm,
         seed: choices.seed,
         recordGradients: false,
+        weightAveraging: choices.weightAveraging,
       },
     });
   };
@@ -143,40 +199,53 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     const target = await vscode.window.showSaveDialog({
       title: `Save ${modelTitle(entry)}`,
       filters: { 'RNN Explorer model': ['json'] },
-      defaultUri: vscode.Uri.file(path.join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', `names-${entry.manifest.config.cell}.json`)),
+      defaultUri: vscode.Uri.file(
+        path.join(
+          vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '',
+          `names-${entry.manifest.config.cell}.json`,
+        ),
+      ),
     });
     if (!target) return;
     try {
-      const { manifest, model } = loadModel(entry.id);
-      try {
-        const { format: _f, version: _v, weights: _w, config: _c, ...info } = manifest;
-        saveModel(target.fsPath, model, info);
-      } finally {
-        model.dispose();
-      }
+      copyModel(entry.id, target.fsPath);
       log.info(`Saved ${entry.id} to ${target.fsPath}`);
-      void vscode.window.showInformationMessage(`Saved the model to ${target.fsPath} (and its .weights.bin beside it).`);
+      void vscode.window.showInformationMessage(
+        `Saved the model to ${target.fsPath} (and its .weights.bin beside it).`,
+      );
     } catch (error) {
       log.error(`Save failed: ${(error as Error).message}`);
-      void vscode.window.showErrorMessage(`RNN Explorer: could not save the model: ${(error as Error).message}. Nothing was overwritten.`);
+      void vscode.window.showErrorMessage(
+        `RNN Explorer: could not save the model: ${(error as Error).message}. Nothing was overwritten.`,
+      );
     }
   };
 
   const load = async (): Promise<void> => {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Loading model files needs a trusted workspace. The bundled model keeps working.');
+      void vscode.window.showWarningMessage(
+        'Loading model files needs a trusted workspace. The bundled model keeps working.',
+      );
       return;
     }
-    const files = await vscode.window.showOpenDialog({ title: 'RNN: Load Model', filters: { 'RNN Explorer model': ['json'] }, canSelectMany: false });
+    const files = await vscode.window.showOpenDialog({
+      title: 'RNN: Load Model',
+      filters: { 'RNN Explorer model': ['json'] },
+      canSelectMany: false,
+    });
     const file = files?.[0];
     if (!file) return;
     try {
       const entry = await registry.addLoaded(file.fsPath);
       log.info(`Loaded ${file.fsPath}`);
-      void vscode.window.showInformationMessage(`Loaded ${modelTitle(entry)}; it is now the active model.`);
+      void vscode.window.showInformationMessage(
+        `Loaded ${modelTitle(entry)}; it is now the active model.`,
+      );
     } catch (error) {
       log.warn(`Load failed: ${(error as Error).message}`);
-      void vscode.window.showErrorMessage(`RNN Explorer: cannot load this model. ${(error as Error).message}. The active model is unchanged.`);
+      void vscode.window.showErrorMessage(
+        `RNN Explorer: cannot load this model. ${(error as Error).message}. The active model is unchanged.`,
+      );
     }
   };
 
@@ -192,7 +261,12 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     const picked = await vscode.window.showQuickPick(
       (['auto', ...BACKEND_ORDER] as BackendPreference[]).map((name) => ({
         label: name,
-        description: [name === current ? 'selected' : undefined, name === active ? 'running' : undefined].filter(Boolean).join(', '),
+        description: [
+          name === current ? 'selected' : undefined,
+          name === active ? 'running' : undefined,
+        ]
+          .filter(Boolean)
+          .join(', '),
         detail: describe[name],
         name,
       })),
@@ -210,7 +284,11 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
   const remove = async (node?: ViewNode): Promise<void> => {
     const entry = entryOf(node);
     if (!entry || entry.origin === 'default') return;
-    const answer = await vscode.window.showWarningMessage(`Remove ${modelTitle(entry)}?`, { modal: true }, 'Remove');
+    const answer = await vscode.window.showWarningMessage(
+      `Remove ${modelTitle(entry)}?`,
+      { modal: true },
+      'Remove',
+    );
     if (answer === 'Remove') await registry.remove(entry);
   };
 

@@ -14,13 +14,21 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('RNN Explorer', { log: true });
   const backend = new BackendService(context.extensionPath, log);
   const registry = new ModelRegistry(context, log);
-  const training = new TrainingController(context.extensionPath, registry, backend.wasmDirectory, log);
+  const training = new TrainingController(
+    context.extensionPath,
+    registry,
+    backend.wasmDirectory,
+    log,
+  );
   const view = new ModelsView(registry, backend, training);
 
   const classifier = async () => {
     await backend.ready();
     const entry = registry.activeEntry();
-    return { classifier: registry.classifier(), title: entry ? modelTitle(entry) : 'default model' };
+    return {
+      classifier: registry.classifier(),
+      title: entry ? modelTitle(entry) : 'default model',
+    };
   };
 
   context.subscriptions.push(
@@ -29,7 +37,10 @@ export function activate(context: vscode.ExtensionContext): void {
     registry,
     training,
     view,
-    vscode.window.createTreeView('rnnExplorer.models', { treeDataProvider: view, showCollapseAll: false }),
+    vscode.window.createTreeView('rnnExplorer.models', {
+      treeDataProvider: view,
+      showCollapseAll: false,
+    }),
     createStatusBar(backend, training),
     vscode.languages.registerHoverProvider({ scheme: '*' }, new NameHoverProvider(classifier, log)),
     ...registerCommands({ registry, backend, training, log, classifier }),
@@ -39,7 +50,9 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   log.info(`RNN Explorer ${String(context.extension.packageJSON.version)} activated`);
   // Show the backend in the status bar and sidebar without waiting for a first hover.
-  void backend.ready().catch((error: unknown) => log.error(`No backend: ${(error as Error).message}`));
+  void backend
+    .ready()
+    .catch((error: unknown) => log.error(`No backend: ${(error as Error).message}`));
 }
 
 export function deactivate(): void {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { BackendPreference } from '../core/backend';
 import type { CellType } from '../core/model/config';
+import { NAMES_RECIPE } from '../core/tasks/names';
 import type { LearningRateSchedule } from '../core/training/trainer';
 
 const SECTION = 'rnnExplorer';
@@ -14,6 +15,8 @@ export interface TrainingDefaults {
   batchSize: number;
   clipNorm: number;
   seed: number;
+  dropout: number;
+  weightAveraging: number;
 }
 
 function clampInt(value: number, min: number, max: number, fallback: number): number {
@@ -49,7 +52,9 @@ export const settings = {
     );
   },
   schedule(): LearningRateSchedule {
-    const value = vscode.workspace.getConfiguration(`${SECTION}.training`).get<string>('schedule', 'cosine');
+    const value = vscode.workspace
+      .getConfiguration(`${SECTION}.training`)
+      .get<string>('schedule', 'cosine');
     return value === 'constant' ? 'constant' : 'cosine';
   },
   training(): TrainingDefaults {
@@ -57,6 +62,8 @@ export const settings = {
     const cell = c.get<string>('cell', 'gru');
     const learningRate = c.get<number>('learningRate', 0.003);
     const clipNorm = c.get<number>('clipNorm', 5);
+    const dropout = c.get<number>('dropout', NAMES_RECIPE.dropout);
+    const averaging = c.get<number>('weightAveraging', NAMES_RECIPE.weightAveraging);
     return {
       cell: (['gru', 'lstm', 'rnn'] as const).find((x) => x === cell) ?? 'gru',
       hiddenSize: clampInt(c.get<number>('hiddenSize', 128), 4, 1024, 128),
@@ -69,6 +76,12 @@ export const settings = {
       batchSize: clampInt(c.get<number>('batchSize', 64), 1, 4096, 64),
       clipNorm: Number.isFinite(clipNorm) && clipNorm >= 0 ? clipNorm : 5,
       seed: clampInt(c.get<number>('seed', 42), 0, 2 ** 31 - 1, 42),
+      dropout:
+        Number.isFinite(dropout) && dropout >= 0 && dropout < 0.95 ? dropout : NAMES_RECIPE.dropout,
+      weightAveraging:
+        Number.isFinite(averaging) && averaging >= 0 && averaging < 1
+          ? averaging
+          : NAMES_RECIPE.weightAveraging,
     };
   },
 };

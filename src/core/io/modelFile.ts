@@ -275,3 +275,19 @@ export function loadModel(manifestFile: string): LoadedModel {
   }
   return { manifest, model: SequenceModel.fromValues(manifest.config, values) };
 }
+
+/** Everything but the weights' layout, to save a model again somewhere else. */
+export function manifestInfo(manifest: ModelManifest): ManifestInfo {
+  const { task, createdAt, vocabulary, labels, training, heldOut } = manifest;
+  return { task, createdAt, vocabulary, labels, training, heldOut };
+}
+
+/** Validates the source fully, then writes the copy atomically. */
+export function copyModel(fromManifest: string, toManifest: string): ModelManifest {
+  const { manifest, model } = loadModel(fromManifest);
+  try {
+    return saveModel(toManifest, model, manifestInfo(manifest));
+  } finally {
+    model.dispose();
+  }
+}

@@ -24,6 +24,8 @@ export interface ModelConfig {
   numLayers: number;
   outputSize: number;
   head: HeadKind;
+  /** Dropout on the top layer's states before the head, during training only (nn.Dropout). */
+  dropout?: number;
 }
 
 /** Rows of the fused gate matrices, in PyTorch's order: LSTM i,f,g,o; GRU r,z,n. */
@@ -53,6 +55,9 @@ export function validateConfig(config: ModelConfig): void {
   if (!['tokens', 'dense'].includes(config.inputKind))
     throw new RangeError(`Unknown input kind "${config.inputKind}"`);
   if (!['last', 'all'].includes(config.head)) throw new RangeError(`Unknown head "${config.head}"`);
+  if (config.dropout !== undefined && !(config.dropout >= 0 && config.dropout < 1)) {
+    throw new RangeError(`dropout must be in [0, 1), not ${config.dropout}`);
+  }
   positive(config.inputSize, 'inputSize', 1 << 16);
   positive(config.hiddenSize, 'hiddenSize', 4096);
   positive(config.numLayers, 'numLayers', 16);

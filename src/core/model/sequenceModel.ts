@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Random } from '../random';
 import { validateConfig, type ModelConfig } from './config';
 import { createVariables, initialValues, paramSpecs, type ParamVariables } from './params';
 import {
@@ -35,9 +36,18 @@ export class SequenceModel {
     return [...this.params.values()];
   }
 
-  /** Logits: [B, C] for a `last` head, [T, B, C] for `all`. Differentiable. */
-  logits(data: SequenceData, onStepNorms?: StepNormListener): tf.Tensor {
-    const states = differentiableStack(this.config, this.layers(), data, onStepNorms);
+  /**
+   * Logits: [B, C] for a `last` head, [T, B, C] for `all`. Differentiable. With `random`, this
+   * is a training pass: dropout (if configured) draws its mask from it.
+   */
+  logits(data: SequenceData, onStepNorms?: StepNormListener, random?: Random): tf.Tensor {
+    let states = differentiableStack(this.config, this.layers(), data, onStepNorms);
+    const rate = this.config.dropout ?? 0;
+    if (random && rate > 0) {
+      const keep = new Float32Array(states.size);
+      for (let i = 0; i < keep.length; i++) keep[i] = random.next() < rate ? 0 : 1 / (1 - rate);
+      states = tf.mul(states, tf.tensor(keep, states.shape));
+    }
     if (this.config.head === 'last') return this.linear(states);
     return this.stepLogits(states);
   }

@@ -26,10 +26,19 @@ export function looksLikeSurname(word: string, minLength: number): boolean {
   return length <= 2 || /\p{Ll}/u.test(word);
 }
 
+/**
+ * The training recipe the CLI and the extension default to. Dropout before the head and an
+ * average of the weights (decay 0.998, about the last two epochs) each cut the noise of the
+ * last step; together they add about a point of held-out accuracy at 10 epochs (measured in the
+ * README). A cosine schedule was measured too and did worse here.
+ */
+export const NAMES_RECIPE = { dropout: 0.3, weightAveraging: 0.998, schedule: 'constant' } as const;
+
 export interface NamesModelOptions {
   cell: CellType;
   hiddenSize: number;
   numLayers: number;
+  dropout?: number;
 }
 
 export function namesModelConfig(options: NamesModelOptions, dataset: NamesDataset): ModelConfig {
@@ -42,6 +51,7 @@ export function namesModelConfig(options: NamesModelOptions, dataset: NamesDatas
     numLayers: options.numLayers,
     outputSize: dataset.languages.length,
     head: 'last',
+    dropout: options.dropout ?? 0,
   };
 }
 

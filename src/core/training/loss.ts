@@ -23,7 +23,10 @@ export function maskedCrossEntropy(
   classes: number,
 ): tf.Scalar {
   const flatLogits = tf.reshape(logits, [-1, classes]);
-  const safeLabels = tf.tensor1d(labels.map((label, i) => (mask[i] ? label : 0)), 'int32');
+  const safeLabels = tf.tensor1d(
+    labels.map((label, i) => (mask[i] ? label : 0)),
+    'int32',
+  );
   const weights = tf.tensor1d(mask);
   const picked = tf.sum(tf.mul(tf.oneHot(safeLabels, classes), tf.logSoftmax(flatLogits)), -1);
   return tf.div(tf.neg(tf.sum(tf.mul(picked, weights))), tf.sum(weights)) as tf.Scalar;

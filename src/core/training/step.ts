@@ -3,6 +3,7 @@ import { batchData, type BatchArrays } from '../data/batches';
 import type { SequenceModel } from '../model/sequenceModel';
 import { crossEntropy } from './loss';
 import type { Optimizer } from './optimizers';
+import type { Random } from '../random';
 
 export interface StepOptions {
   /** Gradient-norm clipping threshold as torch.nn.utils.clip_grad_norm_; 0 turns it off. */
@@ -29,6 +30,7 @@ export function trainStep(
   optimizer: Optimizer,
   batch: BatchArrays,
   options: StepOptions,
+  random?: Random,
 ): StepResult {
   let stepGradNorms: number[][] | undefined;
   const onStepNorms = options.recordGradients
@@ -41,7 +43,7 @@ export function trainStep(
     const input = batchData(batch);
     const labels = tf.tensor1d(batch.labels, 'int32');
     const { value, grads } = tf.variableGrads(() => {
-      const logits = model.logits(input, onStepNorms);
+      const logits = model.logits(input, onStepNorms, random);
       correct = countCorrect(logits, batch.labels);
       return crossEntropy(logits, labels, model.config.outputSize);
     }, variables);

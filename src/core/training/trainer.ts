@@ -5,6 +5,7 @@ import { Random } from '../random';
 import { evaluateClassifier, type Evaluation } from './evaluate';
 import { createOptimizer, type OptimizerSettings } from './optimizers';
 import { trainStep, type StepResult } from './step';
+import { WeightAverage } from './weightAverage';
 
 /** `cosine` anneals the learning rate to zero over the run, batch by batch. */
 export type LearningRateSchedule = 'constant' | 'cosine';
@@ -17,6 +18,12 @@ export interface TrainSettings {
   clipNorm: number;
   seed: number;
   recordGradients: boolean;
+  /**
+   * Decay of an exponential moving average of the weights (Polyak averaging), 0 to turn it off.
+   * Evaluation and the returned model use the averaged weights, which are less noisy than the
+   * last step's.
+   */
+  weightAveraging?: number;
 }
 
 export interface BatchProgress {
@@ -74,6 +81,9 @@ export async function trainClassifier(
 ): Promise<TrainOutcome> {
   const model = SequenceModel.create(modelConfig, settings.seed);
   const optimizer = createOptimizer(settings.optimizer);
+  const average = settings.weightAveraging
+    ? new WeightAverage(model, settings.weightAveraging)
+    : undefined;
   const random = new Random(settings.seed ^ 0x5bd1e995);
   const history: EpochReport[] = [];
   let trainSeconds = 0;
@@ -98,7 +108,8 @@ export async function trainClassifier(
         );
         optimizer.setLearningRate(learningRate);
         const started = performance.now();
-        const step = trainStep(model, optimizer, batch, settings);
+        const step = trainStep(model, optimizer, batch, settings, random);
+        average?.update();
         trainSeconds += (performance.now() - started) / 1000;
         if (!Number.isFinite(step.loss)) {
           throw new NonFiniteLossError(
@@ -124,18 +135,22 @@ export async function trainClassifier(
         epochs: settings.epochs,
         trainLoss: lossSum / Math.max(seen, 1),
         trainAccuracy: correct / Math.max(seen, 1),
-        heldOut: evaluateClassifier(model, heldOut),
+        heldOut: average
+          ? average.evaluate((m) => evaluateClassifier(m, heldOut))
+          : evaluateClassifier(model, heldOut),
         trainSeconds,
         sequencesPerSecond: trained / Math.max(trainSeconds, 1e-9),
       };
       history.push(report);
       callbacks.onEpoch?.(report);
     }
+    average?.applyTo(model);
   } catch (error) {
     model.dispose();
     throw error;
   } finally {
     optimizer.dispose();
+    average?.dispose();
   }
   return {
     model,

@@ -1,0 +1,200 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  loadModel,
+  saveModel,
+  ModelFileError,
+  type ManifestInfo,
+} from '../../src/core/io/modelFile';
+import { SequenceModel } from '../../src/core/model/sequenceModel';
+import { assertNoLeak, maxAbsDiff, useTestBackend } from './helpers';
+
+const info: ManifestInfo = {
+  task: 'names',
+  createdAt: '2026-11-24T00:00:00.000Z',
+  vocabulary: ['a', 'b', 'c'],
+  labels: ['X', 'Y'],
+};
+
+describe('model files', () => {
+  let dir: string;
+  let good: string;
+  let model: SequenceModel;
+
+  before(async () => {
+    await useTestBackend();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-model-'));
+    model = SequenceModel.create(
+      {
+        cell: 'lstm',
+        nonlinearity: 'tanh',
+        inputKind: 'tokens',
+        inputSize: 3,
+        hiddenSize: 4,
+        numLayers: 2,
+        outputSize: 2,
+        head: 'last',
+      },
+      1,
+    );
+    good = path.join(dir, 'good.json');
+    saveModel(good, model, info);
+  });
+  after(() => {
+    model.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A copy of the good model with the manifest (and optionally the weights) changed. */
+  function variant(
+    name: string,
+    edit: (m: Record<string, any>) => void,
+    weights?: (b: Buffer) => Buffer,
+  ): string {
+    const manifest = JSON.parse(fs.readFileSync(good, 'utf8'));
+    const bytes = fs.readFileSync(path.join(dir, manifest.weights.file));
+    manifest.weights.file = `${name}.weights.bin`;
+    edit(manifest);
+    const file = path.join(dir, `${name}.json`);
+    fs.writeFileSync(file, JSON.stringify(manifest));
+    fs.writeFileSync(path.join(dir, `${name}.weights.bin`), weights ? weights(bytes) : bytes);
+    return file;
+  }
+
+  it('round-trips every weight exactly, with metadata', async () => {
+    await assertNoLeak('load', () => {
+      const loaded = loadModel(good);
+      for (const [name, values] of model.weightValues()) {
+        assert.equal(maxAbsDiff(values, loaded.model.weightValues().get(name)!), 0, name);
+      }
+      assert.deepEqual(loaded.manifest.labels, ['X', 'Y']);
+      assert.equal(loaded.manifest.weights.tensors[0]!.name, 'rnn.weight_ih_l0');
+      loaded.model.dispose();
+    });
+  });
+
+  const bad: Array<[string, () => string, RegExp]> = [
+    [
+      'invalid JSON',
+      () => (
+        fs.writeFileSync(path.join(dir, 'broken.json'), '{"format": '),
+        path.join(dir, 'broken.json')
+      ),
+      /not valid JSON/,
+    ],
+    [
+      'a foreign JSON file',
+      () => (
+        fs.writeFileSync(path.join(dir, 'pkg.json'), '{"name":"x"}'),
+        path.join(dir, 'pkg.json')
+      ),
+      /not an RNN Explorer model/,
+    ],
+    [
+      'a newer format version',
+      () => variant('newer', (m) => (m.version = 99)),
+      /newer than this extension reads/,
+    ],
+    [
+      'truncated weights',
+      () =>
+        variant(
+          'truncated',
+          () => undefined,
+          (b) => b.subarray(0, b.length - 8),
+        ),
+      /truncated or replaced/,
+    ],
+    [
+      'corrupt weights',
+      () =>
+        variant(
+          'corrupt',
+          () => undefined,
+          (b) => {
+            const c = Buffer.from(b);
+            c[10] = (c[10]! + 1) % 256;
+            return c;
+          },
+        ),
+      /checksum/,
+    ],
+    [
+      'wrong shapes',
+      () => variant('shapes', (m) => (m.weights.tensors[1].shape = [16, 5])),
+      /has shape/,
+    ],
+    [
+      'a path out of the folder',
+      () => variant('escape', (m) => (m.weights.file = '../../etc/passwd')),
+      /same folder/,
+    ],
+    [
+      'a huge declared size',
+      () => variant('huge', (m) => (m.weights.byteLength = 1e12)),
+      /not allowed/,
+    ],
+    [
+      'a different vocabulary size',
+      () => variant('vocab', (m) => (m.vocabulary = ['a', 'b'])),
+      /vocabulary has 2 symbols/,
+    ],
+    [
+      'repeated vocabulary symbols',
+      () => variant('repeat', (m) => (m.vocabulary = ['a', 'a', 'b'])),
+      /repeat/,
+    ],
+    [
+      'labels that do not fit the output',
+      () => variant('labels', (m) => (m.labels = ['X'])),
+      /labels/,
+    ],
+    [
+      'an unknown cell',
+      () => variant('cell', (m) => (m.config.cell = 'transformer')),
+      /Unknown cell/,
+    ],
+    [
+      'a missing weights file',
+      () =>
+        variant(
+          'missing',
+          () => undefined,
+          (b) => b,
+        ) && (fs.rmSync(path.join(dir, 'missing.weights.bin')), path.join(dir, 'missing.json')),
+      /cannot be read/,
+    ],
+    ['a missing manifest', () => path.join(dir, 'nope.json'), /not found/],
+  ];
+  for (const [label, make, message] of bad) {
+    it(`rejects ${label} with a clear error and no leaked tensors`, async () => {
+      const file = make();
+      await assertNoLeak(label, () =>
+        assert.throws(
+          () => loadModel(file),
+          (e: unknown) => e instanceof ModelFileError && message.test((e as Error).message),
+        ),
+      );
+    });
+  }
+
+  it('a failed load leaves the model loaded before untouched', () => {
+    const before = model.weightValues();
+    assert.throws(() => loadModel(path.join(dir, 'nope.json')));
+    for (const [name, values] of model.weightValues())
+      assert.equal(maxAbsDiff(values, before.get(name)!), 0);
+  });
+
+  it('saves atomically: a save into a missing folder it cannot create leaves no partial files', () => {
+    const blocker = path.join(dir, 'file-not-folder');
+    fs.writeFileSync(blocker, 'x');
+    assert.throws(() => saveModel(path.join(blocker, 'model.json'), model, info));
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
+  });
+});
