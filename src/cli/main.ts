@@ -78,7 +78,7 @@ async function train(args: string[]): Promise<void> {
     schedule: oneOf<LearningRateSchedule>(
       values.schedule,
       ['cosine', 'constant'],
-      'cosine',
+      NAMES_RECIPE.schedule,
       'schedule',
     ),
     batchSize: number(values.batch, 64, 'batch'),
