@@ -1,0 +1,113 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ROOT, VSCode, waitFor } from './vscode';
+
+const VSIX = path.join(ROOT, 'dist', 'rnn-explorer.vsix');
+
+/** A passing step with an error on screen is a failing step. */
+async function assertNoErrorToasts(vscode: VSCode): Promise<void> {
+  const toasts = await vscode.notifications();
+  const errors = toasts.filter((t) => /error|failed|cannot/i.test(t));
+  assert.deepEqual(errors, [], 'error notifications on screen');
+}
+
+describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
+  let vscode: VSCode;
+
+  before(async () => {
+    vscode = await VSCode.start({
+      vsix: VSIX,
+      workspace: path.join(ROOT, 'media', 'examples'),
+      settings: { 'rnnExplorer.training.epochs': 1, 'rnnExplorer.training.hiddenSize': 32 },
+    });
+  });
+  after(async () => vscode?.stop());
+
+  it('installs and activates: the status bar names the backend', async () => {
+    const status = await waitFor(
+      async () => {
+        const text = await vscode.page
+          .locator('.statusbar-item', { hasText: 'RNN' })
+          .first()
+          .innerText();
+        return /wasm|cpu|tensorflow/.test(text) ? text : undefined;
+      },
+      90_000,
+      'the RNN status bar item with a backend',
+    );
+    assert.match(status, /RNN: (wasm|cpu|tensorflow)/);
+    await vscode.screenshot('01-activated');
+  });
+
+  it('lists the RNN commands in the palette', async () => {
+    await vscode.page.keyboard.press('F1');
+    await vscode.page.locator('.quick-input-widget input').fill('>RNN:');
+    const rows = (await vscode.quickPickRows()).join('\n');
+    await vscode.screenshot('02-palette');
+    for (const title of [
+      'Train Name Classifier',
+      'Predict Name Origin',
+      'Save Model',
+      'Load Model',
+      'Select Backend',
+    ]) {
+      assert.ok(rows.includes(`RNN: ${title}`), `palette lacks RNN: ${title}\n${rows}`);
+    }
+    await vscode.closeQuickInput();
+  });
+
+  it('predicts a name from the palette', async () => {
+    await vscode.runCommand('RNN: Predict Name Origin');
+    await vscode.quickInputType('Dostoevsky');
+    const rows = await vscode.quickPickRows();
+    await vscode.screenshot('03-predict');
+    assert.match(rows[0] ?? '', /Russian/);
+    assert.ok(rows.every((r) => /%/.test(r)));
+    await vscode.closeQuickInput();
+  });
+
+  it('shows the language of origin when hovering a name', async () => {
+    await vscode.openFile('surnames.txt');
+    const text = await vscode.hoverWord('Nakamura');
+    await vscode.screenshot('04-hover');
+    assert.match(text, /Japanese/);
+    assert.match(text, /\d+\.\d%/);
+    assert.match(text, /Explain prediction/);
+    await vscode.page.mouse.move(5, 5);
+  });
+
+  it('trains a model with the defaults, and the sidebar shows it', async () => {
+    await vscode.runCommand('RNN: Train Name Classifier');
+    await vscode.quickPickSelect('Train with defaults');
+    await waitFor(
+      async () => (await vscode.notifications()).some((t) => /Training/.test(t)),
+      30_000,
+      'the progress notification',
+    );
+    await vscode.screenshot('05-training');
+    const finished = await waitFor(
+      () => /Training finished/.test(vscode.readLog()),
+      10 * 60_000,
+      'the log line "Training finished"',
+    );
+    assert.ok(finished);
+    const log = vscode.readLog();
+    const delay = /event-loop delay during training: p50 ([\d.]+) ms, p99 ([\d.]+) ms/.exec(log);
+    assert.ok(delay, 'the event-loop delay is logged');
+    assert.ok(Number(delay[2]) < 50, `event-loop delay p99 ${delay[2]} ms`);
+    await assertNoErrorToasts(vscode);
+    await vscode.page.locator('.activitybar [aria-label^="RNN Explorer"]').first().click();
+    const view = vscode.page.locator('.pane-body', { hasText: 'Backend:' }).first();
+    await waitFor(
+      async () => /GRU 32/.test(await view.innerText()),
+      30_000,
+      'the trained model in the sidebar',
+    );
+    const text = await view.innerText();
+    await vscode.screenshot('06-sidebar');
+    assert.match(text, /Backend: (wasm|cpu|tensorflow)/);
+    assert.match(text, /GRU 128 \(default\)/);
+    assert.match(text, /GRU 32.*\d+\.\d%.*active/s);
+  });
+});

