@@ -31,7 +31,7 @@ PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
 # recipe says (it reads the user agent to pick npm).
 (
   cd "$CACHE/cs/node_modules/code-server"
-  PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" npm_config_user_agent="npm/11 node/v24 linux x64" sh ./postinstall.sh >/dev/null
+  PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" npm_config_user_agent="npm/11.0.0 node/v24.0.0 linux x64" sh ./postinstall.sh >/dev/null
 )
 touch "$MARKER"
 echo "code-server ready in $(( $(date +%s) - started )) s"

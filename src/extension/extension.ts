@@ -44,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): void {
     createStatusBar(backend, training),
     vscode.languages.registerHoverProvider({ scheme: '*' }, new NameHoverProvider(classifier, log)),
     ...registerCommands({ registry, backend, training, log, classifier }),
+    backend.onDidChange(() => registry.reloadOnNextUse()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('rnnExplorer.backend')) void backend.restart();
     }),

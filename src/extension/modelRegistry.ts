@@ -118,8 +118,10 @@ export class ModelRegistry implements vscode.Disposable {
     this.changed.fire();
   }
 
-  refresh(): void {
-    this.changed.fire();
+  /** Drops the loaded model, so the next prediction loads it on the backend now running. */
+  reloadOnNextUse(): void {
+    this.cached?.classifier.model.dispose();
+    this.cached = undefined;
   }
 
   /** The active model, loaded once; a model that fails to load falls back to the default. */

@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -98,7 +99,8 @@ export class VSCode {
     }
     if (!fs.existsSync(options.vsix))
       throw new Error(`No packaged extension at ${options.vsix}: run npm run package`);
-    const run = path.join(ROOT, '.e2e', `run-${Date.now()}`);
+    // Outside the repository, so VS Code's git support has nothing to offer.
+    const run = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-e2e-'));
     const dataDir = path.join(run, 'data');
     const extensionsDir = path.join(run, 'extensions');
     const workspace = path.join(run, 'workspace');
@@ -113,6 +115,9 @@ export class VSCode {
       'extensions.autoUpdate': false,
       'editor.hover.delay': 150,
       'workbench.colorTheme': 'Default Dark Modern',
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      'chat.disableAIFeatures': true,
+      'git.enabled': false,
       'security.workspace.trust.enabled': !(options.trusted ?? true),
       ...options.settings,
     };
@@ -215,9 +220,17 @@ export class VSCode {
     await this.page.keyboard.press('Escape');
   }
 
+  /** Quick Open (the palette without its ">"). */
   async openFile(relativePath: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
-    await this.quickInputType(relativePath);
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(relativePath);
+    await this.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: relativePath })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
     await this.page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
   }
 

@@ -1,9 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SequenceModel } from '../model/sequenceModel';
 
-/** An exponential moving average of a model's weights, kept beside it. */
+/**
+ * An exponential moving average of a model's weights, kept beside it. The decay warms up as
+ * min(decay, (1 + n) / (10 + n)) after n updates, as TensorFlow's ExponentialMovingAverage
+ * does, so a short run is not dragged back toward its random initial weights.
+ */
 export class WeightAverage {
   private readonly averages: tf.Variable[];
+  private updates = 0;
 
   constructor(
     private readonly model: SequenceModel,
@@ -16,10 +21,12 @@ export class WeightAverage {
 
   update(): void {
     const variables = this.model.trainableVariables;
+    const decay = Math.min(this.decay, (1 + this.updates) / (10 + this.updates));
+    this.updates += 1;
     tf.tidy(() => {
       this.averages.forEach((average, i) => {
         average.assign(
-          tf.add(tf.mul(average, this.decay), tf.mul(variables[i] as tf.Variable, 1 - this.decay)),
+          tf.add(tf.mul(average, decay), tf.mul(variables[i] as tf.Variable, 1 - decay)),
         );
       });
     });
