@@ -22,7 +22,7 @@ describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 
       workspace: path.join(ROOT, 'media', 'examples'),
       // A short run by default; RNN_E2E_EPOCHS / RNN_E2E_HIDDEN measure a full one.
       settings: {
-        'rnnExplorer.training.epochs': Number(process.env.RNN_E2E_EPOCHS ?? 1),
+        'rnnExplorer.training.epochs': Number(process.env.RNN_E2E_EPOCHS ?? 3),
         'rnnExplorer.training.hiddenSize': HIDDEN,
       },
     });
@@ -91,6 +91,14 @@ describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 
       'the progress notification',
     );
     await vscode.screenshot('05-training');
+    // A second training while one runs is refused, with a message.
+    await vscode.runCommand('RNN: Train Name Classifier');
+    await vscode.quickPickSelect('Train with defaults');
+    await waitFor(
+      async () => (await vscode.notifications()).some((t) => /already training/.test(t)),
+      15_000,
+      'the "already training" warning',
+    );
     const finished = await waitFor(
       () => /Training finished/.test(vscode.readLog()),
       10 * 60_000,
@@ -107,15 +115,32 @@ describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 
     await assertNoErrorToasts(vscode);
     await vscode.page.locator('.activitybar [aria-label^="RNN Explorer"]').first().click();
     const view = vscode.page.locator('.pane-body', { hasText: 'Backend:' }).first();
-    await waitFor(
-      async () => new RegExp(`GRU ${HIDDEN} .*active`, 's').test(await view.innerText()),
+    /** [label, description] of each sidebar row. */
+    const rows = (): Promise<string[][]> =>
+      view
+        .locator('.monaco-list-row')
+        .evaluateAll((elements) =>
+          elements.map((row) => [
+            row.querySelector('.label-name')?.textContent ?? '',
+            row.querySelector('.label-description')?.textContent ?? '',
+          ]),
+        );
+    const trained = await waitFor(
+      async () =>
+        (await rows()).find(
+          ([label, description]) => label === `GRU ${HIDDEN}` && /active/.test(description!),
+        ),
       30_000,
-      'the trained model in the sidebar',
+      'the trained model, active, in the sidebar',
     );
-    const text = await view.innerText();
     await vscode.screenshot('06-sidebar');
-    assert.match(text, /Backend: (wasm|cpu|tensorflow)/);
-    assert.match(text, /GRU 128 \(default\)/);
-    assert.match(text, new RegExp(`GRU ${HIDDEN} \\d+\\.\\d%.*active`, 's'));
+    assert.match(trained[1]!, /^\d+\.\d% · \d{4}-\d{2}-\d{2} · active$/);
+    const all = await rows();
+    assert.match(all[0]![0]!, /^Backend: (wasm|cpu|tensorflow)$/);
+    assert.ok(
+      all.some(
+        ([label, description]) => label === 'GRU 128 (default)' && /^8\d\.\d%/.test(description!),
+      ),
+    );
   });
 });

@@ -41,7 +41,7 @@ describe('model files', () => {
       1,
     );
     good = path.join(dir, 'good.json');
-    saveModel(good, model, info);
+    await assertNoLeak('save', () => saveModel(good, model, info));
   });
   after(() => {
     model.dispose();

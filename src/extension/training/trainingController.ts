@@ -88,7 +88,7 @@ export class TrainingController implements vscode.Disposable {
     );
     const worker = new Worker(path.join(this.extensionPath, 'dist', 'trainWorker.js'));
     this.worker = worker;
-    const delay = monitorEventLoopDelay({ resolution: 10 });
+    const delay = monitorEventLoopDelay({ resolution: 1 });
     delay.enable();
     const started = Date.now();
     let reported = 0;
