@@ -72,10 +72,13 @@ export class ModelsView implements vscode.TreeDataProvider<ViewNode>, vscode.Dis
     const { entry, active } = node;
     const item = new vscode.TreeItem(modelTitle(entry));
     const heldOut = entry.manifest.heldOut;
-    const date = entry.manifest.createdAt.slice(0, 10);
+    // Date and time, so that two models of the same size can be told apart.
+    const created = entry.manifest.createdAt.slice(0, 16).replace('T', ' ');
+    const epochs = entry.manifest.training ? `${entry.manifest.training.epochs} epochs` : undefined;
     item.description = [
       heldOut ? percent(heldOut.accuracy) : 'accuracy n/a',
-      date,
+      epochs,
+      created,
       active ? 'active' : undefined,
     ]
       .filter(Boolean)

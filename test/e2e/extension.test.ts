@@ -134,7 +134,7 @@ describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 
       'the trained model, active, in the sidebar',
     );
     await vscode.screenshot('06-sidebar');
-    assert.match(trained[1]!, /^\d+\.\d% · \d{4}-\d{2}-\d{2} · active$/);
+    assert.match(trained[1]!, /^\d+\.\d% · \d+ epochs · \d{4}-\d{2}-\d{2} \d{2}:\d{2} · active$/);
     const all = await rows();
     assert.match(all[0]![0]!, /^Backend: (wasm|cpu|tensorflow)$/);
     assert.ok(
