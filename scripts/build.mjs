@@ -24,6 +24,18 @@ const node = {
 const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['src/extension/training/worker.ts'], outfile: 'dist/trainWorker.js' },
+  // The Explorer webview: a browser bundle the page loads under its CSP nonce.
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: ['src/webview/explorer/main.ts'],
+    outfile: 'dist/webview/explorer.js',
+  },
 ];
 
 mkdirSync('dist', { recursive: true });

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { EXPLORER_VIEWS, type ExplorerView } from '../shared/explorerProtocol';
 import { BackendService } from './backendService';
+import { ExplorerPanel, type ExplorerServices } from './explorer/explorerPanel';
 import { registerCommands } from './commands';
 import { ModelRegistry, modelTitle } from './modelRegistry';
 import { ModelsView } from './modelsView';
@@ -31,8 +33,27 @@ export function activate(context: vscode.ExtensionContext): void {
     };
   };
 
+  const explorer: ExplorerServices = {
+    extensionUri: context.extensionUri,
+    memento: context.workspaceState,
+    log,
+    training,
+    backendName: () => backend.active?.name ?? 'starting',
+    classifier,
+  };
+
   context.subscriptions.push(
     log,
+    ExplorerPanel.register(explorer),
+    vscode.commands.registerCommand('rnnExplorer.openExplorer', (input?: unknown, view?: unknown) =>
+      ExplorerPanel.show(
+        explorer,
+        typeof view === 'string' && (EXPLORER_VIEWS as readonly string[]).includes(view)
+          ? (view as ExplorerView)
+          : 'graph',
+        typeof input === 'string' ? input : undefined,
+      ),
+    ),
     backend,
     registry,
     training,

@@ -3,6 +3,7 @@ import { looksLikeSurname, type LanguageScore, type NamesClassifier } from '../c
 import { settings } from './settings';
 
 export const EXPLAIN_COMMAND = 'rnnExplorer.explainPrediction';
+export const EXPLORER_COMMAND = 'rnnExplorer.openExplorer';
 
 /** Words of letters, with the apostrophes and hyphens surnames carry (O'Brien). */
 const WORD = /[\p{L}\p{M}][\p{L}\p{M}'’-]*/u;
@@ -21,7 +22,7 @@ export function hoverMarkdown(
   const md = new vscode.MarkdownString(undefined, true);
   md.supportHtml = false;
   // Only our own command may run from the hover; names and labels are escaped text.
-  md.isTrusted = { enabledCommands: [EXPLAIN_COMMAND] };
+  md.isTrusted = { enabledCommands: [EXPLAIN_COMMAND, EXPLORER_COMMAND] };
   md.appendMarkdown('$(globe) **Language of origin** for ');
   md.appendText(name);
   md.appendMarkdown('\n\n');
@@ -33,6 +34,9 @@ export function hoverMarkdown(
   const args = encodeURIComponent(JSON.stringify([name]));
   md.appendMarkdown(
     `\n[$(lightbulb) Explain prediction](command:${EXPLAIN_COMMAND}?${args} "See the prediction after each letter")`,
+  );
+  md.appendMarkdown(
+    ` · [$(graph) Explore](command:${EXPLORER_COMMAND}?${args} "Open the unfolded graph on this name")`,
   );
   md.appendMarkdown(' · ');
   md.appendText(modelTitle);

@@ -14,11 +14,9 @@ export interface StartTraining {
   manifestFile: string;
 }
 
-export interface StopTraining {
-  type: 'stop';
-}
+export type ControlTraining = { type: 'stop' } | { type: 'pause' } | { type: 'resume' };
 
-export type HostToWorker = StartTraining | StopTraining;
+export type HostToWorker = StartTraining | ControlTraining;
 
 export interface EpochSummary {
   epoch: number;
@@ -29,6 +27,10 @@ export interface EpochSummary {
   heldOutAccuracy: number;
   macroAccuracy: number;
   sequencesPerSecond: number;
+  /** confusion[actual][predicted] on the held-out split. */
+  confusion: number[][];
+  /** Predicted class of every held-out name, in the data set's order. */
+  predictions: number[];
 }
 
 export type WorkerToHost =
@@ -40,6 +42,7 @@ export type WorkerToHost =
       batch: number;
       batches: number;
       loss: number;
+      learningRate: number;
       sequencesPerSecond: number;
     }
   | { type: 'epoch'; summary: EpochSummary }

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { CODE_SERVER_ENTRY, NODE24, ROOT, serveArgs } from '../../scripts/e2e/paths.mjs';
 
 export { ROOT };
@@ -155,6 +155,21 @@ export class VSCode {
     }
   }
 
+  /** Resolves once the extension has activated and shows its backend in the status bar. */
+  async activated(): Promise<string> {
+    return waitFor(
+      async () => {
+        const text = await this.page
+          .locator('.statusbar-item', { hasText: 'RNN' })
+          .first()
+          .innerText();
+        return /wasm|cpu|tensorflow/.test(text) ? text : undefined;
+      },
+      90_000,
+      'the RNN status bar item with a backend',
+    );
+  }
+
   /** F1, the command's title, Enter. */
   async runCommand(title: string): Promise<void> {
     await this.page.keyboard.press('F1');
@@ -226,6 +241,20 @@ export class VSCode {
       },
       20_000,
       `a hover with a probability for ${word}`,
+    );
+  }
+
+  /** The webview frame (two iframes deep) that contains `selector`. */
+  async webviewFrame(selector: string, ms = 30_000): Promise<Frame> {
+    return waitFor(
+      async () => {
+        for (const frame of this.page.frames()) {
+          if (await frame.$(selector).catch(() => null)) return frame;
+        }
+        return undefined;
+      },
+      ms,
+      `a webview with ${selector}`,
     );
   }
 

@@ -41,7 +41,7 @@ export class SequenceModel {
    * is a training pass: dropout (if configured) draws its mask from it.
    */
   logits(data: SequenceData, onStepNorms?: StepNormListener, random?: Random): tf.Tensor {
-    let states = differentiableStack(this.config, this.layers(), data, onStepNorms);
+    let states = differentiableStack(this.config, this.layerWeights(), data, onStepNorms);
     const rate = this.config.dropout ?? 0;
     if (random && rate > 0) {
       const keep = new Float32Array(states.size);
@@ -54,7 +54,7 @@ export class SequenceModel {
 
   /** Every layer's states, forward only, as plain arrays: for inspection and prediction. */
   trace(data: SequenceData, initial?: LayerState[]): LayerRun[] {
-    return runStack(this.config, this.layers(), data, initial);
+    return runStack(this.config, this.layerWeights(), data, initial);
   }
 
   /** The head at every step of [T, B, H] states: [T, B, C]. */
@@ -84,7 +84,7 @@ export class SequenceModel {
     return tf.add(tf.matMul(x, tf.transpose(this.param('fc.weight'))), this.param('fc.bias'));
   }
 
-  private layers(): LayerWeights[] {
+  layerWeights(): LayerWeights[] {
     return Array.from({ length: this.config.numLayers }, (_, layer) => ({
       wIH: this.param(`rnn.weight_ih_l${layer}`),
       wHH: this.param(`rnn.weight_hh_l${layer}`),

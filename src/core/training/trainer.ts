@@ -51,6 +51,8 @@ export interface TrainCallbacks {
   onEpoch?(report: EpochReport): void;
   /** Checked before every batch; true stops training after the current batch. */
   shouldStop?(): boolean;
+  /** Awaited before every batch: resolves at once unless the run is paused. */
+  waitIfPaused?(): Promise<void>;
 }
 
 export interface TrainOutcome {
@@ -97,6 +99,7 @@ export async function trainClassifier(
       let seen = 0;
       for (let index = 0; index < batches.length; index++) {
         await yieldToEventLoop();
+        await callbacks.waitIfPaused?.();
         if (callbacks.shouldStop?.()) {
           completed = false;
           break;

@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { describeAttempts } from '../../core/backend';
 import type { NamesModelOptions } from '../../core/tasks/names';
 import type { TrainSettings } from '../../core/training/trainer';
+import { loadNames } from '../../core/data/names';
+import type { BatchPoint, TrainingSnapshot } from '../../shared/explorerProtocol';
 import type { EpochSummary, HostToWorker, WorkerToHost } from '../../shared/trainingMessages';
 import type { ModelRegistry } from '../modelRegistry';
 import { settings } from '../settings';
@@ -17,7 +19,20 @@ export interface TrainingStatus {
   sequencesPerSecond?: number;
   backend?: string;
   history: EpochSummary[];
+  paused: boolean;
 }
+
+/** What the Explorer's dashboard draws; kept after a run ends so reopening shows it. */
+interface RunRecord {
+  title: string;
+  epochs: number;
+  state: TrainingSnapshot['state'];
+  batches: BatchPoint[];
+  history: EpochSummary[];
+}
+
+/** Enough loss points for a smooth curve, few enough to post five times a second. */
+const MAX_BATCH_POINTS = 2000;
 
 export interface TrainingRequest {
   model: NamesModelOptions;
@@ -35,6 +50,8 @@ export class TrainingController implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private worker?: Worker;
   private status?: TrainingStatus;
+  private record?: RunRecord;
+  private heldOutNames?: { names: string[]; labels: number[]; languages: string[] };
 
   constructor(
     private readonly extensionPath: string,
@@ -51,6 +68,75 @@ export class TrainingController implements vscode.Disposable {
     this.post({ type: 'stop' });
   }
 
+  pause(): void {
+    if (!this.status || this.status.paused) return;
+    this.status.paused = true;
+    if (this.record) this.record.state = 'paused';
+    this.post({ type: 'pause' });
+    this.changed.fire(this.status);
+  }
+
+  resume(): void {
+    if (!this.status?.paused) return;
+    this.status.paused = false;
+    if (this.record) this.record.state = 'running';
+    this.post({ type: 'resume' });
+    this.changed.fire(this.status);
+  }
+
+  snapshot(): TrainingSnapshot {
+    const r = this.record;
+    const last = r?.history[r.history.length - 1];
+    return {
+      state: r?.state ?? 'idle',
+      title: r?.title,
+      epochs: r?.epochs ?? 0,
+      batches: r?.batches ?? [],
+      history: r?.history.map(({ confusion: _c, predictions: _p, ...point }) => point) ?? [],
+      confusion: last?.confusion,
+      labels: this.languages(),
+    };
+  }
+
+  /** Held-out names of one language that the last evaluation assigned to another. */
+  misclassified(
+    actual: number,
+    predicted: number,
+  ): { actual: string; predicted: string; names: string[] } {
+    const heldOut = this.heldOut();
+    const last = this.record?.history[this.record.history.length - 1];
+    const names = last
+      ? heldOut.names.filter(
+          (_, i) => heldOut.labels[i] === actual && last.predictions[i] === predicted,
+        )
+      : [];
+    return {
+      actual: heldOut.languages[actual] ?? '?',
+      predicted: heldOut.languages[predicted] ?? '?',
+      names,
+    };
+  }
+
+  private heldOut(): { names: string[]; labels: number[]; languages: string[] } {
+    if (!this.heldOutNames) {
+      const data = loadNames(this.dataDirectory);
+      this.heldOutNames = {
+        names: data.test.map((n) => n.name),
+        labels: data.test.map((n) => n.label),
+        languages: data.languages,
+      };
+    }
+    return this.heldOutNames;
+  }
+
+  private languages(): string[] {
+    return this.heldOut().languages;
+  }
+
+  private get dataDirectory(): string {
+    return path.join(this.extensionPath, 'media', 'data', 'names');
+  }
+
   async train(request: TrainingRequest): Promise<void> {
     if (this.status) {
       void vscode.window.showWarningMessage(
@@ -58,7 +144,21 @@ export class TrainingController implements vscode.Disposable {
       );
       return;
     }
-    this.status = { epoch: 0, epochs: request.settings.epochs, fraction: 0, history: [] };
+    this.status = {
+      epoch: 0,
+      epochs: request.settings.epochs,
+      fraction: 0,
+      history: [],
+      paused: false,
+    };
+    const { model: m } = request;
+    this.record = {
+      title: `${m.cell.toUpperCase()} ${m.hiddenSize}${m.numLayers > 1 ? ` x${m.numLayers}` : ''}`,
+      epochs: request.settings.epochs,
+      state: 'running',
+      batches: [],
+      history: this.status.history,
+    };
     await vscode.commands.executeCommand('setContext', 'rnnExplorer.training', true);
     this.changed.fire(this.status);
     try {
@@ -133,6 +233,15 @@ export class TrainingController implements vscode.Disposable {
             });
             reported = Math.max(reported, fraction);
             status.fraction = fraction;
+            this.record?.batches.push({
+              progress: fraction * message.epochs,
+              loss: message.loss,
+              learningRate: message.learningRate,
+              sequencesPerSecond: message.sequencesPerSecond,
+            });
+            if (this.record && this.record.batches.length > MAX_BATCH_POINTS) {
+              this.record.batches = this.record.batches.filter((_, i) => i % 2 === 0);
+            }
             break;
           }
           case 'epoch': {
@@ -167,7 +276,7 @@ export class TrainingController implements vscode.Disposable {
       });
       this.post({
         type: 'start',
-        dataDirectory: path.join(this.extensionPath, 'media', 'data', 'names'),
+        dataDirectory: this.dataDirectory,
         wasmDirectory: this.wasmDirectory,
         backend: settings.backend(),
         model: request.model,
@@ -182,6 +291,8 @@ export class TrainingController implements vscode.Disposable {
     status: TrainingStatus,
     wallMs: number,
   ): Promise<void> {
+    if (this.record) this.record.state = message.completed ? 'finished' : 'stopped';
+    this.changed.fire(undefined);
     if (!message.completed || !message.manifestFile) {
       this.log.info(
         `Training cancelled after ${(wallMs / 1000).toFixed(1)} s; the active model is unchanged.`,

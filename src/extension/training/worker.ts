@@ -12,6 +12,9 @@ const port = parentPort;
 if (!port) throw new Error('The training worker must run in a worker thread');
 
 let stopRequested = false;
+/** While paused, the trainer awaits this promise before its next batch. */
+let resume: (() => void) | undefined;
+let paused: Promise<void> | undefined;
 /** Progress is throttled so the host is never flooded; epochs and the end always go through. */
 const BATCH_MESSAGE_INTERVAL_MS = 100;
 
@@ -30,6 +33,7 @@ async function run(start: StartTraining): Promise<void> {
     backend.name,
     {
       shouldStop: () => stopRequested,
+      waitIfPaused: () => paused ?? Promise.resolve(),
       onBatch: (p) => {
         const now = Date.now();
         if (now - lastBatchMessage < BATCH_MESSAGE_INTERVAL_MS && p.batch < p.batches) return;
@@ -41,6 +45,7 @@ async function run(start: StartTraining): Promise<void> {
           batch: p.batch,
           batches: p.batches,
           loss: p.step.loss,
+          learningRate: p.learningRate,
           sequencesPerSecond: p.sequencesPerSecond,
         });
       },
@@ -56,6 +61,8 @@ async function run(start: StartTraining): Promise<void> {
             heldOutAccuracy: r.heldOut.accuracy,
             macroAccuracy: r.heldOut.macroAccuracy,
             sequencesPerSecond: r.sequencesPerSecond,
+            confusion: r.heldOut.confusion,
+            predictions: Array.from(r.heldOut.predictions),
           },
         }),
     },
@@ -76,8 +83,15 @@ async function run(start: StartTraining): Promise<void> {
 }
 
 port.on('message', (message: HostToWorker) => {
-  if (message.type === 'stop') {
-    stopRequested = true;
+  if (message.type === 'pause') {
+    paused ??= new Promise((resolve) => (resume = resolve));
+    return;
+  }
+  if (message.type === 'resume' || message.type === 'stop') {
+    stopRequested ||= message.type === 'stop';
+    resume?.();
+    resume = undefined;
+    paused = undefined;
     return;
   }
   run(message).catch((error: unknown) =>

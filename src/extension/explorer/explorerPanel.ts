@@ -1,0 +1,236 @@
+import * as vscode from 'vscode';
+import { gradientLab, REGIME_RULE } from '../../core/explore/gradientLab';
+import { traceSequence } from '../../core/explore/trace';
+import type { NamesClassifier } from '../../core/tasks/names';
+import {
+  parseWebviewMessage,
+  type ExplorerView,
+  type HostMessage,
+  type LabControls,
+  type WebviewMessage,
+} from '../../shared/explorerProtocol';
+import type { TrainingController } from '../training/trainingController';
+import { explorerHtml, explorerResourceRoots } from './explorerHtml';
+
+export interface ExplorerServices {
+  extensionUri: vscode.Uri;
+  /** Where the panel remembers its view and input, so a reload restores them. */
+  memento: vscode.Memento;
+  log: vscode.LogOutputChannel;
+  training: TrainingController;
+  backendName(): string;
+  classifier(): Promise<{ classifier: NamesClassifier; title: string }>;
+}
+
+/** The lab's models are small and fixed so that a slider drag redraws within a frame or two. */
+const LAB_HIDDEN = 64;
+const LAB_SEED = 7;
+/** Live training reaches the webview at most this often (5 per second). */
+const TRAINING_POST_MS = 200;
+const PLACE_KEY = 'rnnExplorer.explorerPlace';
+
+interface Place {
+  view: ExplorerView;
+  input?: string;
+}
+
+/**
+ * The Explorer panel. One at a time; it survives window reloads through a serializer and keeps
+ * its state in the webview (getState/setState) rather than retainContextWhenHidden.
+ */
+export class ExplorerPanel implements vscode.Disposable {
+  static readonly viewType = 'rnnExplorer.explorer';
+  private static current?: ExplorerPanel;
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private pending?: { view: ExplorerView; input?: string };
+  private trainingTimer?: NodeJS.Timeout;
+  private lastTrainingPost = 0;
+
+  static show(services: ExplorerServices, view: ExplorerView = 'graph', input?: string): void {
+    if (ExplorerPanel.current) {
+      ExplorerPanel.current.panel.reveal();
+      ExplorerPanel.current.navigate(view, input);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      ExplorerPanel.viewType,
+      'RNN Explorer',
+      vscode.ViewColumn.Active,
+      {
+        enableScripts: true,
+        localResourceRoots: explorerResourceRoots(services.extensionUri),
+      },
+    );
+    ExplorerPanel.current = new ExplorerPanel(panel, services, { view, input });
+  }
+
+  static register(services: ExplorerServices): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(ExplorerPanel.viewType, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+        panel.webview.options = {
+          enableScripts: true,
+          localResourceRoots: explorerResourceRoots(services.extensionUri),
+        };
+        ExplorerPanel.current?.dispose();
+        // The webview keeps its own state too; this copy also covers a reload right after a change.
+        ExplorerPanel.current = new ExplorerPanel(
+          panel,
+          services,
+          services.memento.get<Place>(PLACE_KEY),
+        );
+      },
+    });
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly services: ExplorerServices,
+    initial?: { view: ExplorerView; input?: string },
+  ) {
+    this.pending = initial;
+    panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'activity.svg');
+    panel.webview.html = explorerHtml(panel.webview, services.extensionUri);
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      // A hidden webview is torn down (no retainContextWhenHidden); it posts `ready` again when
+      // shown, and nothing may be sent before that.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      services.training.onDidChange(() => this.scheduleTraining()),
+    );
+  }
+
+  private navigate(view: ExplorerView, input?: string): void {
+    this.remember({ view, input });
+    if (this.ready) this.post({ type: 'showView', view, input });
+    else this.pending = { view, input };
+  }
+
+  private post(message: HostMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = parseWebviewMessage(raw);
+    if ('error' in parsed) {
+      this.services.log.warn(`Explorer: dropped a webview message: ${parsed.error}`);
+      return;
+    }
+    this.handle(parsed.message).catch((error: unknown) =>
+      this.services.log.error(
+        `Explorer: ${parsed.message.type} failed: ${(error as Error).message}`,
+      ),
+    );
+  }
+
+  private async handle(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready': {
+        this.ready = true;
+        const { title, classifier } = await this.services.classifier();
+        const { config } = classifier.model;
+        this.post({
+          type: 'init',
+          view: this.pending?.view ?? 'graph',
+          backend: this.services.backendName(),
+          input: this.pending?.input ?? '',
+          model: {
+            title,
+            cell: config.cell,
+            hiddenSize: config.hiddenSize,
+            numLayers: config.numLayers,
+            labels: classifier.manifest.labels,
+          },
+        });
+        if (this.pending)
+          this.post({ type: 'showView', view: this.pending.view, input: this.pending.input });
+        this.pending = undefined;
+        this.post({ type: 'training', snapshot: this.services.training.snapshot() });
+        return;
+      }
+      case 'input':
+        this.remember({ input: message.text });
+        return this.explain(message.text);
+      case 'lab':
+        return this.lab(message.controls);
+      case 'trainingControl':
+        if (message.action === 'pause') this.services.training.pause();
+        else if (message.action === 'resume') this.services.training.resume();
+        else this.services.training.cancel();
+        return;
+      case 'misclassified':
+        this.post({
+          type: 'misclassified',
+          ...this.services.training.misclassified(message.actual, message.predicted),
+        });
+        return;
+      case 'view':
+        this.remember({ view: message.view });
+        return;
+    }
+  }
+
+  private remember(change: Partial<Place>): void {
+    const place = {
+      view: 'graph' as ExplorerView,
+      ...this.services.memento.get<Place>(PLACE_KEY),
+      ...change,
+    };
+    void this.services.memento.update(PLACE_KEY, place);
+  }
+
+  private async explain(text: string): Promise<void> {
+    const { classifier } = await this.services.classifier();
+    const result = classifier.predict(text, classifier.manifest.labels.length);
+    if (!result.ok) {
+      this.post({ type: 'trace', trace: null, reason: result.reason });
+      this.post({ type: 'prediction', input: text, top: [], reason: result.reason });
+      return;
+    }
+    const trace = traceSequence(
+      classifier.model,
+      classifier.manifest.vocabulary,
+      classifier.manifest.labels,
+      text,
+    );
+    this.post({ type: 'trace', trace: trace ?? null });
+    this.post({
+      type: 'prediction',
+      input: text,
+      top: result.top.map((t) => ({ label: t.language, probability: t.probability })),
+    });
+  }
+
+  private lab(controls: LabControls): void {
+    const started = performance.now();
+    const cells = gradientLab({ ...controls, hiddenSize: LAB_HIDDEN, seed: LAB_SEED });
+    this.post({
+      type: 'gradients',
+      controls,
+      cells,
+      rule: REGIME_RULE,
+      millis: performance.now() - started,
+    });
+  }
+
+  /** Throttles live training to TRAINING_POST_MS, always sending the latest state last. */
+  private scheduleTraining(): void {
+    if (!this.ready || this.trainingTimer) return;
+    const wait = Math.max(0, this.lastTrainingPost + TRAINING_POST_MS - Date.now());
+    this.trainingTimer = setTimeout(() => {
+      this.trainingTimer = undefined;
+      this.lastTrainingPost = Date.now();
+      this.post({ type: 'training', snapshot: this.services.training.snapshot() });
+    }, wait);
+  }
+
+  dispose(): void {
+    if (ExplorerPanel.current === this) ExplorerPanel.current = undefined;
+    clearTimeout(this.trainingTimer);
+    this.disposables.forEach((d) => d.dispose());
+    this.panel.dispose();
+  }
+}

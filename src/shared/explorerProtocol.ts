@@ -1,0 +1,153 @@
+/**
+ * The one message protocol between the Explorer webview and the extension host. The webview
+ * posts `ready` before the host sends anything; every message from the webview is checked by
+ * `parseWebviewMessage` before use.
+ */
+import type { GradientLabSettings, CellGradients } from '../core/explore/gradientLab';
+import type { SequenceTrace } from '../core/explore/trace';
+
+export type ExplorerView = 'graph' | 'gradients' | 'training' | 'predictions';
+export const EXPLORER_VIEWS: readonly ExplorerView[] = [
+  'graph',
+  'gradients',
+  'training',
+  'predictions',
+];
+
+export type LabControls = Pick<
+  GradientLabSettings,
+  'activation' | 'spectralRadius' | 'length' | 'clipNorm'
+>;
+
+export interface ModelSummary {
+  title: string;
+  cell: string;
+  hiddenSize: number;
+  numLayers: number;
+  labels: string[];
+}
+
+export interface EpochPoint {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  heldOutLoss: number;
+  heldOutAccuracy: number;
+  macroAccuracy: number;
+  sequencesPerSecond: number;
+}
+
+export interface BatchPoint {
+  /** Fractional epoch, for the x axis. */
+  progress: number;
+  loss: number;
+  learningRate: number;
+  sequencesPerSecond: number;
+}
+
+export interface TrainingSnapshot {
+  state: 'idle' | 'running' | 'paused' | 'finished' | 'stopped';
+  title?: string;
+  epochs: number;
+  batches: BatchPoint[];
+  history: EpochPoint[];
+  /** confusion[actual][predicted] of the latest held-out evaluation. */
+  confusion?: number[][];
+  labels: string[];
+}
+
+export type HostMessage =
+  | { type: 'init'; view: ExplorerView; model: ModelSummary; backend: string; input: string }
+  | { type: 'trace'; trace: SequenceTrace | null; reason?: string }
+  | {
+      type: 'prediction';
+      input: string;
+      top: Array<{ label: string; probability: number }>;
+      reason?: string;
+    }
+  | {
+      type: 'gradients';
+      controls: LabControls;
+      cells: CellGradients[];
+      rule: string;
+      millis: number;
+    }
+  | { type: 'training'; snapshot: TrainingSnapshot }
+  | { type: 'misclassified'; actual: string; predicted: string; names: string[] }
+  | { type: 'showView'; view: ExplorerView; input?: string };
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'view'; view: ExplorerView }
+  | { type: 'input'; text: string }
+  | { type: 'lab'; controls: LabControls }
+  | { type: 'trainingControl'; action: 'pause' | 'resume' | 'stop' }
+  | { type: 'misclassified'; actual: number; predicted: number };
+
+/** The most a webview may send in one message; anything larger is dropped. */
+export const MAX_MESSAGE_CHARS = 20_000;
+export const MAX_INPUT_CHARS = 200;
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInt = (v: unknown, min: number, max: number): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const isNumber = (v: unknown, min: number, max: number): v is number =>
+  typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
+
+/** The message if it is well-formed, else a reason to drop (and log) it. */
+export function parseWebviewMessage(raw: unknown): { message: WebviewMessage } | { error: string } {
+  let size = 0;
+  try {
+    size = JSON.stringify(raw)?.length ?? 0;
+  } catch {
+    return { error: 'not serialisable' };
+  }
+  if (size > MAX_MESSAGE_CHARS) return { error: `too large (${size} characters)` };
+  if (!isObject(raw) || typeof raw.type !== 'string') return { error: 'no message type' };
+  switch (raw.type) {
+    case 'ready':
+      return { message: { type: 'ready' } };
+    case 'view':
+      return EXPLORER_VIEWS.includes(raw.view as ExplorerView)
+        ? { message: { type: 'view', view: raw.view as ExplorerView } }
+        : { error: 'unknown view' };
+    case 'input':
+      return typeof raw.text === 'string' && raw.text.length <= MAX_INPUT_CHARS
+        ? { message: { type: 'input', text: raw.text } }
+        : { error: 'input must be a string of at most 200 characters' };
+    case 'lab': {
+      const c = raw.controls;
+      if (
+        isObject(c) &&
+        (c.activation === 'tanh' || c.activation === 'relu' || c.activation === 'sigmoid') &&
+        isNumber(c.spectralRadius, 0.05, 5) &&
+        isInt(c.length, 2, 200) &&
+        isNumber(c.clipNorm, 0, 1000)
+      ) {
+        return {
+          message: {
+            type: 'lab',
+            controls: {
+              activation: c.activation,
+              spectralRadius: c.spectralRadius,
+              length: c.length,
+              clipNorm: c.clipNorm,
+            },
+          },
+        };
+      }
+      return { error: 'invalid gradient-lab controls' };
+    }
+    case 'trainingControl':
+      return raw.action === 'pause' || raw.action === 'resume' || raw.action === 'stop'
+        ? { message: { type: 'trainingControl', action: raw.action } }
+        : { error: 'unknown training action' };
+    case 'misclassified':
+      return isInt(raw.actual, 0, 1000) && isInt(raw.predicted, 0, 1000)
+        ? { message: { type: 'misclassified', actual: raw.actual, predicted: raw.predicted } }
+        : { error: 'invalid confusion cell' };
+    default:
+      return { error: `unknown message type "${String(raw.type).slice(0, 40)}"` };
+  }
+}

@@ -1,0 +1,134 @@
+import type { ExplorerView, HostMessage } from '../../shared/explorerProtocol';
+import { el } from './dom';
+import { GradientsView } from './gradientsView';
+import { GraphView } from './graphView';
+import { PredictionsView } from './predictionsView';
+import { TrainingView } from './trainingView';
+import { loadState, onHostMessage, post, saveState, type ExplorerState } from './vscodeApi';
+
+const state: ExplorerState = loadState();
+const persist = (change: Partial<ExplorerState>): void => {
+  Object.assign(state, change);
+  saveState(state);
+};
+
+const TITLES: Record<ExplorerView, string> = {
+  graph: 'Unfolded graph',
+  gradients: 'Gradient lab',
+  training: 'Training',
+  predictions: 'Predictions',
+};
+
+const graph = new GraphView(state.graph, {
+  onState: (change) => persist({ graph: { ...state.graph, ...change } }),
+});
+let labTimer: number | undefined;
+const gradients = new GradientsView(state.lab, (controls) => {
+  persist({ lab: controls });
+  // Coalesce a slider drag into one request per animation frame.
+  if (labTimer !== undefined) cancelAnimationFrame(labTimer);
+  labTimer = requestAnimationFrame(() => post({ type: 'lab', controls }));
+});
+const training = new TrainingView(
+  (action) => post({ type: 'trainingControl', action }),
+  (actual, predicted) => post({ type: 'misclassified', actual, predicted }),
+);
+const predictions = new PredictionsView();
+const views: Record<ExplorerView, HTMLElement> = {
+  graph: graph.root,
+  gradients: gradients.root,
+  training: training.root,
+  predictions: predictions.root,
+};
+
+const nameInput = el('input', {
+  type: 'text',
+  id: 'name-input',
+  maxlength: '200',
+  placeholder: 'Type a name, e.g. Dostoevsky',
+  'aria-label': 'Input sequence',
+}) as HTMLInputElement;
+nameInput.value = state.input;
+nameInput.addEventListener('input', () => {
+  persist({ input: nameInput.value });
+  post({ type: 'input', text: nameInput.value });
+});
+const modelInfo = el('span', { class: 'model-info' });
+const tabs = el('div', { role: 'tablist', class: 'tabs', 'aria-label': 'Explorer views' });
+const tabButtons = new Map<ExplorerView, HTMLButtonElement>();
+for (const view of Object.keys(TITLES) as ExplorerView[]) {
+  const button = el(
+    'button',
+    { role: 'tab', type: 'button', id: `tab-${view}`, 'aria-controls': `panel-${view}` },
+    TITLES[view],
+  ) as HTMLButtonElement;
+  button.addEventListener('click', () => selectView(view, true));
+  button.addEventListener('keydown', (event) => {
+    const order = Object.keys(TITLES) as ExplorerView[];
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (step === 0) return;
+    const next = order[(order.indexOf(view) + step + order.length) % order.length] as ExplorerView;
+    selectView(next, true);
+    tabButtons.get(next)?.focus();
+  });
+  tabButtons.set(view, button);
+  tabs.append(button);
+}
+for (const [view, root] of Object.entries(views)) {
+  root.id = `panel-${view}`;
+  root.setAttribute('role', 'tabpanel');
+}
+document.body.append(
+  el('header', {}, tabs, el('label', { class: 'input' }, nameInput), modelInfo),
+  ...Object.values(views),
+);
+
+function selectView(view: ExplorerView, notify: boolean): void {
+  persist({ view });
+  for (const [name, root] of Object.entries(views)) root.hidden = name !== view;
+  for (const [name, button] of tabButtons) {
+    button.setAttribute('aria-selected', String(name === view));
+    button.tabIndex = name === view ? 0 : -1;
+  }
+  if (notify) post({ type: 'view', view });
+}
+
+onHostMessage((message: HostMessage) => {
+  switch (message.type) {
+    case 'init':
+      modelInfo.textContent = `${message.model.title} · ${message.backend}`;
+      if (message.input && !state.input) {
+        nameInput.value = message.input;
+        persist({ input: message.input });
+      }
+      post({ type: 'input', text: nameInput.value });
+      post({ type: 'lab', controls: state.lab });
+      break;
+    case 'showView':
+      selectView(message.view, false);
+      if (message.input !== undefined) {
+        nameInput.value = message.input;
+        persist({ input: message.input });
+        post({ type: 'input', text: message.input });
+      }
+      break;
+    case 'trace':
+      graph.show(message.trace, message.reason);
+      break;
+    case 'prediction':
+      predictions.show(message);
+      break;
+    case 'gradients':
+      gradients.show(message);
+      break;
+    case 'training':
+      training.show(message.snapshot);
+      break;
+    case 'misclassified':
+      training.showMisclassified(message.actual, message.predicted, message.names);
+      break;
+  }
+});
+
+selectView(state.view, false);
+post({ type: 'ready' });

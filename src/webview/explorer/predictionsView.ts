@@ -1,0 +1,50 @@
+import type { HostMessage } from '../../shared/explorerProtocol';
+import { chartWidth, Plot, renderPlot, seriesColors } from './charts';
+import { el, percent } from './dom';
+
+type PredictionMessage = Extract<HostMessage, { type: 'prediction' }>;
+
+/** Bars per language, redrawn on every keystroke. */
+export class PredictionsView {
+  readonly root: HTMLElement;
+  private readonly chart = el('div', { class: 'chart' });
+  private readonly list = el('ol', { class: 'numbers', 'aria-label': 'Languages by probability' });
+
+  constructor() {
+    this.root = el(
+      'section',
+      { class: 'view predictions-view', 'aria-label': 'Predictions' },
+      this.chart,
+      this.list,
+    );
+  }
+
+  show(message: PredictionMessage): void {
+    if (message.reason || message.top.length === 0) {
+      this.chart.replaceChildren(el('p', { class: 'empty' }, message.reason ?? 'Type a name.'));
+      this.list.replaceChildren();
+      return;
+    }
+    const [color] = seriesColors();
+    renderPlot(this.chart, {
+      width: Math.min(900, chartWidth(1)),
+      height: 24 * message.top.length + 40,
+      marginLeft: 90,
+      x: { domain: [0, 1], label: 'probability', grid: true, percent: true },
+      y: { label: null, domain: message.top.map((t) => t.label) },
+      marks: [
+        Plot.barX(message.top, { y: 'label', x: 'probability', fill: color }),
+        Plot.text(message.top, {
+          y: 'label',
+          x: 'probability',
+          text: (d: { probability: number }) => percent(d.probability),
+          dx: 4,
+          textAnchor: 'start',
+        }),
+      ],
+    });
+    this.list.replaceChildren(
+      ...message.top.map((t) => el('li', {}, `${t.label}: ${percent(t.probability)}`)),
+    );
+  }
+}

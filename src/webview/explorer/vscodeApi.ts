@@ -1,0 +1,53 @@
+import type {
+  ExplorerView,
+  HostMessage,
+  LabControls,
+  WebviewMessage,
+} from '../../shared/explorerProtocol';
+
+/** What the Explorer remembers across hide/show and window reloads (getState/setState). */
+export interface ExplorerState {
+  view: ExplorerView;
+  input: string;
+  lab: LabControls;
+  graph: { zoom: number; showGates: boolean; showGradients: boolean; cursor: number };
+}
+
+export const DEFAULT_STATE: ExplorerState = {
+  view: 'graph',
+  input: 'Dostoevsky',
+  lab: { activation: 'tanh', spectralRadius: 1, length: 50, clipNorm: 5 },
+  graph: { zoom: 1, showGates: false, showGradients: true, cursor: -1 },
+};
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): unknown;
+  setState(state: ExplorerState): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const api = acquireVsCodeApi();
+
+export function post(message: WebviewMessage): void {
+  api.postMessage(message);
+}
+
+export function loadState(): ExplorerState {
+  const saved = api.getState() as Partial<ExplorerState> | undefined;
+  return {
+    ...DEFAULT_STATE,
+    ...saved,
+    lab: { ...DEFAULT_STATE.lab, ...saved?.lab },
+    graph: { ...DEFAULT_STATE.graph, ...saved?.graph },
+  };
+}
+
+export function saveState(state: ExplorerState): void {
+  api.setState(state);
+}
+
+export function onHostMessage(handler: (message: HostMessage) => void): void {
+  window.addEventListener('message', (event: MessageEvent<HostMessage>) => handler(event.data));
+}

@@ -1,0 +1,149 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Frame } from 'playwright-core';
+import { ROOT, VSCode, waitFor } from './vscode';
+
+const VSIX = path.join(ROOT, 'dist', 'rnn-explorer.vsix');
+
+describe('the Explorer in a real VS Code', { timeout: 10 * 60_000 }, () => {
+  let vscode: VSCode;
+  let frame: Frame;
+
+  before(async () => {
+    vscode = await VSCode.start({
+      vsix: VSIX,
+      workspace: path.join(ROOT, 'media', 'examples'),
+      settings: { 'rnnExplorer.training.epochs': 2, 'rnnExplorer.training.hiddenSize': 32 },
+    });
+    await vscode.activated();
+  });
+  after(async () => vscode?.stop());
+
+  it('opens from the palette and draws one column per letter', async () => {
+    await vscode.runCommand('RNN: Open Explorer');
+    frame = await vscode.webviewFrame('#name-input');
+    await frame.fill('#name-input', 'Nakamura');
+    await waitFor(
+      async () => (await frame.$$('svg.unfolded g.step')).length === 8,
+      20_000,
+      '8 time-step columns',
+    );
+    await vscode.screenshot('10-explorer-graph');
+    const status = await frame.innerText('.graph-view .status');
+    assert.match(status, /After "Nakamura": Japanese/);
+  });
+
+  it('steps through the name with the keyboard and the Step button', async () => {
+    await frame.click('button[aria-label="Step back one time step"]');
+    await waitFor(
+      async () => (await frame.$$('svg.unfolded g.step.future')).length === 1,
+      10_000,
+      'one future step',
+    );
+    await frame.click('button[aria-label="Step back one time step"]');
+    assert.equal((await frame.$$('svg.unfolded g.step.future')).length, 2);
+    assert.match(await frame.innerText('.graph-view .status'), /After "Nakamu"/);
+    await frame.focus('svg.unfolded g.step[data-step="2"]');
+    const tooltip = await frame.innerText('.tooltip');
+    assert.match(tooltip, /h = \(1 − z\)·n \+ z·h₋₁ = /);
+    await vscode.screenshot('11-explorer-step');
+  });
+
+  it('names the gradient regime and follows the spectral-radius control', async () => {
+    await frame.click('#tab-gradients');
+    const regime = async (): Promise<string> => frame.innerText('.regime[data-cell="rnn"]');
+    await frame.$eval('#lab-radius', (input: HTMLInputElement) => {
+      input.value = '0.5';
+      input.dispatchEvent(new Event('input'));
+    });
+    await waitFor(
+      async () => /vanishing/.test(await regime()),
+      15_000,
+      'a vanishing regime at radius 0.5',
+    );
+    await vscode.screenshot('12-gradients-vanishing');
+    await frame.$eval('#lab-radius', (input: HTMLInputElement) => {
+      input.value = '3';
+      input.dispatchEvent(new Event('input'));
+    });
+    await waitFor(
+      async () => /exploding/.test(await regime()),
+      15_000,
+      'an exploding regime at radius 3',
+    );
+    await vscode.screenshot('13-gradients-exploding');
+    assert.equal((await frame.$$('.gradients-view svg[class^="plot"]')).length > 0, true);
+  });
+
+  it('shows live training curves and the confusion matrix', async () => {
+    await frame.click('#tab-training');
+    await vscode.runCommand('RNN: Train Name Classifier');
+    await vscode.quickPickSelect('Train with defaults');
+    await waitFor(
+      async () => (await frame.$$('.training-view svg[class^="plot"]')).length >= 4,
+      60_000,
+      'live training charts',
+    );
+    await waitFor(
+      async () => /finished/.test(await frame.innerText('.training-view .status')),
+      5 * 60_000,
+      'training to finish',
+    );
+    await waitFor(
+      async () => (await frame.$$('.confusion g[aria-label="cell"] rect')).length === 18 * 18,
+      15_000,
+      'an 18x18 confusion matrix',
+    );
+    await frame.click('.confusion g[aria-label="cell"] rect >> nth=1');
+    await waitFor(
+      async () => /predicted as/.test(await frame.innerText('.misclassified')),
+      15_000,
+      'the misclassified names',
+    );
+    await vscode.screenshot('14-training');
+  });
+
+  it('opens from a hover link on the hovered name', async () => {
+    await vscode.openFile('surnames.txt');
+    await vscode.hoverWord('Schmidt');
+    await vscode.page.locator('.monaco-hover a', { hasText: 'Explore' }).first().click();
+    // The panel was hidden behind the editor, so its webview is a new frame now.
+    frame = await vscode.webviewFrame('#name-input');
+    await waitFor(
+      async () => (await frame.inputValue('#name-input')) === 'Schmidt',
+      15_000,
+      'the Explorer on Schmidt',
+    );
+    await waitFor(
+      async () => (await frame.$$('svg.unfolded g.step')).length === 7,
+      15_000,
+      '7 columns',
+    );
+  });
+
+  it('is restored after a window reload', async () => {
+    // The workbench stores webview state in the background; give it a moment, as a person would.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await vscode.page.reload();
+    await vscode.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    // The restored tab may sit behind the text editor; its webview renders once selected.
+    await vscode.page
+      .locator('.tabs-container .tab', { hasText: 'RNN Explorer' })
+      .first()
+      .click({ timeout: 60_000 });
+    // Re-find the frame on every try: the restored webview may load more than once.
+    frame = await waitFor(
+      async () => {
+        const f = await vscode.webviewFrame('#name-input', 5_000);
+        const restored =
+          (await f.inputValue('#name-input')) === 'Schmidt' &&
+          (await f.$$('svg.unfolded g.step')).length === 7;
+        return restored ? f : undefined;
+      },
+      60_000,
+      'the restored input and graph',
+    );
+    await vscode.screenshot('15-restored');
+  });
+});
