@@ -109,6 +109,9 @@ export class GradientsView {
   }
 
   show(message: GradientsMessage): void {
+    // Follow the host's controls (a restored panel), unless the user is moving one right now.
+    if (!Object.values(this.inputs).includes(document.activeElement as HTMLInputElement))
+      this.set(message.controls);
     const points = message.cells.flatMap((cell) =>
       cell.norms.map((norm, t) => ({
         cell: CELL_NAMES[cell.cell] ?? cell.cell,

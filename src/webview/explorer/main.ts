@@ -93,7 +93,21 @@ function selectView(view: ExplorerView, notify: boolean): void {
   if (notify) post({ type: 'view', view });
 }
 
-onHostMessage((message: HostMessage) => {
+/** The last chart data per kind, to redraw with the new colours when the theme changes. */
+const lastCharts = new Map<HostMessage['type'], HostMessage>();
+new MutationObserver(() => lastCharts.forEach((message) => handle(message))).observe(
+  document.body,
+  {
+    attributes: true,
+    attributeFilter: ['class'],
+  },
+);
+
+onHostMessage(handle);
+
+function handle(message: HostMessage): void {
+  if (['gradients', 'training', 'prediction', 'trace'].includes(message.type))
+    lastCharts.set(message.type, message);
   switch (message.type) {
     case 'init':
       modelInfo.textContent = `${message.model.title} · ${message.backend}`;
@@ -128,7 +142,7 @@ onHostMessage((message: HostMessage) => {
       training.showMisclassified(message.actual, message.predicted, message.names);
       break;
   }
-});
+}
 
 selectView(state.view, false);
 post({ type: 'ready' });
