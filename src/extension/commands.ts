@@ -187,7 +187,8 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
         optimizer: { name: 'adam', learningRate: choices.learningRate },
         clipNorm: choices.clipNorm,
         seed: choices.seed,
-        recordGradients: false,
+        // The Explorer's gradient views read these; they cost a few arithmetic passes per step.
+        recordGradients: true,
         weightAveraging: choices.weightAveraging,
       },
     });

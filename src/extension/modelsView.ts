@@ -67,6 +67,12 @@ export class ModelsView implements vscode.TreeDataProvider<ViewNode>, vscode.Dis
         .join(' · ');
       item.iconPath = new vscode.ThemeIcon('sync~spin');
       item.contextValue = 'training';
+      item.tooltip = 'Open the live training dashboard';
+      item.command = {
+        command: 'rnnExplorer.openExplorer',
+        title: 'Open Explorer',
+        arguments: [undefined, 'training'],
+      };
       return item;
     }
     const { entry, active } = node;

@@ -45,6 +45,15 @@ export interface BatchPoint {
   sequencesPerSecond: number;
 }
 
+/** Gradient norms recorded at a sampled training step. */
+export interface GradientSample {
+  progress: number;
+  /** ||dL/dh_t|| of the top layer, per time step of that batch. */
+  stepNorms: number[];
+  /** Each parameter's gradient norm before clipping. */
+  paramNorms: Record<string, number>;
+}
+
 export interface TrainingSnapshot {
   state: 'idle' | 'running' | 'paused' | 'finished' | 'stopped';
   title?: string;
@@ -54,6 +63,8 @@ export interface TrainingSnapshot {
   /** confusion[actual][predicted] of the latest held-out evaluation. */
   confusion?: number[][];
   labels: string[];
+  gradients: GradientSample[];
+  clipNorm: number;
 }
 
 export type HostMessage =

@@ -44,6 +44,8 @@ export type WorkerToHost =
       loss: number;
       learningRate: number;
       sequencesPerSecond: number;
+      stepGradNorms: number[];
+      paramGradNorms: Record<string, number>;
     }
   | { type: 'epoch'; summary: EpochSummary }
   | {

@@ -102,6 +102,22 @@ describe('the Explorer in a real VS Code', { timeout: 10 * 60_000 }, () => {
       'the misclassified names',
     );
     await vscode.screenshot('14-training');
+    // Live updates to an open Explorer must not stall the extension host either.
+    const delay = /event-loop delay during training: p50 ([\d.]+) ms, p99 ([\d.]+) ms/.exec(
+      vscode.readLog(),
+    );
+    assert.ok(
+      delay && Number(delay[2]) < 50,
+      `event-loop delay with the Explorer open: ${delay?.[0]}`,
+    );
+    console.log(`with the Explorer drawing live training: ${delay[0]}`);
+    await frame.click('#tab-gradients');
+    await waitFor(
+      async () => (await frame.$$('.during-training svg[class^="plot"]')).length === 2,
+      15_000,
+      'the training gradient charts',
+    );
+    await vscode.screenshot('14b-gradients-during-training');
   });
 
   it('opens from a hover link on the hovered name', async () => {

@@ -51,6 +51,16 @@ function recordedTraining(): TrainingSnapshot {
     ],
     confusion,
     labels,
+    clipNorm: 5,
+    gradients: batches.map((b, i) => ({
+      progress: b.progress,
+      stepNorms: Array.from({ length: 6 + (i % 5) }, (_, t) => 0.5 * 0.7 ** (8 - t)),
+      paramNorms: {
+        'rnn.weight_ih_l0': 0.3 + i / 100,
+        'rnn.weight_hh_l0': 2 + Math.sin(i),
+        'fc.weight': 6 - i / 20,
+      },
+    })),
   };
 }
 
@@ -212,6 +222,11 @@ describe('Explorer webview in headless Chromium', { timeout: 120_000 }, () => {
     await explorer.send({ type: 'training', snapshot: recordedTraining() });
     assert.equal(await page.locator('.training-view .grid svg[class^="plot"]').count(), 4);
     assert.equal(await page.locator('.confusion g[aria-label="cell"] rect').count(), 18 * 18);
+    assert.equal(
+      await page.locator('.gradients-view .during-training svg[class^="plot"]').count(),
+      2,
+      'heatmap and parameter norms',
+    );
     await page.locator('.confusion g[aria-label="cell"] rect').nth(1).click();
     await page.getByRole('button', { name: 'Pause' }).click();
     const posted = await explorer.posted();

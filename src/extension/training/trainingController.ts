@@ -6,7 +6,7 @@ import { describeAttempts } from '../../core/backend';
 import type { NamesModelOptions } from '../../core/tasks/names';
 import type { TrainSettings } from '../../core/training/trainer';
 import { loadNames } from '../../core/data/names';
-import type { BatchPoint, TrainingSnapshot } from '../../shared/explorerProtocol';
+import type { BatchPoint, GradientSample, TrainingSnapshot } from '../../shared/explorerProtocol';
 import type { EpochSummary, HostToWorker, WorkerToHost } from '../../shared/trainingMessages';
 import type { ModelRegistry } from '../modelRegistry';
 import { settings } from '../settings';
@@ -29,10 +29,14 @@ interface RunRecord {
   state: TrainingSnapshot['state'];
   batches: BatchPoint[];
   history: EpochSummary[];
+  gradients: GradientSample[];
+  clipNorm: number;
 }
 
 /** Enough loss points for a smooth curve, few enough to post five times a second. */
 const MAX_BATCH_POINTS = 2000;
+/** Rows of the gradient heatmap. */
+const MAX_GRADIENT_SAMPLES = 300;
 
 export interface TrainingRequest {
   model: NamesModelOptions;
@@ -95,6 +99,8 @@ export class TrainingController implements vscode.Disposable {
       history: r?.history.map(({ confusion: _c, predictions: _p, ...point }) => point) ?? [],
       confusion: last?.confusion,
       labels: this.languages(),
+      gradients: r?.gradients ?? [],
+      clipNorm: r?.clipNorm ?? 0,
     };
   }
 
@@ -158,6 +164,8 @@ export class TrainingController implements vscode.Disposable {
       state: 'running',
       batches: [],
       history: this.status.history,
+      gradients: [],
+      clipNorm: request.settings.clipNorm,
     };
     await vscode.commands.executeCommand('setContext', 'rnnExplorer.training', true);
     this.changed.fire(this.status);
@@ -239,6 +247,14 @@ export class TrainingController implements vscode.Disposable {
               learningRate: message.learningRate,
               sequencesPerSecond: message.sequencesPerSecond,
             });
+            this.record?.gradients.push({
+              progress: fraction * message.epochs,
+              stepNorms: message.stepGradNorms,
+              paramNorms: message.paramGradNorms,
+            });
+            if (this.record && this.record.gradients.length > MAX_GRADIENT_SAMPLES) {
+              this.record.gradients = this.record.gradients.filter((_, i) => i % 2 === 0);
+            }
             if (this.record && this.record.batches.length > MAX_BATCH_POINTS) {
               this.record.batches = this.record.batches.filter((_, i) => i % 2 === 0);
             }

@@ -47,6 +47,8 @@ async function run(start: StartTraining): Promise<void> {
           loss: p.step.loss,
           learningRate: p.learningRate,
           sequencesPerSecond: p.sequencesPerSecond,
+          stepGradNorms: p.step.stepGradNorms?.[p.step.stepGradNorms.length - 1] ?? [],
+          paramGradNorms: p.step.paramGradNorms ?? {},
         });
       },
       onEpoch: (r) =>

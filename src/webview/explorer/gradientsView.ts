@@ -1,6 +1,6 @@
 import type { CellGradients } from '../../core/explore/gradientLab';
-import type { HostMessage, LabControls } from '../../shared/explorerProtocol';
-import { chartWidth, Plot, renderPlot, seriesColors } from './charts';
+import type { HostMessage, LabControls, TrainingSnapshot } from '../../shared/explorerProtocol';
+import { chartWidth, legend, Plot, renderPlot, seriesColors } from './charts';
 import { el } from './dom';
 
 type GradientsMessage = Extract<HostMessage, { type: 'gradients' }>;
@@ -17,6 +17,7 @@ export class GradientsView {
   private readonly regimes = el('div', { class: 'regimes', 'aria-live': 'polite' });
   private readonly table = el('table', { class: 'numbers' });
   private readonly rule = el('p', { class: 'rule' });
+  private readonly duringTraining = el('div', { class: 'during-training' });
   private readonly inputs: Record<keyof LabControls, HTMLInputElement | HTMLSelectElement>;
   private readonly readouts: Record<'spectralRadius' | 'length' | 'clipNorm', HTMLElement>;
 
@@ -76,6 +77,7 @@ export class GradientsView {
       this.chart,
       this.rule,
       el('details', {}, el('summary', {}, 'Numbers'), this.table),
+      this.duringTraining,
     );
   }
 
@@ -159,6 +161,81 @@ export class GradientsView {
           ),
         ),
       ),
+    );
+  }
+
+  /** During training: ||dL/dh_t|| by training step and time step, and each parameter's norm. */
+  showTraining(snapshot: TrainingSnapshot): void {
+    if (snapshot.gradients.length === 0) {
+      this.duringTraining.replaceChildren();
+      return;
+    }
+    const cells = snapshot.gradients.flatMap((g) =>
+      g.stepNorms.map((norm, t) => ({
+        progress: g.progress,
+        t: t + 1,
+        norm: Math.log10(Math.max(norm, 1e-12)),
+      })),
+    );
+    const heatmap = el('div', { class: 'chart' });
+    renderPlot(heatmap, {
+      width: chartWidth(1),
+      height: 260,
+      marginLeft: 56,
+      x: { label: 'epoch (training step)', grid: false },
+      y: { label: 'time step t', reverse: true },
+      color: { scheme: 'viridis', label: 'log10 ‖dL/dh_t‖', legend: false },
+      marks: [
+        Plot.rect(cells, {
+          x1: 'progress',
+          x2: (d: { progress: number }) =>
+            d.progress + snapshot.epochs / Math.max(30, snapshot.gradients.length),
+          y1: (d: { t: number }) => d.t - 0.5,
+          y2: (d: { t: number }) => d.t + 0.5,
+          fill: 'norm',
+        }),
+      ],
+    });
+    const names = Object.keys(snapshot.gradients[0]?.paramNorms ?? {});
+    const params = snapshot.gradients.flatMap((g) =>
+      names.map((name) => ({
+        progress: g.progress,
+        name,
+        norm: Math.max(g.paramNorms[name] ?? 0, 1e-12),
+      })),
+    );
+    const lines = el('div', { class: 'chart' });
+    renderPlot(lines, {
+      width: chartWidth(1),
+      height: 240,
+      marginLeft: 56,
+      x: { label: 'epoch', grid: true },
+      y: { type: 'log', label: 'parameter gradient norm', grid: true, tickFormat: '.0e' },
+      color: { domain: names, range: seriesColors().concat(seriesColors()) },
+      marks: [
+        ...(snapshot.clipNorm > 0
+          ? [Plot.ruleY([snapshot.clipNorm], { stroke: 'currentColor', strokeDasharray: '4 3' })]
+          : []),
+        Plot.line(params, { x: 'progress', y: 'norm', stroke: 'name', z: 'name' }),
+      ],
+    });
+    this.duringTraining.replaceChildren(
+      el('h3', {}, `While training ${snapshot.title ?? ''}`),
+      el(
+        'p',
+        { class: 'rule' },
+        'Gradient norm by training step (x) and time step (y), log10 colour scale; brighter is larger.',
+      ),
+      heatmap,
+      el(
+        'p',
+        { class: 'rule' },
+        `Each parameter's gradient norm before clipping; the dashed line is the clipping threshold (${snapshot.clipNorm}).`,
+      ),
+      legend(
+        names.map((name, i) => [name, seriesColors().concat(seriesColors())[i] ?? 'currentColor']),
+      ),
+      lines,
     );
   }
 

@@ -137,6 +137,7 @@ function handle(message: HostMessage): void {
       break;
     case 'training':
       training.show(message.snapshot);
+      gradients.showTraining(message.snapshot);
       break;
     case 'misclassified':
       training.showMisclassified(message.actual, message.predicted, message.names);

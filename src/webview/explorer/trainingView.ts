@@ -17,6 +17,7 @@ export class TrainingView {
   };
   private readonly confusion = el('div', { class: 'chart confusion' });
   private readonly misclassified = el('div', { class: 'misclassified', 'aria-live': 'polite' });
+  private readonly epochTable = el('table', { class: 'numbers' });
   private readonly buttons: Record<'pause' | 'resume' | 'stop', HTMLButtonElement>;
   private snapshot?: TrainingSnapshot;
 
@@ -54,6 +55,7 @@ export class TrainingView {
         this.charts.speed,
       ),
       el('h3', {}, 'Confusion matrix (held-out)'),
+      el('details', {}, el('summary', {}, 'Numbers per epoch'), this.epochTable),
       this.confusion,
       this.misclassified,
     );
@@ -134,6 +136,36 @@ export class TrainingView {
       marks: [Plot.line(s.batches, { x: 'progress', y: 'sequencesPerSecond', stroke: blue })],
     });
     this.drawConfusion();
+    this.epochTable.replaceChildren(
+      el(
+        'tr',
+        {},
+        ...[
+          'epoch',
+          'train loss',
+          'train acc',
+          'held-out loss',
+          'held-out acc',
+          'macro acc',
+          'names/s',
+        ].map((h) => el('th', {}, h)),
+      ),
+      ...s.history.map((h) =>
+        el(
+          'tr',
+          {},
+          ...[
+            String(h.epoch),
+            h.trainLoss.toFixed(4),
+            percent(h.trainAccuracy),
+            h.heldOutLoss.toFixed(4),
+            percent(h.heldOutAccuracy),
+            percent(h.macroAccuracy),
+            Math.round(h.sequencesPerSecond).toString(),
+          ].map((v) => el('td', {}, v)),
+        ),
+      ),
+    );
   }
 
   private chart(

@@ -1,0 +1,87 @@
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseWebviewMessage } from '../../src/shared/explorerProtocol';
+
+describe('messages from the Explorer webview are validated before use', () => {
+  it('accepts every well-formed message', () => {
+    const good: unknown[] = [
+      { type: 'ready' },
+      { type: 'view', view: 'gradients' },
+      { type: 'input', text: 'Dostoevsky' },
+      {
+        type: 'lab',
+        controls: { activation: 'relu', spectralRadius: 1.5, length: 120, clipNorm: 0 },
+      },
+      { type: 'trainingControl', action: 'resume' },
+      { type: 'misclassified', actual: 3, predicted: 14 },
+    ];
+    for (const message of good)
+      assert.deepEqual(parseWebviewMessage(message), { message }, JSON.stringify(message));
+  });
+
+  it('drops extra fields rather than passing them on', () => {
+    const parsed = parseWebviewMessage({
+      type: 'input',
+      text: 'Kim',
+      command: 'workbench.action.terminal.new',
+    });
+    assert.deepEqual(parsed, { message: { type: 'input', text: 'Kim' } });
+  });
+
+  const bad: Array<[string, unknown, RegExp]> = [
+    ['an unknown type', { type: 'runCommand', command: 'x' }, /unknown message type/],
+    ['no type', { view: 'graph' }, /no message type/],
+    ['not an object', 'ready', /no message type/],
+    ['null', null, /no message type/],
+    ['an unknown view', { type: 'view', view: 'settings' }, /unknown view/],
+    ['a number as input', { type: 'input', text: 42 }, /input must be a string/],
+    ['a 10,000-character input', { type: 'input', text: 'a'.repeat(10_000) }, /at most 200/],
+    [
+      'a radius out of range',
+      {
+        type: 'lab',
+        controls: { activation: 'tanh', spectralRadius: 50, length: 50, clipNorm: 5 },
+      },
+      /invalid gradient-lab/,
+    ],
+    [
+      'a fractional length',
+      {
+        type: 'lab',
+        controls: { activation: 'tanh', spectralRadius: 1, length: 50.5, clipNorm: 5 },
+      },
+      /invalid gradient-lab/,
+    ],
+    [
+      'an unknown activation',
+      { type: 'lab', controls: { activation: 'gelu', spectralRadius: 1, length: 50, clipNorm: 5 } },
+      /invalid gradient-lab/,
+    ],
+    [
+      'NaN',
+      {
+        type: 'lab',
+        controls: { activation: 'tanh', spectralRadius: Number.NaN, length: 50, clipNorm: 5 },
+      },
+      /invalid gradient-lab/,
+    ],
+    [
+      'an unknown training action',
+      { type: 'trainingControl', action: 'delete' },
+      /unknown training action/,
+    ],
+    [
+      'a negative confusion cell',
+      { type: 'misclassified', actual: -1, predicted: 2 },
+      /invalid confusion cell/,
+    ],
+    ['a huge payload', { type: 'ready', padding: 'x'.repeat(100_000) }, /too large/],
+  ];
+  for (const [label, raw, reason] of bad) {
+    it(`drops ${label}`, () => {
+      const parsed = parseWebviewMessage(raw);
+      assert.ok('error' in parsed);
+      assert.match(parsed.error, reason);
+    });
+  }
+});
