@@ -33,8 +33,11 @@ const builds = [
     sourcemap: !production,
     minify: production,
     logLevel: 'warning',
-    entryPoints: ['src/webview/explorer/main.ts'],
-    outfile: 'dist/webview/explorer.js',
+    entryPoints: {
+      explorer: 'src/webview/explorer/main.ts',
+      sidebar: 'src/webview/sidebar/main.ts',
+    },
+    outdir: 'dist/webview',
   },
 ];
 

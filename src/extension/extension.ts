@@ -4,6 +4,7 @@ import { BackendService } from './backendService';
 import { ExplorerPanel, type ExplorerServices } from './explorer/explorerPanel';
 import { registerCommands } from './commands';
 import { ModelRegistry, modelTitle } from './modelRegistry';
+import { LossChartView } from './lossChartView';
 import { ModelsView } from './modelsView';
 import { NameHoverProvider } from './nameHover';
 import { createStatusBar } from './statusBar';
@@ -62,6 +63,10 @@ export function activate(context: vscode.ExtensionContext): void {
       treeDataProvider: view,
       showCollapseAll: false,
     }),
+    vscode.window.registerWebviewViewProvider(
+      LossChartView.viewType,
+      new LossChartView(context.extensionUri, training, log),
+    ),
     createStatusBar(backend, training),
     vscode.languages.registerHoverProvider({ scheme: '*' }, new NameHoverProvider(classifier, log)),
     ...registerCommands({ registry, backend, training, log, classifier }),

@@ -133,6 +133,13 @@ describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 
       30_000,
       'the trained model, active, in the sidebar',
     );
+    const lossChart = await vscode.webviewFrame('body > .chart', 30_000);
+    await waitFor(
+      async () => /finished: loss \d\.\d{3}/.test(await lossChart.innerText('body > .status')),
+      30_000,
+      'the sidebar loss chart',
+    );
+    assert.ok((await lossChart.$$('body > .chart svg path')).length > 0);
     await vscode.screenshot('06-sidebar');
     assert.match(trained[1]!, /^\d+\.\d% · \d+ epochs · \d{4}-\d{2}-\d{2} \d{2}:\d{2} · active$/);
     const all = await rows();

@@ -5,11 +5,13 @@ import * as vscode from 'vscode';
  * The Explorer's page: a strict Content Security Policy, one nonce'd script, one stylesheet, and
  * nothing inline. The body is built by the script.
  */
-export function explorerHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+export function explorerHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  bundle = 'explorer.js',
+): string {
   const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(
-    vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'explorer.js'),
-  );
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', bundle));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'explorer.css'));
   const csp = [
     "default-src 'none'",
