@@ -5,6 +5,7 @@
  */
 import type { GradientLabSettings, CellGradients } from '../core/explore/gradientLab';
 import type { SequenceTrace } from '../core/explore/trace';
+import type { EpochSummary } from './trainingMessages';
 
 export type ExplorerView = 'graph' | 'gradients' | 'training' | 'predictions';
 export const EXPLORER_VIEWS: readonly ExplorerView[] = [
@@ -27,15 +28,8 @@ export interface ModelSummary {
   labels: string[];
 }
 
-export interface EpochPoint {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  heldOutLoss: number;
-  heldOutAccuracy: number;
-  macroAccuracy: number;
-  sequencesPerSecond: number;
-}
+/** An epoch's metrics, without the per-name predictions the worker also sends. */
+export type EpochPoint = Omit<EpochSummary, 'confusion' | 'predictions'>;
 
 export interface BatchPoint {
   /** Fractional epoch, for the x axis. */

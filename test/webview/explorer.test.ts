@@ -6,7 +6,7 @@ import { gradientLab, REGIME_RULE } from '../../src/core/explore/gradientLab';
 import { traceSequence, type SequenceTrace } from '../../src/core/explore/trace';
 import { loadModel } from '../../src/core/io/modelFile';
 import { SequenceModel } from '../../src/core/model/sequenceModel';
-import type { LabControls, TrainingSnapshot } from '../../src/shared/explorerProtocol';
+import type { HostMessage, LabControls, TrainingSnapshot } from '../../src/shared/explorerProtocol';
 import { openExplorerPage, ROOT, type ExplorerPage } from './page';
 
 let dostoevsky: SequenceTrace;
@@ -32,6 +32,7 @@ function recordedTraining(): TrainingSnapshot {
     history: [
       {
         epoch: 1,
+        epochs: 2,
         trainLoss: 1.27,
         trainAccuracy: 0.64,
         heldOutLoss: 0.98,
@@ -41,6 +42,7 @@ function recordedTraining(): TrainingSnapshot {
       },
       {
         epoch: 2,
+        epochs: 2,
         trainLoss: 0.85,
         trainAccuracy: 0.74,
         heldOutLoss: 0.8,
@@ -61,6 +63,17 @@ function recordedTraining(): TrainingSnapshot {
         'fc.weight': 6 - i / 20,
       },
     })),
+  };
+}
+
+/** The lab's answer for these controls, as the host computes and sends it. */
+function labMessage(controls: LabControls): HostMessage {
+  return {
+    type: 'gradients',
+    controls,
+    cells: gradientLab({ ...controls, hiddenSize: 64, seed: 7 }),
+    rule: REGIME_RULE,
+    millis: 9,
   };
 }
 
@@ -188,13 +201,7 @@ describe('Explorer webview in headless Chromium', { timeout: 120_000 }, () => {
       length: 50,
       clipNorm: 5,
     };
-    await explorer.send({
-      type: 'gradients',
-      controls,
-      cells: gradientLab({ ...controls, hiddenSize: 64, seed: 7 }),
-      rule: REGIME_RULE,
-      millis: 12,
-    });
+    await explorer.send(labMessage(controls));
     assert.match(await page.locator('.regime[data-cell="rnn"]').innerText(), /vanishing/);
     assert.equal(
       (await page.locator('.gradients-view svg[class^="plot"] path[stroke]').count()) >= 3,
@@ -205,13 +212,7 @@ describe('Explorer webview in headless Chromium', { timeout: 120_000 }, () => {
     const posted = await explorer.posted();
     const last = posted.filter((m) => m.type === 'lab').pop();
     assert.deepEqual(last, { type: 'lab', controls: { ...controls, spectralRadius: 3 } });
-    await explorer.send({
-      type: 'gradients',
-      controls: { ...controls, spectralRadius: 3 },
-      cells: gradientLab({ ...controls, spectralRadius: 3, hiddenSize: 64, seed: 7 }),
-      rule: REGIME_RULE,
-      millis: 12,
-    });
+    await explorer.send(labMessage({ ...controls, spectralRadius: 3 }));
     assert.match(await page.locator('.regime[data-cell="rnn"]').innerText(), /exploding/);
     assert.match((await page.locator('.gradients-view table').textContent()) ?? '', /Vanilla RNN/);
   });
@@ -306,13 +307,7 @@ describe(
             length: 60,
             clipNorm: 5,
           };
-          await explorer.send({
-            type: 'gradients',
-            controls,
-            cells: gradientLab({ ...controls, hiddenSize: 64, seed: 7 }),
-            rule: REGIME_RULE,
-            millis: 9,
-          });
+          await explorer.send(labMessage(controls));
           await page.screenshot({ path: path.join(dir, `theme-${theme}-gradients.png`) });
           await page.locator('#tab-training').click();
           await explorer.send({ type: 'training', snapshot: recordedTraining() });
