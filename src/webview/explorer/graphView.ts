@@ -11,7 +11,9 @@ import type { ExplorerState } from './vscodeApi';
 const ROW_GAP = 14;
 const STRIP_HEIGHT = 14;
 const HEADER = 28;
-const FOOTER = 56;
+/** Three rows of prediction under each column. */
+const OUTPUT_ROW = 18;
+const FOOTER = 3 * OUTPUT_ROW + 10;
 /** Distinct colours a strip uses; finer steps are invisible at a unit's width. */
 const COLOR_LEVELS = 21;
 
@@ -225,20 +227,29 @@ export class GraphView {
           column.append(arrow);
         }
       });
-      const top = step.top[0];
+      // The top 3 after this prefix: a label and a bar each, the first one bold.
       const outY = HEADER + trace.numLayers * layerHeight;
-      const label = svg('text', { x: x + columnWidth / 2, y: outY + 12, class: 'output' });
-      label.textContent = top ? top.label.slice(0, Math.max(3, Math.floor(columnWidth / 7))) : '';
-      const bar = svg('rect', {
-        x,
-        y: outY + 18,
-        width: columnWidth * (top?.probability ?? 0),
-        height: 5,
-        class: 'probability',
+      const chars = Math.max(3, Math.floor(columnWidth / 6.5));
+      step.top.slice(0, 3).forEach((entry, rank) => {
+        const y = outY + 4 + rank * OUTPUT_ROW;
+        const label = svg('text', {
+          x: x + columnWidth / 2,
+          y: y + 9,
+          class: rank === 0 ? 'output top' : 'output small',
+        });
+        label.textContent = entry.label.slice(0, chars);
+        const bar = svg('rect', {
+          x,
+          y: y + 12,
+          width: columnWidth * entry.probability,
+          height: 3,
+          class: 'probability',
+        });
+        const title = svg('title');
+        title.textContent = `${entry.label} ${percent(entry.probability)}`;
+        bar.append(title);
+        column.append(label, bar);
       });
-      const pct = svg('text', { x: x + columnWidth / 2, y: outY + 36, class: 'output small' });
-      pct.textContent = top ? percent(top.probability) : '';
-      column.append(label, bar, pct);
       column.addEventListener('mousemove', (event) => this.explain(step, t, event, x, unitWidth));
       column.addEventListener('focus', () => this.explain(step, t, undefined, x, unitWidth));
       column.addEventListener('mouseleave', () => (this.tooltip.hidden = true));
