@@ -35,11 +35,16 @@ export class ModelRegistry implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private cached?: { id: string; classifier: NamesClassifier };
+  /** The list reads every manifest from disk; the tree asks for it on each training update. */
+  private listed?: ModelEntry[];
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    // Every change (a new, loaded, removed or activated model) re-reads the list once.
+    this.changed.event(() => (this.listed = undefined));
+  }
 
   get defaultModelFile(): string {
     return path.join(this.context.extensionPath, 'media', 'models', 'names-gru.json');
@@ -55,6 +60,11 @@ export class ModelRegistry implements vscode.Disposable {
   }
 
   entries(): ModelEntry[] {
+    this.listed ??= this.readEntries();
+    return this.listed;
+  }
+
+  private readEntries(): ModelEntry[] {
     const entries: ModelEntry[] = [];
     const add = (id: string, origin: ModelOrigin): void => {
       try {
