@@ -30,7 +30,13 @@ mkdirSync(join(dev, 'data', 'User'), { recursive: true });
 writeFileSync(
   join(dev, 'data', 'User', 'settings.json'),
   JSON.stringify(
-    { 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none' },
+    {
+      'security.workspace.trust.enabled': false,
+      'workbench.startupEditor': 'none',
+      // The examples sit inside this repository; no need to offer it as a git repository.
+      'git.openRepositoryInParentFolders': 'never',
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    },
     null,
     2,
   ),
