@@ -8,6 +8,7 @@ import { SequenceModel } from '../../src/core/model/sequenceModel';
 import { evaluateClassifier } from '../../src/core/training/evaluate';
 import { createOptimizer } from '../../src/core/training/optimizers';
 import { trainStep } from '../../src/core/training/step';
+import { classificationBatch } from '../../src/core/training/classification';
 import { trainClassifier } from '../../src/core/training/trainer';
 import { assertNoLeak, useTestBackend } from './helpers';
 
@@ -46,9 +47,19 @@ describe('no public operation leaks tensors', () => {
       for (const name of ['adam', 'sgd'] as const) {
         const optimizer = createOptimizer({ name, learningRate: 0.01, momentum: 0.9 });
         // The first step creates the optimizer's moment variables; they are freed by dispose.
-        trainStep(model, optimizer, packBatch(sequences.slice(0, 8)), settings);
+        trainStep(
+          model,
+          optimizer,
+          classificationBatch(packBatch(sequences.slice(0, 8))),
+          settings,
+        );
         const step = await assertNoLeak(`${cell} ${name} step`, () =>
-          trainStep(model, optimizer, packBatch(sequences.slice(8, 16)), settings),
+          trainStep(
+            model,
+            optimizer,
+            classificationBatch(packBatch(sequences.slice(8, 16))),
+            settings,
+          ),
         );
         assert.equal(step.stepGradNorms?.length, 2);
         assert.equal(Object.keys(step.paramGradNorms ?? {}).length, 10);

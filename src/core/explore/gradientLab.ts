@@ -89,7 +89,7 @@ export function gradientLab(settings: GradientLabSettings): CellGradients[] {
         const { value, grads } = tf.variableGrads(
           () =>
             crossEntropy(
-              model.logits(data, (byLayer) => (norms = byLayer[0] ?? [])),
+              model.logits(data, { onStepNorms: (byLayer) => (norms = byLayer[0] ?? []) }),
               tf.tensor1d([0], 'int32'),
               CLASSES,
             ),

@@ -69,7 +69,7 @@ export function traceSequence(
     const { value, grads } = tf.variableGrads(
       () =>
         crossEntropy(
-          model.logits(data, (byLayer) => (norms = byLayer)),
+          model.logits(data, { onStepNorms: (byLayer) => (norms = byLayer) }),
           tf.tensor1d([predicted], 'int32'),
           C,
         ),

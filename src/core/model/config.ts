@@ -26,6 +26,16 @@ export interface ModelConfig {
   head: HeadKind;
   /** Dropout on the top layer's states before the head, during training only (nn.Dropout). */
   dropout?: number;
+  /**
+   * A second layer reads each sequence backwards (PyTorch's `bidirectional=True`); the head reads
+   * both final states. Classification (`last` head) with one layer only.
+   */
+  bidirectional?: boolean;
+}
+
+/** Width of the states the head reads. */
+export function headInputSize(config: ModelConfig): number {
+  return config.bidirectional ? 2 * config.hiddenSize : config.hiddenSize;
 }
 
 /** Rows of the fused gate matrices, in PyTorch's order: LSTM i,f,g,o; GRU r,z,n. */
@@ -38,7 +48,8 @@ export const CELL_LABELS: Record<CellType, string> = { rnn: 'RNN', lstm: 'LSTM',
 export function describeConfig(config: ModelConfig): string {
   const layers = config.numLayers > 1 ? ` x${config.numLayers}` : '';
   const act = config.cell === 'rnn' ? ` ${config.nonlinearity}` : '';
-  return `${CELL_LABELS[config.cell]}${act} ${config.hiddenSize}${layers}`;
+  const direction = config.bidirectional ? ' bidirectional' : '';
+  return `${CELL_LABELS[config.cell]}${act} ${config.hiddenSize}${layers}${direction}`;
 }
 
 export function validateConfig(config: ModelConfig): void {
@@ -57,6 +68,11 @@ export function validateConfig(config: ModelConfig): void {
   if (!['last', 'all'].includes(config.head)) throw new RangeError(`Unknown head "${config.head}"`);
   if (config.dropout !== undefined && !(config.dropout >= 0 && config.dropout < 1)) {
     throw new RangeError(`dropout must be in [0, 1), not ${config.dropout}`);
+  }
+  if (config.bidirectional && (config.head !== 'last' || config.numLayers !== 1)) {
+    throw new RangeError(
+      'A bidirectional model here has one layer and classifies whole sequences (a `last` head)',
+    );
   }
   positive(config.inputSize, 'inputSize', 1 << 16);
   positive(config.hiddenSize, 'hiddenSize', 4096);

@@ -1,25 +1,60 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { REVERSE_SUFFIX } from './params';
 import type { LayerRun, SequenceData } from './recurrentStack';
+import { reverseSequences, sequenceLengths } from './reverse';
 import type { SequenceModel } from './sequenceModel';
 
 export interface Inference {
-  /** Every layer's states, [T*B*H] each. */
+  /** Every layer's states, [T*B*H] each (the forward direction of a bidirectional model). */
   layers: LayerRun[];
-  /** Softmax over classes after every step of the top layer, [T*B*C]. */
+  /** Softmax over classes after every prefix of the input, [T*B*C]. */
   stepProbabilities: Float32Array;
   /** Softmax at each sequence's last valid step, [B*C]. */
   probabilities: Float32Array;
 }
 
+const topStates = (runs: readonly LayerRun[]): Float32Array =>
+  (runs[runs.length - 1] as LayerRun).hs;
+
+/**
+ * What a bidirectional head reads after each prefix: the forward state there, beside the backward
+ * direction's state after reading that prefix from its end. One backward run per prefix length.
+ */
+function bidirectionalStates(
+  model: SequenceModel,
+  data: SequenceData,
+  forward: Float32Array,
+): Float32Array {
+  const { hiddenSize: H } = model.config;
+  const B = data.batch;
+  const lengths = sequenceLengths(data);
+  const out = new Float32Array(data.steps * B * 2 * H);
+  for (let t = 0; t < data.steps; t++) {
+    const prefix = reverseSequences(data, t + 1);
+    const backward = topStates(model.trace(prefix, undefined, REVERSE_SUFFIX));
+    const last = (prefix.steps - 1) * B * H;
+    for (let b = 0; b < B; b++) {
+      // Past a sequence's end its prediction stays the one after its last valid step.
+      const step = Math.min(t, Math.max((lengths[b] as number) - 1, 0));
+      const at = (t * B + b) * 2 * H;
+      out.set(forward.subarray((step * B + b) * H, (step * B + b + 1) * H), at);
+      out.set(backward.subarray(last + b * H, last + (b + 1) * H), at + H);
+    }
+  }
+  return out;
+}
+
 /** A forward pass for reading, not training: states and probabilities as plain arrays. */
 export function infer(model: SequenceModel, data: SequenceData): Inference {
   const layers = model.trace(data);
-  const top = (layers[layers.length - 1] as LayerRun).hs;
-  const { hiddenSize: H, outputSize: C } = model.config;
-  const stepProbabilities = tf.tidy(() => {
-    const states = tf.tensor3d(top, [data.steps, data.batch, H]);
-    return tf.softmax(model.stepLogits(states));
-  });
+  const { hiddenSize: H, outputSize: C, bidirectional } = model.config;
+  const states = bidirectional
+    ? bidirectionalStates(model, data, topStates(layers))
+    : topStates(layers);
+  const width = bidirectional ? 2 * H : H;
+  const stepProbabilities = tf.tidy(() =>
+    tf.softmax(model.stepLogits(tf.tensor3d(states, [data.steps, data.batch, width]))),
+  );
   const all = stepProbabilities.dataSync() as Float32Array;
   stepProbabilities.dispose();
   // Padded steps carry the state forward, so the last step is every sequence's last valid one.

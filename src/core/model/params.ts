@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '../random';
-import { gateCount, type ModelConfig } from './config';
+import { gateCount, headInputSize, type ModelConfig } from './config';
+
+/** PyTorch's suffix for the backward direction's weights. */
+export const REVERSE_SUFFIX = '_reverse';
 
 export interface ParamSpec {
   name: string;
@@ -13,15 +16,17 @@ export function paramSpecs(config: ModelConfig): ParamSpec[] {
   const specs: ParamSpec[] = [];
   for (let layer = 0; layer < config.numLayers; layer++) {
     const inputSize = layer === 0 ? config.inputSize : config.hiddenSize;
-    specs.push(
-      { name: `rnn.weight_ih_l${layer}`, shape: [gates, inputSize] },
-      { name: `rnn.weight_hh_l${layer}`, shape: [gates, config.hiddenSize] },
-      { name: `rnn.bias_ih_l${layer}`, shape: [gates] },
-      { name: `rnn.bias_hh_l${layer}`, shape: [gates] },
-    );
+    for (const suffix of config.bidirectional ? ['', REVERSE_SUFFIX] : ['']) {
+      specs.push(
+        { name: `rnn.weight_ih_l${layer}${suffix}`, shape: [gates, inputSize] },
+        { name: `rnn.weight_hh_l${layer}${suffix}`, shape: [gates, config.hiddenSize] },
+        { name: `rnn.bias_ih_l${layer}${suffix}`, shape: [gates] },
+        { name: `rnn.bias_hh_l${layer}${suffix}`, shape: [gates] },
+      );
+    }
   }
   specs.push(
-    { name: 'fc.weight', shape: [config.outputSize, config.hiddenSize] },
+    { name: 'fc.weight', shape: [config.outputSize, headInputSize(config)] },
     { name: 'fc.bias', shape: [config.outputSize] },
   );
   return specs;
@@ -40,7 +45,9 @@ export function initialValues(config: ModelConfig, seed: number): Map<string, Fl
   const values = new Map<string, Float32Array>();
   const recurrentBound = 1 / Math.sqrt(config.hiddenSize);
   for (const spec of paramSpecs(config)) {
-    const bound = spec.name.startsWith('fc.') ? 1 / Math.sqrt(config.hiddenSize) : recurrentBound;
+    const bound = spec.name.startsWith('fc.')
+      ? 1 / Math.sqrt(headInputSize(config))
+      : recurrentBound;
     values.set(spec.name, random.uniformArray(sizeOf(spec.shape), -bound, bound));
   }
   return values;

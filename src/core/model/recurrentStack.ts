@@ -192,6 +192,26 @@ export function runStack(
 /** dL/dh_t norms per layer and time step, from the last backward pass that recorded them. */
 export type StepNormListener = (normsByLayer: number[][]) => void;
 
+export interface StackOptions {
+  onStepNorms?: StepNormListener;
+  /**
+   * States to start from (truncated BPTT carries them across chunks); no gradient flows into
+   * them, which is what truncates the backpropagation.
+   */
+  initial?: readonly LayerState[];
+  /** Receives every layer's state after the last step, to start the next chunk from. */
+  onFinalStates?: (states: LayerState[]) => void;
+}
+
+/** Each layer's state after the last step; padded steps carry states, so it is per sequence. */
+export function finalStates(runs: readonly LayerRun[], steps: number, BH: number): LayerState[] {
+  const at = (steps - 1) * BH;
+  return runs.map((run) => {
+    const h = run.hs.slice(at, at + BH);
+    return run.cs ? { h, c: run.cs.slice(at, at + BH) } : { h };
+  });
+}
+
 interface LayerGradients {
   grads: [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
   dInput?: Float32Array;
@@ -292,13 +312,15 @@ export function differentiableStack(
   config: ModelConfig,
   layers: readonly LayerWeights[],
   data: SequenceData,
-  onStepNorms?: StepNormListener,
+  options: StackOptions = {},
 ): tf.Tensor {
+  const { onStepNorms, initial, onFinalStates } = options;
   const B = data.batch;
   const H = config.hiddenSize;
   const BH = B * H;
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const runs = runStack(config, layers, data, undefined, true);
+    const runs = runStack(config, layers, data, initial, true);
+    onFinalStates?.(finalStates(runs, data.steps, BH));
     const top = (runs[runs.length - 1] as LayerRun).hs;
     const value =
       config.head === 'last'

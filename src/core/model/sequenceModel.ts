@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Random } from '../random';
-import { validateConfig, type ModelConfig } from './config';
-import { createVariables, initialValues, paramSpecs, type ParamVariables } from './params';
+import { headInputSize, validateConfig, type ModelConfig } from './config';
+import {
+  createVariables,
+  initialValues,
+  paramSpecs,
+  REVERSE_SUFFIX,
+  type ParamVariables,
+} from './params';
 import {
   differentiableStack,
   runStack,
@@ -9,8 +15,14 @@ import {
   type LayerState,
   type LayerWeights,
   type SequenceData,
-  type StepNormListener,
+  type StackOptions,
 } from './recurrentStack';
+import { reverseSequences } from './reverse';
+
+export interface LogitsOptions extends StackOptions {
+  /** Makes this a training pass: dropout (if configured) draws its mask from it. */
+  random?: Random;
+}
 
 /**
  * Stacked recurrent layers and a linear head, with PyTorch's parameter names and layouts.
@@ -36,12 +48,18 @@ export class SequenceModel {
     return [...this.params.values()];
   }
 
-  /**
-   * Logits: [B, C] for a `last` head, [T, B, C] for `all`. Differentiable. With `random`, this
-   * is a training pass: dropout (if configured) draws its mask from it.
-   */
-  logits(data: SequenceData, onStepNorms?: StepNormListener, random?: Random): tf.Tensor {
-    let states = differentiableStack(this.config, this.layerWeights(), data, onStepNorms);
+  /** Logits: [B, C] for a `last` head, [T, B, C] for `all`. Differentiable. */
+  logits(data: SequenceData, options: LogitsOptions = {}): tf.Tensor {
+    const { random } = options;
+    let states = differentiableStack(this.config, this.layerWeights(), data, options);
+    if (this.config.bidirectional) {
+      const backward = differentiableStack(
+        this.config,
+        this.layerWeights(REVERSE_SUFFIX),
+        reverseSequences(data),
+      );
+      states = tf.concat([states, backward], 1);
+    }
     const rate = this.config.dropout ?? 0;
     if (random && rate > 0) {
       const keep = new Float32Array(states.size);
@@ -52,15 +70,18 @@ export class SequenceModel {
     return this.stepLogits(states);
   }
 
-  /** Every layer's states, forward only, as plain arrays: for inspection and prediction. */
-  trace(data: SequenceData, initial?: LayerState[]): LayerRun[] {
-    return runStack(this.config, this.layerWeights(), data, initial);
+  /**
+   * Every layer's states, forward only, as plain arrays: for inspection and prediction. A
+   * bidirectional model's backward direction runs with `REVERSE_SUFFIX` on reversed data.
+   */
+  trace(data: SequenceData, initial?: LayerState[], suffix = ''): LayerRun[] {
+    return runStack(this.config, this.layerWeights(suffix), data, initial);
   }
 
-  /** The head at every step of [T, B, H] states: [T, B, C]. */
+  /** The head at every step of [T, B, W] states (W: the head's input width): [T, B, C]. */
   stepLogits(states: tf.Tensor): tf.Tensor {
     const [steps, batch] = states.shape as [number, number, number];
-    const flat = this.linear(tf.reshape(states, [steps * batch, this.config.hiddenSize]));
+    const flat = this.linear(tf.reshape(states, [steps * batch, headInputSize(this.config)]));
     return tf.reshape(flat, [steps, batch, this.config.outputSize]);
   }
 
@@ -84,12 +105,12 @@ export class SequenceModel {
     return tf.add(tf.matMul(x, tf.transpose(this.param('fc.weight'))), this.param('fc.bias'));
   }
 
-  layerWeights(): LayerWeights[] {
+  layerWeights(suffix = ''): LayerWeights[] {
     return Array.from({ length: this.config.numLayers }, (_, layer) => ({
-      wIH: this.param(`rnn.weight_ih_l${layer}`),
-      wHH: this.param(`rnn.weight_hh_l${layer}`),
-      bIH: this.param(`rnn.bias_ih_l${layer}`),
-      bHH: this.param(`rnn.bias_hh_l${layer}`),
+      wIH: this.param(`rnn.weight_ih_l${layer}${suffix}`),
+      wHH: this.param(`rnn.weight_hh_l${layer}${suffix}`),
+      bIH: this.param(`rnn.bias_ih_l${layer}${suffix}`),
+      bHH: this.param(`rnn.bias_hh_l${layer}${suffix}`),
     }));
   }
 

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { batchData, type BatchArrays } from '../data/batches';
+import type { LayerState, SequenceData } from '../model/recurrentStack';
 import type { SequenceModel } from '../model/sequenceModel';
-import { crossEntropy } from './loss';
 import type { Optimizer } from './optimizers';
 import type { Random } from '../random';
 
@@ -12,40 +11,65 @@ export interface StepOptions {
   recordGradients: boolean;
 }
 
+/** One minibatch of any task: its inputs and how to score the model's logits on it. */
+export interface TrainBatch {
+  data: SequenceData;
+  /** Sequences in the batch, for throughput. */
+  size: number;
+  /** The loss to minimise; called inside the step's tidy. */
+  loss(logits: tf.Tensor): tf.Scalar;
+  /** Predictions that were right, counted over `scored` (classes only; absent for regression). */
+  correct?(logits: tf.Tensor): number;
+  /** How many predictions `correct` counts: sequences, or valid steps for sequence outputs. */
+  scored?: number;
+  /** Truncated BPTT: start from the states the previous batch ended in. */
+  continues?: boolean;
+  /** Runs before the step, with the current weights (free-running picks its inputs here). */
+  prepare?(model: SequenceModel): void;
+}
+
 export interface StepResult {
   loss: number;
-  /** Sequences in the batch whose arg-max prediction matched the label. */
+  /** Predictions in the batch whose arg-max matched the target (0 for regression). */
   correct: number;
   /** Total gradient norm before clipping. */
   gradNorm: number;
+  /** Every layer's state after the batch, for the next chunk of truncated BPTT. */
+  finalStates: LayerState[];
   /** Per layer, per time step, when recorded. */
   stepGradNorms?: number[][];
   /** Per parameter (PyTorch names), before clipping, when recorded. */
   paramGradNorms?: Record<string, number>;
 }
 
-/** One optimisation step on a batch of labelled sequences; leaves no tensors behind. */
+/** One optimisation step on a batch; leaves no tensors behind. */
 export function trainStep(
   model: SequenceModel,
   optimizer: Optimizer,
-  batch: BatchArrays,
+  batch: TrainBatch,
   options: StepOptions,
   random?: Random,
+  initial?: readonly LayerState[],
 ): StepResult {
   let stepGradNorms: number[][] | undefined;
+  let finalStates: LayerState[] = [];
   const onStepNorms = options.recordGradients
     ? (norms: number[][]) => (stepGradNorms = norms)
     : undefined;
   const names = [...model.params.keys()];
   const variables = model.trainableVariables;
   let correct = 0;
+  batch.prepare?.(model);
   const [loss, norms] = tf.tidy(() => {
-    const input = batchData(batch);
-    const labels = tf.tensor1d(batch.labels, 'int32');
     const { value, grads } = tf.variableGrads(() => {
-      const logits = model.logits(input, onStepNorms, random);
-      correct = countCorrect(logits, batch.labels);
-      return crossEntropy(logits, labels, model.config.outputSize);
+      const logits = model.logits(batch.data, {
+        onStepNorms,
+        random,
+        initial,
+        onFinalStates: (states) => (finalStates = states),
+      });
+      correct = batch.correct?.(logits) ?? 0;
+      return batch.loss(logits);
     }, variables);
     const gradList = variables.map((v) => grads[v.name] as tf.Tensor);
     const squares = tf.stack(gradList.map((g) => tf.sum(tf.square(g))));
@@ -62,7 +86,12 @@ export function trainStep(
   const normValues = Array.from(norms.dataSync());
   loss.dispose();
   norms.dispose();
-  const result: StepResult = { loss: lossValue, correct, gradNorm: normValues[0] as number };
+  const result: StepResult = {
+    loss: lossValue,
+    correct,
+    gradNorm: normValues[0] as number,
+    finalStates,
+  };
   if (options.recordGradients) {
     result.stepGradNorms = stepGradNorms;
     result.paramGradNorms = Object.fromEntries(
@@ -72,9 +101,18 @@ export function trainStep(
   return result;
 }
 
-function countCorrect(logits: tf.Tensor, labels: Int32Array): number {
-  const predicted = tf.argMax(logits, -1).dataSync();
+/** Arg-max hits of [N, C] logits against targets, skipping positions whose weight is 0. */
+export function countCorrect(
+  logits: tf.Tensor,
+  targets: Int32Array,
+  weights?: Float32Array,
+): number {
+  const predicted = tf.tidy(() => tf.argMax(tf.reshape(logits, [targets.length, -1]), -1));
+  const values = predicted.dataSync();
+  predicted.dispose();
   let correct = 0;
-  for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) correct++;
+  for (let i = 0; i < targets.length; i++) {
+    if (values[i] === targets[i] && (!weights || weights[i] !== 0)) correct++;
+  }
   return correct;
 }

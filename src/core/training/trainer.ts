@@ -1,10 +1,12 @@
-import { epochBatches, type EncodedSequence } from '../data/batches';
+import type { EncodedSequence } from '../data/batches';
 import type { ModelConfig } from '../model/config';
+import type { LayerState } from '../model/recurrentStack';
 import { SequenceModel } from '../model/sequenceModel';
 import { Random } from '../random';
-import { evaluateClassifier, type Evaluation } from './evaluate';
+import { classificationSource } from './classification';
+import type { Evaluation } from './evaluate';
 import { createOptimizer, type OptimizerSettings } from './optimizers';
-import { trainStep, type StepResult } from './step';
+import { trainStep, type StepResult, type TrainBatch } from './step';
 import { WeightAverage } from './weightAverage';
 
 /** `cosine` anneals the learning rate to zero over the run, batch by batch. */
@@ -36,28 +38,40 @@ export interface BatchProgress {
   sequencesPerSecond: number;
 }
 
-export interface EpochReport {
+/** What any task's held-out evaluation reports: at least a loss. */
+export interface HeldOutScore {
+  loss: number;
+}
+
+export interface EpochReport<E extends HeldOutScore = Evaluation> {
   epoch: number;
   epochs: number;
   trainLoss: number;
+  /** Share of right arg-max predictions; NaN for regression. */
   trainAccuracy: number;
-  heldOut: Evaluation;
+  heldOut: E;
   trainSeconds: number;
   sequencesPerSecond: number;
 }
 
-export interface TrainCallbacks {
+export interface TrainCallbacks<E extends HeldOutScore = Evaluation> {
   onBatch?(progress: BatchProgress): void;
-  onEpoch?(report: EpochReport): void;
+  onEpoch?(report: EpochReport<E>): void;
   /** Checked before every batch; true stops training after the current batch. */
   shouldStop?(): boolean;
   /** Awaited before every batch: resolves at once unless the run is paused. */
   waitIfPaused?(): Promise<void>;
 }
 
-export interface TrainOutcome {
+/** A task's data: an epoch's batches in training order, and how to score held-out data. */
+export interface TrainingSource<E extends HeldOutScore> {
+  batches(random: Random, epoch: number): TrainBatch[];
+  evaluate(model: SequenceModel): E;
+}
+
+export interface TrainOutcome<E extends HeldOutScore = Evaluation> {
   model: SequenceModel;
-  history: EpochReport[];
+  history: EpochReport<E>[];
   /** False when stopped early; the model then holds the weights after the last batch. */
   completed: boolean;
   trainSeconds: number;
@@ -74,29 +88,45 @@ export function scheduledRate(settings: TrainSettings, progress: number): number
 /** Lets cancellation and progress messages through between batches. */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export async function trainClassifier(
+export function trainClassifier(
   modelConfig: ModelConfig,
   train: readonly EncodedSequence[],
   heldOut: readonly EncodedSequence[],
   settings: TrainSettings,
   callbacks: TrainCallbacks = {},
 ): Promise<TrainOutcome> {
-  const model = SequenceModel.create(modelConfig, settings.seed);
+  return trainModel(
+    SequenceModel.create(modelConfig, settings.seed),
+    classificationSource(train, heldOut, settings.batchSize),
+    settings,
+    callbacks,
+  );
+}
+
+/** Trains `model` in place (it is disposed if training fails) and returns it with its history. */
+export async function trainModel<E extends HeldOutScore>(
+  model: SequenceModel,
+  source: TrainingSource<E>,
+  settings: TrainSettings,
+  callbacks: TrainCallbacks<E> = {},
+): Promise<TrainOutcome<E>> {
   const optimizer = createOptimizer(settings.optimizer);
   const average = settings.weightAveraging
     ? new WeightAverage(model, settings.weightAveraging)
     : undefined;
   const random = new Random(settings.seed ^ 0x5bd1e995);
-  const history: EpochReport[] = [];
+  const history: EpochReport<E>[] = [];
   let trainSeconds = 0;
   let trained = 0;
   let completed = true;
   try {
     for (let epoch = 1; epoch <= settings.epochs && completed; epoch++) {
-      const batches = epochBatches(train, settings.batchSize, random);
+      const batches = source.batches(random, epoch);
       let lossSum = 0;
       let correct = 0;
+      let scored = 0;
       let seen = 0;
+      let carried: LayerState[] | undefined;
       for (let index = 0; index < batches.length; index++) {
         await yieldToEventLoop();
         await callbacks.waitIfPaused?.();
@@ -104,14 +134,16 @@ export async function trainClassifier(
           completed = false;
           break;
         }
-        const batch = batches[index] as (typeof batches)[number];
+        const batch = batches[index] as TrainBatch;
         const learningRate = scheduledRate(
           settings,
           (epoch - 1 + index / batches.length) / settings.epochs,
         );
         optimizer.setLearningRate(learningRate);
         const started = performance.now();
-        const step = trainStep(model, optimizer, batch, settings, random);
+        const initial = batch.continues ? carried : undefined;
+        const step = trainStep(model, optimizer, batch, settings, random, initial);
+        carried = step.finalStates;
         average?.update();
         trainSeconds += (performance.now() - started) / 1000;
         if (!Number.isFinite(step.loss)) {
@@ -123,6 +155,7 @@ export async function trainClassifier(
         seen += batch.size;
         lossSum += step.loss * batch.size;
         correct += step.correct;
+        scored += batch.scored ?? 0;
         callbacks.onBatch?.({
           learningRate,
           epoch,
@@ -133,14 +166,12 @@ export async function trainClassifier(
         });
       }
       if (!completed) break;
-      const report: EpochReport = {
+      const report: EpochReport<E> = {
         epoch,
         epochs: settings.epochs,
         trainLoss: lossSum / Math.max(seen, 1),
-        trainAccuracy: correct / Math.max(seen, 1),
-        heldOut: average
-          ? average.evaluate((m) => evaluateClassifier(m, heldOut))
-          : evaluateClassifier(model, heldOut),
+        trainAccuracy: scored > 0 ? correct / scored : NaN,
+        heldOut: average ? average.evaluate((m) => source.evaluate(m)) : source.evaluate(model),
         trainSeconds,
         sequencesPerSecond: trained / Math.max(trainSeconds, 1e-9),
       };

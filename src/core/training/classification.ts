@@ -1,0 +1,30 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { batchData, epochBatches, type BatchArrays, type EncodedSequence } from '../data/batches';
+import type { Random } from '../random';
+import { evaluateClassifier, type Evaluation } from './evaluate';
+import { crossEntropy } from './loss';
+import { countCorrect, type TrainBatch } from './step';
+import type { TrainingSource } from './trainer';
+
+/** Many-to-one classification: one label per sequence, cross-entropy on the last state. */
+export function classificationBatch(batch: BatchArrays): TrainBatch {
+  return {
+    data: batchData(batch),
+    size: batch.size,
+    scored: batch.size,
+    loss: (logits) =>
+      crossEntropy(logits, tf.tensor1d(batch.labels, 'int32'), logits.shape[1] as number),
+    correct: (logits) => countCorrect(logits, batch.labels),
+  };
+}
+
+export function classificationSource(
+  train: readonly EncodedSequence[],
+  heldOut: readonly EncodedSequence[],
+  batchSize: number,
+): TrainingSource<Evaluation> {
+  return {
+    batches: (random: Random) => epochBatches(train, batchSize, random).map(classificationBatch),
+    evaluate: (model) => evaluateClassifier(model, heldOut),
+  };
+}
