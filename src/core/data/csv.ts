@@ -14,8 +14,10 @@ const MB = 1024 * 1024;
 
 export function checkCsvSize(bytes: number, fileName: string): void {
   if (bytes <= MAX_CSV_BYTES) return;
-  // Rounded up so that a file just over the limit never reads as "50 MB; the limit is 50 MB".
-  const size = (Math.ceil((bytes / MB) * 10) / 10).toFixed(1).replace(/\.0$/, '');
+  let tenths = Math.round((bytes / MB) * 10);
+  // A file just over the limit must not read as "50 MB; the limit is 50 MB".
+  if (tenths <= (MAX_CSV_BYTES / MB) * 10) tenths = Math.ceil((bytes / MB) * 10);
+  const size = (tenths / 10).toFixed(1).replace(/\.0$/, '');
   throw new CsvError(
     `${fileName} is ${size} MB; the limit is ${MAX_CSV_BYTES / MB} MB. ` +
       'Take a slice of the rows, or aggregate it first.',
