@@ -1,4 +1,5 @@
 import { Random } from '../random';
+import { inBatches } from '../util';
 import type { SequenceData } from '../model/recurrentStack';
 
 export interface EncodedSequence {
@@ -44,11 +45,7 @@ export function epochBatches(
   random: Random,
 ): BatchArrays[] {
   const order = random.shuffle([...sequences]);
-  const batches: BatchArrays[] = [];
-  for (let start = 0; start < order.length; start += batchSize) {
-    batches.push(packBatch(order.slice(start, start + batchSize)));
-  }
-  return batches;
+  return inBatches(order, batchSize).map(packBatch);
 }
 
 /** In order, for evaluation. */
@@ -56,9 +53,5 @@ export function fixedBatches(
   sequences: readonly EncodedSequence[],
   batchSize: number,
 ): BatchArrays[] {
-  const batches: BatchArrays[] = [];
-  for (let start = 0; start < sequences.length; start += batchSize) {
-    batches.push(packBatch(sequences.slice(start, start + batchSize)));
-  }
-  return batches;
+  return inBatches(sequences, batchSize).map(packBatch);
 }

@@ -49,6 +49,10 @@ export interface ModelManifest {
   labels: string[];
   training?: TrainingRecord;
   heldOut?: HeldOutRecord;
+  /** Held-out figures of tasks other than classification, by name (bitsPerChar, rmse, ...). */
+  metrics?: Record<string, number>;
+  /** What the task needs to read inputs the way training did (window, normalisation, ...). */
+  taskOptions?: Record<string, string | number | boolean>;
   weights: {
     file: string;
     dtype: 'float32';
@@ -178,6 +182,12 @@ function checkManifest(file: string, manifest: ModelManifest): void {
     if (new Set(manifest.vocabulary).size !== manifest.vocabulary.length)
       fail(file, 'vocabulary symbols repeat');
   }
+  const flat = (value: unknown, types: string[]): boolean =>
+    value === undefined ||
+    (isRecord(value) && Object.values(value).every((v) => types.includes(typeof v)));
+  if (!flat(manifest.metrics, ['number'])) fail(file, 'metrics must be numbers by name');
+  if (!flat(manifest.taskOptions, ['string', 'number', 'boolean']))
+    fail(file, 'task options must be plain values by name');
   const weights = manifest.weights;
   if (!isRecord(weights) || typeof weights.file !== 'string') fail(file, 'has no weights entry');
   if (
@@ -278,8 +288,8 @@ export function loadModel(manifestFile: string): LoadedModel {
 
 /** Everything but the weights' layout, to save a model again somewhere else. */
 export function manifestInfo(manifest: ModelManifest): ManifestInfo {
-  const { task, createdAt, vocabulary, labels, training, heldOut } = manifest;
-  return { task, createdAt, vocabulary, labels, training, heldOut };
+  const { task, createdAt, vocabulary, labels, training, heldOut, metrics, taskOptions } = manifest;
+  return { task, createdAt, vocabulary, labels, training, heldOut, metrics, taskOptions };
 }
 
 /** Validates the source fully, then writes the copy atomically. */

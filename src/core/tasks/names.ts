@@ -5,6 +5,7 @@ import type { ManifestInfo, ModelManifest } from '../io/modelFile';
 import type { CellType, ModelConfig } from '../model/config';
 import { infer } from '../model/inference';
 import type { SequenceModel } from '../model/sequenceModel';
+import { trainingRecord } from '../training/record';
 import {
   trainClassifier,
   type TrainCallbacks,
@@ -91,18 +92,7 @@ export async function trainNames(
     createdAt: new Date().toISOString(),
     vocabulary: [...dataset.vocabulary.symbols],
     labels: dataset.languages,
-    training: {
-      epochs: outcome.history.length,
-      batchSize: settings.batchSize,
-      optimizer: settings.optimizer.name,
-      learningRate: settings.optimizer.learningRate,
-      clipNorm: settings.clipNorm,
-      seed: settings.seed,
-      backend,
-      trainSeconds: outcome.trainSeconds,
-      sequencesPerSecond: outcome.sequencesPerSecond,
-      completed: outcome.completed,
-    },
+    training: trainingRecord(settings, outcome, backend),
   };
   if (last) {
     info.heldOut = {

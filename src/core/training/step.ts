@@ -25,7 +25,7 @@ export interface TrainBatch {
   /** Truncated BPTT: start from the states the previous batch ended in. */
   continues?: boolean;
   /** Runs before the step, with the current weights (free-running picks its inputs here). */
-  prepare?(model: SequenceModel): void;
+  prepare?(model: SequenceModel, initial?: readonly LayerState[]): void;
 }
 
 export interface StepResult {
@@ -59,7 +59,7 @@ export function trainStep(
   const names = [...model.params.keys()];
   const variables = model.trainableVariables;
   let correct = 0;
-  batch.prepare?.(model);
+  batch.prepare?.(model, initial);
   const [loss, norms] = tf.tidy(() => {
     const { value, grads } = tf.variableGrads(() => {
       const logits = model.logits(batch.data, {
