@@ -35,6 +35,7 @@ const builds = [
     logLevel: 'warning',
     entryPoints: {
       explorer: 'src/webview/explorer/main.ts',
+      results: 'src/webview/results/main.ts',
       sidebar: 'src/webview/sidebar/main.ts',
     },
     outdir: 'dist/webview',

@@ -6,41 +6,20 @@ import type { CellType } from '../core/model/config';
 import { NAMES_RECIPE, NamesClassifier, trainNames } from '../core/tasks/names';
 import type { OptimizerName } from '../core/training/optimizers';
 import type { LearningRateSchedule } from '../core/training/trainer';
+import { BACKENDS, number, oneOf, UsageError } from './args';
 import { ProgressBar } from './progressBar';
+import { runTaskCommand, TASK_USAGE } from './tasks';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const DEFAULT_NAMES_DATA = path.join(ROOT, 'media', 'data', 'names');
 export const DEFAULT_MODEL = path.join(ROOT, 'media', 'models', 'names-gru.json');
 
 const USAGE = `Usage:
-  npm run train -- --task names [--cell gru|lstm|rnn] [--hidden 128] [--layers 1] [--dropout 0.3] [--epochs 10]
+  npm run train -- --task names [--cell gru|lstm|rnn] [--hidden 128] [--layers 1] [--bidirectional] [--dropout 0.3] [--epochs 10]
                    [--lr 0.003] [--schedule constant|cosine] [--average 0.998] [--batch 64] [--clip 5] [--optimizer adam|sgd] [--momentum 0.9]
                    [--seed 42] [--backend auto|tensorflow|wasm|cpu] [--data DIR] [--out FILE.json] [--json]
-  npm run predict -- NAME [--model FILE.json] [--top 5] [--backend ...] [--json]`;
-
-class UsageError extends Error {}
-
-function number(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed)) throw new UsageError(`--${name} must be a number, not "${value}"`);
-  return parsed;
-}
-
-function oneOf<T extends string>(
-  value: string | undefined,
-  allowed: readonly T[],
-  fallback: T,
-  name: string,
-): T {
-  if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, not "${value}"`);
-  }
-  return value as T;
-}
-
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+  npm run predict -- NAME [--model FILE.json] [--top 5] [--backend ...] [--json]
+${TASK_USAGE}`;
 
 async function train(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -63,11 +42,14 @@ async function train(args: string[]): Promise<void> {
       backend: { type: 'string' },
       data: { type: 'string' },
       out: { type: 'string' },
+      bidirectional: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
   if (values.task !== 'names')
-    throw new UsageError(`--task ${values.task} is not available yet; use --task names`);
+    throw new UsageError(
+      `--task ${values.task} is not one of names; see "train-text", "train-generator" and "forecast"`,
+    );
   const cell = oneOf<CellType>(values.cell, ['gru', 'lstm', 'rnn'], 'gru', 'cell');
   const hiddenSize = number(values.hidden, 128, 'hidden');
   const numLayers = number(values.layers, 1, 'layers');
@@ -113,6 +95,7 @@ async function train(args: string[]): Promise<void> {
       hiddenSize,
       numLayers,
       dropout: number(values.dropout, NAMES_RECIPE.dropout, 'dropout'),
+      bidirectional: values.bidirectional,
     },
     settings,
     backend.name,
@@ -197,6 +180,7 @@ async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'train') return train(rest);
   if (command === 'predict') return predict(rest);
+  if (command && (await runTaskCommand(command, rest))) return;
   throw new UsageError(`Unknown command "${command ?? ''}"`);
 }
 

@@ -173,13 +173,25 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
   const train = async (): Promise<void> => {
     const choices = await askTrainingChoices(settings.training());
     if (!choices) return;
+    const bidirectional = choices.bidirectional && choices.numLayers === 1;
+    if (choices.bidirectional && !bidirectional) {
+      void vscode.window.showWarningMessage(
+        'RNN Explorer: a bidirectional model has one layer here; training a one-directional stack instead.',
+      );
+    }
     await training.train({
-      model: {
-        cell: choices.cell,
-        hiddenSize: choices.hiddenSize,
-        numLayers: choices.numLayers,
-        dropout: choices.dropout,
+      job: {
+        task: 'names',
+        dataDirectory: training.namesDirectory,
+        model: {
+          cell: choices.cell,
+          hiddenSize: choices.hiddenSize,
+          numLayers: choices.numLayers,
+          dropout: choices.dropout,
+          bidirectional,
+        },
       },
+      title: `${choices.cell.toUpperCase()} ${choices.hiddenSize}${choices.numLayers > 1 ? ` x${choices.numLayers}` : ''}${bidirectional ? ' bidirectional' : ''}`,
       settings: {
         epochs: choices.epochs,
         schedule: settings.schedule(),

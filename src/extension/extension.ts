@@ -3,6 +3,7 @@ import { EXPLORER_VIEWS, type ExplorerView } from '../shared/explorerProtocol';
 import { BackendService } from './backendService';
 import { ExplorerPanel, type ExplorerServices } from './explorer/explorerPanel';
 import { registerCommands } from './commands';
+import { registerTaskCommands } from './taskCommands';
 import { ModelRegistry, modelTitle } from './modelRegistry';
 import { LossChartView } from './lossChartView';
 import { ModelsView } from './modelsView';
@@ -70,6 +71,14 @@ export function activate(context: vscode.ExtensionContext): void {
     createStatusBar(backend, training),
     vscode.languages.registerHoverProvider({ scheme: '*' }, new NameHoverProvider(classifier, log)),
     ...registerCommands({ registry, backend, training, log, classifier }),
+    ...registerTaskCommands({
+      extensionUri: context.extensionUri,
+      registry,
+      training,
+      log,
+      classifier,
+      ready: () => backend.ready(),
+    }),
     backend.onDidChange(() => registry.reloadOnNextUse()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('rnnExplorer.backend')) void backend.restart();

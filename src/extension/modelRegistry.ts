@@ -2,8 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeConfig } from '../core/model/config';
-import { inspectModel, loadModel, type ModelManifest } from '../core/io/modelFile';
-import { NamesClassifier } from '../core/tasks/names';
+import {
+  inspectModel,
+  loadModel,
+  type LoadedModel,
+  type ModelManifest,
+} from '../core/io/modelFile';
+import { TASK_TITLES, type TaskName } from '../core/tasks/jobs';
+import { NAMES_TASK, NamesClassifier } from '../core/tasks/names';
 
 export type ModelOrigin = 'default' | 'trained' | 'loaded';
 
@@ -14,7 +20,9 @@ export interface ModelEntry {
   manifest: ModelManifest;
 }
 
-const ACTIVE_KEY = 'rnnExplorer.activeModel';
+/** The names key predates the other tasks; keeping it keeps users' chosen model. */
+const activeKey = (task: string): string =>
+  task === NAMES_TASK ? 'rnnExplorer.activeModel' : `rnnExplorer.activeModel.${task}`;
 const LOADED_KEY = 'rnnExplorer.loadedModels';
 
 export function modelTitle(entry: ModelEntry): string {
@@ -24,7 +32,9 @@ export function modelTitle(entry: ModelEntry): string {
       : entry.origin === 'loaded'
         ? ` (${path.basename(entry.id)})`
         : '';
-  return `${describeConfig(entry.manifest.config)}${suffix}`;
+  const task = entry.manifest.task;
+  const kind = task === NAMES_TASK ? '' : `${TASK_TITLES[task as TaskName] ?? task}: `;
+  return `${kind}${describeConfig(entry.manifest.config)}${suffix}`;
 }
 
 /**
@@ -54,9 +64,9 @@ export class ModelRegistry implements vscode.Disposable {
     return path.join(this.context.globalStorageUri.fsPath, 'models');
   }
 
-  newTrainedModelFile(cell: string, hidden: number): string {
+  newTrainedModelFile(prefix: string): string {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    return path.join(this.trainedDirectory, `names-${cell}-h${hidden}-${stamp}.json`);
+    return path.join(this.trainedDirectory, `${prefix}-${stamp}.json`);
   }
 
   entries(): ModelEntry[] {
@@ -88,9 +98,21 @@ export class ModelRegistry implements vscode.Disposable {
     return entries;
   }
 
+  /** The names classifier the hover and predictions use (the bundled default until changed). */
   activeId(): string {
-    const stored = this.context.globalState.get<string>(ACTIVE_KEY);
-    return stored && fs.existsSync(stored) ? stored : this.defaultModelFile;
+    return this.activeFor(NAMES_TASK) ?? this.defaultModelFile;
+  }
+
+  /** The model each task's commands use: the last trained, loaded or chosen for that task. */
+  activeFor(task: string): string | undefined {
+    const stored = this.context.globalState.get<string>(activeKey(task));
+    return stored && fs.existsSync(stored) ? stored : undefined;
+  }
+
+  isActive(entry: ModelEntry): boolean {
+    return entry.manifest.task === NAMES_TASK
+      ? entry.id === this.activeId()
+      : entry.id === this.activeFor(entry.manifest.task);
   }
 
   activeEntry(): ModelEntry | undefined {
@@ -99,8 +121,19 @@ export class ModelRegistry implements vscode.Disposable {
   }
 
   async setActive(id: string): Promise<void> {
-    await this.context.globalState.update(ACTIVE_KEY, id);
+    await this.context.globalState.update(activeKey(inspectModel(id).task), id);
     this.changed.fire();
+  }
+
+  /** A listed model, loaded fresh; the caller disposes it. */
+  loadEntry(entry: ModelEntry): LoadedModel {
+    return loadModel(entry.id);
+  }
+
+  /** The active model of a task, loaded fresh; the caller disposes it. */
+  loadActive(task: string): LoadedModel | undefined {
+    const id = this.activeFor(task);
+    return id ? loadModel(id) : undefined;
   }
 
   /** Validates the whole file first, so a bad model changes nothing. */
@@ -124,7 +157,8 @@ export class ModelRegistry implements vscode.Disposable {
         this.loadedFiles().filter((f) => f !== entry.id),
       );
     }
-    if (this.activeId() === entry.id) await this.context.globalState.update(ACTIVE_KEY, undefined);
+    if (this.isActive(entry))
+      await this.context.globalState.update(activeKey(entry.manifest.task), undefined);
     this.changed.fire();
   }
 

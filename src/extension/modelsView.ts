@@ -31,11 +31,10 @@ export class ModelsView implements vscode.TreeDataProvider<ViewNode>, vscode.Dis
 
   getChildren(node?: ViewNode): ViewNode[] {
     if (node) return [];
-    const activeId = this.registry.activeId();
     const nodes: ViewNode[] = [{ kind: 'backend' }];
     if (this.training.running) nodes.push({ kind: 'training' });
     for (const entry of this.registry.entries())
-      nodes.push({ kind: 'model', entry, active: entry.id === activeId });
+      nodes.push({ kind: 'model', entry, active: this.registry.isActive(entry) });
     return nodes;
   }
 
@@ -81,12 +80,7 @@ export class ModelsView implements vscode.TreeDataProvider<ViewNode>, vscode.Dis
     // Date and time, so that two models of the same size can be told apart.
     const created = entry.manifest.createdAt.slice(0, 16).replace('T', ' ');
     const epochs = entry.manifest.training ? `${entry.manifest.training.epochs} epochs` : undefined;
-    item.description = [
-      heldOut ? percent(heldOut.accuracy) : 'accuracy n/a',
-      epochs,
-      created,
-      active ? 'active' : undefined,
-    ]
+    item.description = [modelFigure(entry.manifest), epochs, created, active ? 'active' : undefined]
       .filter(Boolean)
       .join(' · ');
     const tooltip = new vscode.MarkdownString();
@@ -118,4 +112,13 @@ export class ModelsView implements vscode.TreeDataProvider<ViewNode>, vscode.Dis
     this.subscriptions.forEach((s) => s.dispose());
     this.changed.dispose();
   }
+}
+
+/** The one figure that says how good a model is, in its task's terms. */
+function modelFigure(manifest: ModelEntry['manifest']): string {
+  const m = manifest.metrics ?? {};
+  if (manifest.heldOut) return percent(manifest.heldOut.accuracy);
+  if (m.bitsPerChar !== undefined) return `${m.bitsPerChar.toFixed(2)} bits/char`;
+  if (m.rmse !== undefined) return `RMSE ${m.rmse.toPrecision(3)}`;
+  return 'not evaluated';
 }

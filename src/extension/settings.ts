@@ -17,6 +17,7 @@ export interface TrainingDefaults {
   seed: number;
   dropout: number;
   weightAveraging: number;
+  bidirectional: boolean;
 }
 
 function clampInt(value: number, min: number, max: number, fallback: number): number {
@@ -82,6 +83,7 @@ export const settings = {
         Number.isFinite(averaging) && averaging >= 0 && averaging < 1
           ? averaging
           : NAMES_RECIPE.weightAveraging,
+      bidirectional: c.get<boolean>('bidirectional', false) === true,
     };
   },
 };

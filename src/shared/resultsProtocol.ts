@@ -2,26 +2,11 @@
  * Messages between the Results panel (forecasts, side-by-side comparisons) and the extension
  * host. The webview posts `ready` first; the host then sends what to show.
  */
+import type { OrderedInput } from '../core/explore/order';
+import type { ComparedRun } from '../core/explore/teacherForcing';
 import type { ForecastReport } from '../core/tasks/forecasting';
 
-/** One training run of a comparison, e.g. teacher forcing against free-running. */
-export interface ComparedRun {
-  label: string;
-  /** Training loss after each epoch. */
-  trainLoss: number[];
-  /** Held-out (or training-set, see `heldOutLabel`) loss after each epoch. */
-  heldOutLoss: number[];
-  /** What the trained model produced, e.g. generated text per priming string. */
-  samples: Array<{ prompt: string; output: string; expected?: string }>;
-}
-
-/** One input of an order comparison: the same symbols in another order. */
-export interface OrderedInput {
-  input: string;
-  /** The top layer's final hidden state. */
-  finalState: number[];
-  top: Array<{ label: string; probability: number }>;
-}
+export type { ComparedRun, OrderedInput };
 
 export type ResultsContent =
   | { kind: 'forecast'; title: string; report: ForecastReport }

@@ -1,14 +1,14 @@
 /** Messages between the extension host and its training worker thread. */
 import type { BackendInfo, BackendPreference } from '../core/backend';
-import type { NamesModelOptions } from '../core/tasks/names';
+import type { ForecastReport } from '../core/tasks/forecasting';
+import type { EpochFigures, TaskJob } from '../core/tasks/jobs';
 import type { TrainSettings } from '../core/training/trainer';
 
 export interface StartTraining {
   type: 'start';
-  dataDirectory: string;
   wasmDirectory: string;
   backend: BackendPreference;
-  model: NamesModelOptions;
+  job: TaskJob;
   settings: TrainSettings;
   /** Where the worker saves the model when training completes. */
   manifestFile: string;
@@ -18,20 +18,7 @@ export type ControlTraining = { type: 'stop' } | { type: 'pause' } | { type: 're
 
 export type HostToWorker = StartTraining | ControlTraining;
 
-export interface EpochSummary {
-  epoch: number;
-  epochs: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  heldOutLoss: number;
-  heldOutAccuracy: number;
-  macroAccuracy: number;
-  sequencesPerSecond: number;
-  /** confusion[actual][predicted] on the held-out split. */
-  confusion: number[][];
-  /** Predicted class of every held-out name, in the data set's order. */
-  predictions: number[];
-}
+export type EpochSummary = EpochFigures;
 
 export type WorkerToHost =
   | { type: 'backend'; info: BackendInfo }
@@ -52,6 +39,8 @@ export type WorkerToHost =
       type: 'done';
       completed: boolean;
       manifestFile?: string;
+      /** Forecasting: the plot's data, made with the final weights. */
+      forecast?: ForecastReport;
       seconds: number;
       sequencesPerSecond: number;
     }

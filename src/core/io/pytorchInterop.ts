@@ -6,7 +6,7 @@ import {
   type ModelConfig,
   type Nonlinearity,
 } from '../model/config';
-import { paramSpecs } from '../model/params';
+import { paramSpecs, REVERSE_SUFFIX } from '../model/params';
 import { SequenceModel } from '../model/sequenceModel';
 import {
   readSafetensors,
@@ -18,7 +18,9 @@ import {
 /**
  * PyTorch interop through safetensors: a module holding an nn.RNN / nn.LSTM / nn.GRU and a
  * final nn.Linear, saved with its state_dict names (any attribute names: the recurrent layer is
- * found by its `weight_ih_l0`, the head as the one remaining Linear).
+ * found by its `weight_ih_l0`, the head as the one remaining Linear). A bidirectional layer
+ * (`*_reverse` tensors) is read as one layer whose head takes [forward final state, backward
+ * final state], PyTorch's usual `fc(torch.cat([h_n[0], h_n[1]], dim=1))`.
  */
 export interface ImportOptions {
   /** PyTorch's nn.RNN does not store its nonlinearity; tanh unless the file's metadata says. */
@@ -45,9 +47,9 @@ export function importPyTorch(bytes: Uint8Array, options: ImportOptions = {}): I
   if (!recurrentKey)
     throw new SafetensorsError('no recurrent layer: expected a tensor named like rnn.weight_ih_l0');
   const prefix = recurrentKey.slice(0, -'weight_ih_l0'.length);
-  if ([...tensors.keys()].some((k) => k.startsWith(prefix) && k.includes('_reverse'))) {
-    throw new SafetensorsError('bidirectional layers are not supported yet');
-  }
+  const bidirectional = [...tensors.keys()].some(
+    (k) => k.startsWith(prefix) && k.endsWith(REVERSE_SUFFIX),
+  );
   const heads = [...tensors.keys()].filter(
     (k) =>
       !k.startsWith(prefix) &&
@@ -73,6 +75,17 @@ export function importPyTorch(bytes: Uint8Array, options: ImportOptions = {}): I
     );
   let numLayers = 0;
   while (tensors.has(`${prefix}weight_ih_l${numLayers}`)) numLayers++;
+  const head = options.head ?? pick<HeadKind>(metadata.head, ['last', 'all'], 'last');
+  if (bidirectional && numLayers > 1) {
+    throw new SafetensorsError(
+      `a bidirectional recurrent layer is supported with one layer only (num_layers=1); this one has ${numLayers}`,
+    );
+  }
+  if (bidirectional && head !== 'last') {
+    throw new SafetensorsError(
+      'a bidirectional model here classifies whole sequences: it needs the `last` head, not `all`',
+    );
+  }
   const config: ModelConfig = {
     cell,
     nonlinearity:
@@ -82,7 +95,8 @@ export function importPyTorch(bytes: Uint8Array, options: ImportOptions = {}): I
     hiddenSize,
     numLayers,
     outputSize: get(`${headPrefix}weight`).shape[0] as number,
-    head: options.head ?? pick(metadata.head, ['last', 'all'], 'last'),
+    head,
+    ...(bidirectional ? { bidirectional } : {}),
   };
   const values = new Map<string, Float32Array>();
   for (const spec of paramSpecs(config)) {
@@ -104,7 +118,10 @@ export function importPyTorch(bytes: Uint8Array, options: ImportOptions = {}): I
   return { model: SequenceModel.fromValues(config, values), config, metadata };
 }
 
-/** state_dict names (`rnn.*`, `fc.*`), so `model.load_state_dict(load_file(path))` works. */
+/**
+ * state_dict names (`rnn.*`, `fc.*`, `rnn.*_reverse` for a bidirectional layer), so
+ * `model.load_state_dict(load_file(path))` works on the matching PyTorch module.
+ */
 export function exportPyTorch(
   model: SequenceModel,
   metadata: Record<string, string> = {},
@@ -113,13 +130,14 @@ export function exportPyTorch(
   const values = model.weightValues();
   for (const spec of paramSpecs(model.config))
     tensors.set(spec.name, { shape: spec.shape, data: values.get(spec.name) as Float32Array });
-  const { cell, nonlinearity, inputKind, head } = model.config;
+  const { cell, nonlinearity, inputKind, head, bidirectional } = model.config;
   return writeSafetensors(tensors, {
     format: 'rnn-explorer',
     cell,
     nonlinearity,
     inputKind,
     head,
+    ...(bidirectional ? { bidirectional: 'true' } : {}),
     ...metadata,
   });
 }

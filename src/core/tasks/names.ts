@@ -40,6 +40,8 @@ export interface NamesModelOptions {
   hiddenSize: number;
   numLayers: number;
   dropout?: number;
+  /** Read each name both ways (PyTorch's bidirectional=True); one layer only. */
+  bidirectional?: boolean;
 }
 
 export function namesModelConfig(options: NamesModelOptions, dataset: NamesDataset): ModelConfig {
@@ -53,6 +55,7 @@ export function namesModelConfig(options: NamesModelOptions, dataset: NamesDatas
     outputSize: dataset.languages.length,
     head: 'last',
     dropout: options.dropout ?? 0,
+    bidirectional: options.bidirectional ?? false,
   };
 }
 

@@ -9,10 +9,14 @@ export function explorerHtml(
   webview: vscode.Webview,
   extensionUri: vscode.Uri,
   bundle = 'explorer.js',
+  stylesheets: readonly string[] = ['explorer.css'],
 ): string {
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', bundle));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'explorer.css'));
+  const links = stylesheets
+    .map((name) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', name)))
+    .map((uri) => `<link rel="stylesheet" href="${uri.toString()}">`)
+    .join('\n');
   const csp = [
     "default-src 'none'",
     `style-src ${webview.cspSource}`,
@@ -26,7 +30,7 @@ export function explorerHtml(
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
+${links}
 <title>RNN Explorer</title>
 </head>
 <body>

@@ -3,13 +3,15 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { describeAttempts } from '../../core/backend';
-import type { NamesModelOptions } from '../../core/tasks/names';
+import { TASK_TITLES, type TaskJob } from '../../core/tasks/jobs';
+import type { ForecastReport } from '../../core/tasks/forecasting';
 import type { TrainSettings } from '../../core/training/trainer';
 import { loadNames } from '../../core/data/names';
 import type { BatchPoint, GradientSample, TrainingSnapshot } from '../../shared/explorerProtocol';
 import type { EpochSummary, HostToWorker, WorkerToHost } from '../../shared/trainingMessages';
 import type { ModelRegistry } from '../modelRegistry';
 import { settings } from '../settings';
+import { formatHeadline } from '../../shared/format';
 
 export interface TrainingStatus {
   epoch: number;
@@ -39,11 +41,18 @@ const MAX_BATCH_POINTS = 2000;
 const MAX_GRADIENT_SAMPLES = 300;
 
 export interface TrainingRequest {
-  model: NamesModelOptions;
+  job: TaskJob;
   settings: TrainSettings;
+  /** The run's name in progress, the log and the dashboard, e.g. "GRU 128 on tinyshakespeare.txt". */
+  title: string;
 }
 
-const percent = (x: number): string => `${(100 * x).toFixed(1)}%`;
+/** A completed run, for whoever shows its results (a forecast plot, generated text, ...). */
+export interface FinishedTraining {
+  request: TrainingRequest;
+  manifestFile: string;
+  forecast?: ForecastReport;
+}
 
 /**
  * Runs one training at a time in a worker thread, with a cancellable progress notification,
@@ -52,6 +61,8 @@ const percent = (x: number): string => `${(100 * x).toFixed(1)}%`;
 export class TrainingController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TrainingStatus | undefined>();
   readonly onDidChange = this.changed.event;
+  private readonly finishedRuns = new vscode.EventEmitter<FinishedTraining>();
+  readonly onDidFinish = this.finishedRuns.event;
   private worker?: Worker;
   private status?: TrainingStatus;
   private record?: RunRecord;
@@ -125,7 +136,7 @@ export class TrainingController implements vscode.Disposable {
 
   private heldOut(): { names: string[]; labels: number[]; languages: string[] } {
     if (!this.heldOutNames) {
-      const data = loadNames(this.dataDirectory);
+      const data = loadNames(this.namesDirectory);
       this.heldOutNames = {
         names: data.test.map((n) => n.name),
         labels: data.test.map((n) => n.label),
@@ -139,7 +150,7 @@ export class TrainingController implements vscode.Disposable {
     return this.heldOut().languages;
   }
 
-  private get dataDirectory(): string {
+  get namesDirectory(): string {
     return path.join(this.extensionPath, 'media', 'data', 'names');
   }
 
@@ -157,9 +168,8 @@ export class TrainingController implements vscode.Disposable {
       history: [],
       paused: false,
     };
-    const { model: m } = request;
     this.record = {
-      title: `${m.cell.toUpperCase()} ${m.hiddenSize}${m.numLayers > 1 ? ` x${m.numLayers}` : ''}`,
+      title: request.title,
       epochs: request.settings.epochs,
       state: 'running',
       batches: [],
@@ -173,7 +183,7 @@ export class TrainingController implements vscode.Disposable {
       await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
-          title: 'RNN: Training',
+          title: `RNN: Training the ${TASK_TITLES[request.job.task]}`,
           cancellable: true,
         },
         (progress, token) => this.runWorker(request, progress, token),
@@ -190,9 +200,9 @@ export class TrainingController implements vscode.Disposable {
     progress: vscode.Progress<{ message?: string; increment?: number }>,
     token: vscode.CancellationToken,
   ): Promise<void> {
+    const { job, settings: s } = request;
     const manifestFile = this.registry.newTrainedModelFile(
-      request.model.cell,
-      request.model.hiddenSize,
+      `${job.task}-${job.model.cell}-h${job.model.hiddenSize}`,
     );
     const worker = new Worker(path.join(this.extensionPath, 'dist', 'trainWorker.js'));
     this.worker = worker;
@@ -200,9 +210,9 @@ export class TrainingController implements vscode.Disposable {
     delay.enable();
     const started = Date.now();
     let reported = 0;
-    const { model: m, settings: s } = request;
+    const unit = job.task === 'names' ? 'names/s' : 'sequences/s';
     this.log.info(
-      `Training started: ${m.cell.toUpperCase()} hidden ${m.hiddenSize} x${m.numLayers}, ${s.epochs} epochs, ` +
+      `Training started: ${TASK_TITLES[job.task]}, ${request.title}, ${s.epochs} epochs, ` +
         `batch ${s.batchSize}, ${s.optimizer.name} lr ${s.optimizer.learningRate}, clip ${s.clipNorm}, seed ${s.seed}`,
     );
     const cancelListener = token.onCancellationRequested(() => {
@@ -237,7 +247,7 @@ export class TrainingController implements vscode.Disposable {
             const fraction = (message.epoch - 1 + message.batch / message.batches) / message.epochs;
             progress.report({
               increment: Math.max(0, (fraction - reported) * 100),
-              message: `epoch ${message.epoch}/${message.epochs} · loss ${message.loss.toFixed(3)} · ${Math.round(message.sequencesPerSecond)} names/s`,
+              message: `epoch ${message.epoch}/${message.epochs} · loss ${message.loss.toFixed(3)} · ${Math.round(message.sequencesPerSecond)} ${unit}`,
             });
             reported = Math.max(reported, fraction);
             status.fraction = fraction;
@@ -264,13 +274,13 @@ export class TrainingController implements vscode.Disposable {
             const e = message.summary;
             status.history.push(e);
             this.log.info(
-              `Epoch ${e.epoch}/${e.epochs}: train loss ${e.trainLoss.toFixed(4)}, train accuracy ${percent(e.trainAccuracy)}, ` +
-                `held-out accuracy ${percent(e.heldOutAccuracy)}, macro ${percent(e.macroAccuracy)}, ${Math.round(e.sequencesPerSecond)} names/s`,
+              `Epoch ${e.epoch}/${e.epochs}: train loss ${e.trainLoss.toFixed(4)}, held-out loss ${e.heldOutLoss.toFixed(4)}, ` +
+                `${formatHeadline(e.headline)}, ${Math.round(e.sequencesPerSecond)} ${unit}`,
             );
             break;
           }
           case 'done':
-            void this.finished(message, status, Date.now() - started);
+            void this.finished(request, message, status, Date.now() - started);
             finish();
             return;
           case 'error':
@@ -292,17 +302,17 @@ export class TrainingController implements vscode.Disposable {
       });
       this.post({
         type: 'start',
-        dataDirectory: this.dataDirectory,
         wasmDirectory: this.wasmDirectory,
         backend: settings.backend(),
-        model: request.model,
-        settings: request.settings,
+        job,
+        settings: s,
         manifestFile,
       });
     });
   }
 
   private async finished(
+    request: TrainingRequest,
     message: Extract<WorkerToHost, { type: 'done' }>,
     status: TrainingStatus,
     wallMs: number,
@@ -319,13 +329,19 @@ export class TrainingController implements vscode.Disposable {
       return;
     }
     const last = status.history[status.history.length - 1];
+    const figure = last ? formatHeadline(last.headline) : 'no epoch finished';
     this.log.info(
-      `Training finished in ${(wallMs / 1000).toFixed(1)} s (${Math.round(message.sequencesPerSecond)} names/s); ` +
-        `held-out accuracy ${last ? percent(last.heldOutAccuracy) : 'n/a'}; saved ${message.manifestFile}`,
+      `Training finished in ${(wallMs / 1000).toFixed(1)} s (${Math.round(message.sequencesPerSecond)} sequences/s); ` +
+        `${figure}; saved ${message.manifestFile}`,
     );
     await this.registry.setActive(message.manifestFile);
+    this.finishedRuns.fire({
+      request,
+      manifestFile: message.manifestFile,
+      forecast: message.forecast,
+    });
     void vscode.window.showInformationMessage(
-      `RNN Explorer: training finished. Held-out accuracy ${last ? percent(last.heldOutAccuracy) : 'n/a'}; the new model is now active.`,
+      `RNN Explorer: the ${TASK_TITLES[request.job.task]} finished training (${figure}); it is now the active ${TASK_TITLES[request.job.task]}.`,
     );
   }
 
@@ -336,5 +352,6 @@ export class TrainingController implements vscode.Disposable {
   dispose(): void {
     void this.worker?.terminate();
     this.changed.dispose();
+    this.finishedRuns.dispose();
   }
 }

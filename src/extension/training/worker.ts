@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { initBackend } from '../../core/backend';
 import { saveModel } from '../../core/io/modelFile';
-import { trainNames } from '../../core/tasks/names';
+import { runJob } from '../../core/tasks/jobs';
 import type { HostToWorker, StartTraining, WorkerToHost } from '../../shared/trainingMessages';
 
 const port = parentPort;
@@ -26,61 +26,41 @@ async function run(start: StartTraining): Promise<void> {
   const backend = await initBackend(start.backend, { wasmDir: start.wasmDirectory });
   send({ type: 'backend', info: backend });
   let lastBatchMessage = 0;
-  const { outcome, info } = await trainNames(
-    start.dataDirectory,
-    start.model,
-    start.settings,
-    backend.name,
-    {
-      shouldStop: () => stopRequested,
-      waitIfPaused: () => paused ?? Promise.resolve(),
-      onBatch: (p) => {
-        const now = Date.now();
-        if (now - lastBatchMessage < BATCH_MESSAGE_INTERVAL_MS && p.batch < p.batches) return;
-        lastBatchMessage = now;
-        send({
-          type: 'batch',
-          epoch: p.epoch,
-          epochs: start.settings.epochs,
-          batch: p.batch,
-          batches: p.batches,
-          loss: p.step.loss,
-          learningRate: p.learningRate,
-          sequencesPerSecond: p.sequencesPerSecond,
-          stepGradNorms: p.step.stepGradNorms?.[p.step.stepGradNorms.length - 1] ?? [],
-          paramGradNorms: p.step.paramGradNorms ?? {},
-        });
-      },
-      onEpoch: (r) =>
-        send({
-          type: 'epoch',
-          summary: {
-            epoch: r.epoch,
-            epochs: r.epochs,
-            trainLoss: r.trainLoss,
-            trainAccuracy: r.trainAccuracy,
-            heldOutLoss: r.heldOut.loss,
-            heldOutAccuracy: r.heldOut.accuracy,
-            macroAccuracy: r.heldOut.macroAccuracy,
-            sequencesPerSecond: r.sequencesPerSecond,
-            confusion: r.heldOut.confusion,
-            predictions: Array.from(r.heldOut.predictions),
-          },
-        }),
+  const result = await runJob(start.job, start.settings, backend.name, {
+    shouldStop: () => stopRequested,
+    waitIfPaused: () => paused ?? Promise.resolve(),
+    onBatch: (p) => {
+      const now = Date.now();
+      if (now - lastBatchMessage < BATCH_MESSAGE_INTERVAL_MS && p.batch < p.batches) return;
+      lastBatchMessage = now;
+      send({
+        type: 'batch',
+        epoch: p.epoch,
+        epochs: start.settings.epochs,
+        batch: p.batch,
+        batches: p.batches,
+        loss: p.step.loss,
+        learningRate: p.learningRate,
+        sequencesPerSecond: p.sequencesPerSecond,
+        stepGradNorms: p.step.stepGradNorms?.[p.step.stepGradNorms.length - 1] ?? [],
+        paramGradNorms: p.step.paramGradNorms ?? {},
+      });
     },
-  );
+    onEpoch: (summary) => send({ type: 'epoch', summary }),
+  });
   try {
     // A cancelled run is not saved: the last good model stays the active one.
-    if (outcome.completed) saveModel(start.manifestFile, outcome.model, info);
+    if (result.completed) saveModel(start.manifestFile, result.model, result.info);
   } finally {
-    outcome.model.dispose();
+    result.model.dispose();
   }
   send({
     type: 'done',
-    completed: outcome.completed,
-    manifestFile: outcome.completed ? start.manifestFile : undefined,
-    seconds: outcome.trainSeconds,
-    sequencesPerSecond: outcome.sequencesPerSecond,
+    completed: result.completed,
+    manifestFile: result.completed ? start.manifestFile : undefined,
+    forecast: result.completed ? result.forecast : undefined,
+    seconds: result.trainSeconds,
+    sequencesPerSecond: result.sequencesPerSecond,
   });
 }
 

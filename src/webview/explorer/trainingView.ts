@@ -1,3 +1,4 @@
+import { formatHeadline } from '../../shared/format';
 import type { TrainingSnapshot } from '../../shared/explorerProtocol';
 import { chartWidth, legend, Plot, renderPlot, seriesColors } from './charts';
 import { el, percent } from './dom';
@@ -72,7 +73,7 @@ export class TrainingView {
       snapshot.state === 'idle'
         ? 'No training yet. Run "RNN: Train Name Classifier" and watch it here.'
         : `${snapshot.title ?? ''} · ${snapshot.state} · epoch ${last?.epoch ?? 0}/${snapshot.epochs}` +
-          (last ? ` · held-out ${percent(last.heldOutAccuracy)}` : '');
+          (last ? ` · ${formatHeadline(last.headline)}` : '');
     if (snapshot.batches.length === 0 && snapshot.history.length === 0) {
       Object.values(this.charts).forEach((c) => c.replaceChildren());
       this.confusion.replaceChildren();

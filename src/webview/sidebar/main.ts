@@ -2,9 +2,10 @@
  * The sidebar's small live loss chart. It shares the Explorer's protocol: it posts `ready`, then
  * draws every `training` snapshot the host sends.
  */
+import { formatHeadline } from '../../shared/format';
 import type { HostMessage, WebviewMessage } from '../../shared/explorerProtocol';
 import { Plot, renderPlot, seriesColors } from '../explorer/charts';
-import { el, percent } from '../explorer/dom';
+import { el } from '../explorer/dom';
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewMessage): void };
 const api = acquireVsCodeApi();
@@ -23,7 +24,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     s.state === 'idle'
       ? 'No training yet.'
       : `${s.title ?? ''} ${s.state}: loss ${loss?.toFixed(3) ?? '–'}` +
-        (last ? `, held-out ${percent(last.heldOutAccuracy)}` : '');
+        (last ? `, ${formatHeadline(last.headline)}` : '');
   if (s.batches.length === 0) {
     chart.replaceChildren();
     return;

@@ -1,0 +1,9 @@
+import type { EpochFigures } from '../core/tasks/jobs';
+
+/** "held-out accuracy 80.1%", "held-out bits per character 2.12", "test RMSE 46.8". */
+export function formatHeadline(headline: EpochFigures['headline']): string {
+  const { name, value, unit } = headline;
+  if (unit === '%') return `${name} ${(100 * value).toFixed(1)}%`;
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  return `${name} ${value.toFixed(digits)}${unit && unit !== 'bits' ? ` ${unit}` : ''}`;
+}

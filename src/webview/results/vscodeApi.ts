@@ -1,0 +1,53 @@
+import type {
+  ResultsContent,
+  ResultsHostMessage,
+  ResultsWebviewMessage,
+} from '../../shared/resultsProtocol';
+
+/** What the Results panel remembers across hide/show and window reloads (getState/setState). */
+export interface ResultsState {
+  /** The last content the host sent: a restored panel redraws it at once. */
+  content?: ResultsContent;
+  /** The forecast's "Show test period only" checkbox. */
+  testOnly: boolean;
+}
+
+interface VsCodeApi {
+  postMessage(message: ResultsWebviewMessage): void;
+  getState(): unknown;
+  setState(state: ResultsState): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+// acquireVsCodeApi may be called only once per page.
+const api = acquireVsCodeApi();
+
+export function post(message: ResultsWebviewMessage): void {
+  api.postMessage(message);
+}
+
+export function loadState(): ResultsState {
+  const saved = api.getState() as Partial<ResultsState> | undefined;
+  return {
+    testOnly: saved?.testOnly === true,
+    ...(isContent(saved?.content) ? { content: saved.content } : {}),
+  };
+}
+
+export function saveState(state: ResultsState): void {
+  api.setState(state);
+}
+
+function isContent(value: unknown): value is ResultsContent {
+  if (typeof value !== 'object' || value === null) return false;
+  const kind = (value as { kind?: unknown }).kind;
+  return kind === 'forecast' || kind === 'comparison' || kind === 'order';
+}
+
+export function onHostMessage(handler: (message: ResultsHostMessage) => void): void {
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    const data = event.data as Partial<ResultsHostMessage> | null;
+    if (data?.type === 'show' && isContent(data.content)) handler(data as ResultsHostMessage);
+  });
+}

@@ -1,0 +1,125 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ROOT, VSCode, waitFor } from './vscode';
+
+const VSIX = path.join(ROOT, 'dist', 'rnn-explorer.vsix');
+
+/** Waits for the "finished training" notification of a task and returns its text. */
+async function finishedTraining(vscode: VSCode, task: string, ms = 180_000): Promise<string> {
+  return waitFor(
+    async () => (await vscode.notifications()).find((t) => t.includes(`${task} finished training`)),
+    ms,
+    `the ${task} to finish training`,
+  );
+}
+
+async function editorText(vscode: VSCode): Promise<string> {
+  return vscode.page.locator('.editor-instance .monaco-editor .view-lines').first().innerText();
+}
+
+describe('Issue 4 tasks in a real VS Code (code-server)', { timeout: 20 * 60_000 }, () => {
+  let vscode: VSCode;
+
+  before(async () => {
+    vscode = await VSCode.start({ vsix: VSIX, workspace: path.join(ROOT, 'media', 'examples') });
+    await vscode.activated();
+  });
+  after(async () => vscode?.stop());
+
+  it('trains a text model on the three sentences and generates "good i am fine "', async () => {
+    await vscode.runCommand('RNN: Train Text Model…');
+    await vscode.quickPickSelect('The three sentences');
+    await vscode.quickPickSelect('RNN');
+    await vscode.quickPickSelect('Teacher forcing');
+    await finishedTraining(vscode, 'text model');
+    // Training a text model goes straight on to "Generate Text" with the classic defaults.
+    await vscode.quickInputType('good');
+    await vscode.quickInputType('15');
+    await vscode.quickInputType('0');
+    const text = await waitFor(
+      async () => ((await editorText(vscode)).includes('good') ? editorText(vscode) : undefined),
+      20_000,
+      'the generated text in an editor',
+    );
+    await vscode.screenshot('20-generated-text');
+    assert.equal(text.replace(/\u00a0/g, ' ').trimEnd(), 'good i am fine');
+    assert.match(vscode.readLog(), /Generated 15 characters from "good"/);
+  });
+
+  it('trains a name generator and generates Russian names starting with Ko', async () => {
+    await vscode.runCommand('RNN: Train Name Generator…');
+    await vscode.quickPickSelect('GRU');
+    await vscode.quickInputType('1');
+    await finishedTraining(vscode, 'name generator', 300_000);
+    await vscode.runCommand('RNN: Generate Names…');
+    await vscode.quickInputType('Russian');
+    await vscode.quickInputType('Ko');
+    const rows = await vscode.quickPickRows();
+    await vscode.screenshot('21-generated-names');
+    assert.ok(rows.length >= 2, `expected several names, got ${rows.join(' | ')}`);
+    for (const row of rows) assert.match(row, /^Ko/);
+    await vscode.closeQuickInput();
+  });
+
+  it('forecasts the airline passengers and plots the RNN against the baselines', async () => {
+    await vscode.runCommand('RNN: Forecast Time Series…');
+    await vscode.quickPickSelect('airline-passengers.csv');
+    await vscode.quickInputType('24');
+    await vscode.quickInputType('12');
+    await finishedTraining(vscode, 'forecaster');
+    const frame = await vscode.webviewFrame('.verdict', 60_000);
+    const verdict = await frame.locator('.verdict').innerText();
+    const table = await frame.locator('table').first().innerText();
+    assert.ok((await frame.locator('svg').count()) >= 1, 'a chart');
+    assert.match(table, /naive/i);
+    assert.match(table, /RMSE/);
+    assert.match(verdict, /RNN/);
+    await vscode.screenshot('22-forecast');
+  });
+
+  it('refuses a CSV without a numeric column with a message that says so', async () => {
+    await vscode.runCommand('RNN: Forecast CSV Column…');
+    await vscode.quickPickSelect('surnames.csv');
+    const toast = await waitFor(
+      async () => (await vscode.notifications()).find((t) => t.includes('surnames.csv')),
+      20_000,
+      'an error about surnames.csv',
+    );
+    assert.match(toast, /surnames\.csv/);
+    assert.match(toast, /numeric|number/);
+  });
+
+  it('compares teacher forcing with free-running side by side', async () => {
+    await vscode.runCommand('RNN: Compare Teacher Forcing and Free-Running');
+    const frame = await waitFor(
+      async () => {
+        for (const f of vscode.page.frames()) {
+          const title = await f
+            .locator('h1')
+            .first()
+            .innerText({ timeout: 500 })
+            .catch(() => '');
+          if (title.includes('Teacher forcing')) return f;
+        }
+        return undefined;
+      },
+      120_000,
+      'the teacher forcing comparison',
+    );
+    const body = await frame.locator('body').innerText();
+    assert.match(body, /Free-running/);
+    assert.match(body, /✓/);
+    await vscode.screenshot('23-teacher-forcing');
+  });
+
+  it('shows that input order matters: Dostoevsky against its reverse', async () => {
+    await vscode.runCommand('RNN: Compare Input Orders…');
+    await vscode.quickInputType('Dostoevsky');
+    const frame = await vscode.webviewFrame('.distance', 30_000);
+    const body = await frame.locator('body').innerText();
+    assert.match(body, /yksveotsoD/);
+    assert.match(body, /Russian/);
+    await vscode.screenshot('24-order');
+  });
+});
