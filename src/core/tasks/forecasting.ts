@@ -169,7 +169,7 @@ export interface ForecastReport {
   window: number;
   horizon: number;
   seasonPeriod?: number;
-  /** The one-step-ahead forecast at every test point. */
+  /** The one-step-ahead forecast from every test window (the last horizon - 1 points have no full window). */
   oneStep: ForecastPath;
   /** Full-horizon forecasts from origins a horizon apart across the test part. */
   paths: ForecastPath[];
