@@ -3,6 +3,7 @@ import { EXPLORER_VIEWS, type ExplorerView } from '../shared/explorerProtocol';
 import { BackendService } from './backendService';
 import { ExplorerPanel, type ExplorerServices } from './explorer/explorerPanel';
 import { registerCommands } from './commands';
+import { ExplorerSubjects } from './explorer/subjects';
 import { registerTaskCommands } from './taskCommands';
 import { ModelRegistry, modelTitle } from './modelRegistry';
 import { LossChartView } from './lossChartView';
@@ -42,11 +43,13 @@ export function activate(context: vscode.ExtensionContext): void {
     training,
     backendName: () => backend.active?.name ?? 'starting',
     classifier,
+    subjects: new ExplorerSubjects(registry, context.extensionPath, () => backend.ready()),
   };
 
   context.subscriptions.push(
     log,
     ExplorerPanel.register(explorer),
+    explorer.subjects,
     vscode.commands.registerCommand('rnnExplorer.openExplorer', (input?: unknown, view?: unknown) =>
       ExplorerPanel.show(
         explorer,

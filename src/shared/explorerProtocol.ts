@@ -4,7 +4,7 @@
  * `parseWebviewMessage` before use.
  */
 import type { GradientLabSettings, CellGradients } from '../core/explore/gradientLab';
-import type { SequenceTrace } from '../core/explore/trace';
+import type { OutputEntry, SequenceTrace } from '../core/explore/trace';
 import type { EpochSummary } from './trainingMessages';
 
 export type ExplorerView = 'graph' | 'gradients' | 'training' | 'predictions';
@@ -20,12 +20,22 @@ export type LabControls = Pick<
   'activation' | 'spectralRadius' | 'length' | 'clipNorm'
 >;
 
+/** A model the Explorer can look inside: the active one of each task that has one. */
+export interface SubjectChoice {
+  task: string;
+  title: string;
+}
+
 export interface ModelSummary {
   title: string;
   cell: string;
   hiddenSize: number;
   numLayers: number;
   labels: string[];
+  /** Which model the graph traces, and what to type for it. */
+  task: string;
+  hint: string;
+  subjects: SubjectChoice[];
 }
 
 /** An epoch's metrics, without the per-name predictions the worker also sends. */
@@ -67,7 +77,7 @@ export type HostMessage =
   | {
       type: 'prediction';
       input: string;
-      top: Array<{ label: string; probability: number }>;
+      top: OutputEntry[];
       reason?: string;
     }
   | {
@@ -79,7 +89,9 @@ export type HostMessage =
     }
   | { type: 'training'; snapshot: TrainingSnapshot }
   | { type: 'misclassified'; actual: string; predicted: string; names: string[] }
-  | { type: 'showView'; view: ExplorerView; input?: string };
+  | { type: 'showView'; view: ExplorerView; input?: string }
+  /** Another model to explore (the user picked it): redraw with `input`. */
+  | { type: 'model'; model: ModelSummary; input: string };
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -87,7 +99,8 @@ export type WebviewMessage =
   | { type: 'input'; text: string }
   | { type: 'lab'; controls: LabControls }
   | { type: 'trainingControl'; action: 'pause' | 'resume' | 'stop' }
-  | { type: 'misclassified'; actual: number; predicted: number };
+  | { type: 'misclassified'; actual: number; predicted: number }
+  | { type: 'subject'; task: string };
 
 /** The most a webview may send in one message; anything larger is dropped. */
 export const MAX_MESSAGE_CHARS = 20_000;
@@ -152,6 +165,10 @@ export function parseWebviewMessage(raw: unknown): { message: WebviewMessage } |
       return isInt(raw.actual, 0, 1000) && isInt(raw.predicted, 0, 1000)
         ? { message: { type: 'misclassified', actual: raw.actual, predicted: raw.predicted } }
         : { error: 'invalid confusion cell' };
+    case 'subject':
+      return typeof raw.task === 'string' && /^[a-z-]{1,40}$/.test(raw.task)
+        ? { message: { type: 'subject', task: raw.task } }
+        : { error: 'invalid subject' };
     default:
       return { error: `unknown message type "${String(raw.type).slice(0, 40)}"` };
   }

@@ -14,8 +14,25 @@ async function finishedTraining(vscode: VSCode, task: string, ms = 180_000): Pro
   );
 }
 
+/** Waits until the open quick input is the one whose title contains `text`. */
+async function quickInputTitled(vscode: VSCode, text: string): Promise<void> {
+  await waitFor(
+    async () =>
+      (await vscode.page
+        .locator('.quick-input-widget .quick-input-title')
+        .innerText({ timeout: 1000 })
+        .catch(() => '')
+        .then((title) => title.includes(text))) || undefined,
+    60_000,
+    `the quick input "${text}"`,
+  );
+}
+
 async function editorText(vscode: VSCode): Promise<string> {
-  return vscode.page.locator('.editor-instance .monaco-editor .view-lines').first().innerText();
+  return vscode.page
+    .locator('.editor-instance .monaco-editor .view-lines')
+    .first()
+    .innerText({ timeout: 2000 });
 }
 
 describe('Issue 4 tasks in a real VS Code (code-server)', { timeout: 20 * 60_000 }, () => {
@@ -34,17 +51,43 @@ describe('Issue 4 tasks in a real VS Code (code-server)', { timeout: 20 * 60_000
     await vscode.quickPickSelect('Teacher forcing');
     await finishedTraining(vscode, 'text model');
     // Training a text model goes straight on to "Generate Text" with the classic defaults.
+    await quickInputTitled(vscode, 'priming string');
     await vscode.quickInputType('good');
+    await quickInputTitled(vscode, 'Length');
     await vscode.quickInputType('15');
+    await quickInputTitled(vscode, 'Temperature');
     await vscode.quickInputType('0');
     const text = await waitFor(
-      async () => ((await editorText(vscode)).includes('good') ? editorText(vscode) : undefined),
-      20_000,
+      async () => {
+        const shown = await editorText(vscode).catch(() => '');
+        return shown.includes('good') ? shown : undefined;
+      },
+      60_000,
       'the generated text in an editor',
     );
     await vscode.screenshot('20-generated-text');
     assert.equal(text.replace(/\u00a0/g, ' ').trimEnd(), 'good i am fine');
     assert.match(vscode.readLog(), /Generated 15 characters from "good"/);
+  });
+
+  it('explores the text model in the unfolded graph: one column per character', async () => {
+    await vscode.runCommand('RNN: Open Explorer');
+    const frame = await vscode.webviewFrame('#subject');
+    await frame.selectOption('#subject', 'text');
+    await waitFor(
+      async () => (await frame.inputValue('#name-input')) === 'good i am',
+      20_000,
+      "the text model's default input",
+    );
+    await waitFor(
+      async () => (await frame.$$('svg.unfolded g.step')).length === 9,
+      20_000,
+      '9 time-step columns',
+    );
+    const status = await frame.innerText('.graph-view .status');
+    // After "good i am" the classic model's most likely next character is a space.
+    assert.match(status, /After "good␣i␣am": ␣/);
+    await vscode.screenshot('25-explorer-text');
   });
 
   it('trains a name generator and generates Russian names starting with Ko', async () => {
@@ -76,6 +119,20 @@ describe('Issue 4 tasks in a real VS Code (code-server)', { timeout: 20 * 60_000
     assert.match(table, /RMSE/);
     assert.match(verdict, /RNN/);
     await vscode.screenshot('22-forecast');
+  });
+
+  it('explores the forecaster: the graph reads numbers and shows forecast values', async () => {
+    await vscode.runCommand('RNN: Open Explorer');
+    const frame = await vscode.webviewFrame('#subject');
+    await frame.selectOption('#subject', 'forecast');
+    await waitFor(
+      async () => (await frame.$$('svg.unfolded g.step')).length === 24,
+      20_000,
+      '24 columns, one per value of the last window',
+    );
+    const status = await frame.innerText('.graph-view .status');
+    assert.match(status, /t\+1 \d/);
+    await vscode.screenshot('26-explorer-forecast');
   });
 
   it('refuses a CSV without a numeric column with a message that says so', async () => {

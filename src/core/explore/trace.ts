@@ -3,6 +3,7 @@ import { batchData, packBatch } from '../data/batches';
 import { Vocabulary } from '../data/alphabet';
 import type { CellType } from '../model/config';
 import { infer } from '../model/inference';
+import type { SequenceData } from '../model/recurrentStack';
 import { runStack } from '../model/recurrentStack';
 import type { SequenceModel } from '../model/sequenceModel';
 import { crossEntropy } from '../training/loss';
@@ -14,12 +15,21 @@ export const GATE_NAMES: Record<CellType, string[]> = {
   lstm: ['i', 'f', 'g', 'o'],
 };
 
+/** One output row under a column: a class and its probability, or a forecast value. */
+export interface OutputEntry {
+  label: string;
+  /** 0..1: the probability, or the bar's share for a value. */
+  probability: number;
+  /** Shown instead of the probability when set (a forecast value). */
+  display?: string;
+}
+
 export interface StepTrace {
   symbol: string;
   /** Per layer: h_t, and the gates (LSTM: also c_t). */
   layers: Array<{ h: number[]; c?: number[]; gates: Record<string, number[]> }>;
-  /** Top 3 classes after reading the prefix up to and including this step. */
-  top: Array<{ label: string; probability: number }>;
+  /** Top 3 outputs after reading the input up to and including this step. */
+  top: OutputEntry[];
   /** ||dL/dh_t|| per layer, for the loss of the final prediction. */
   gradNorms: number[];
 }
@@ -27,59 +37,95 @@ export interface StepTrace {
 export interface SequenceTrace {
   input: string;
   folded: string;
+  /** Between symbols when the input is written out again ('' for characters). */
+  separator: string;
   cell: CellType;
   hiddenSize: number;
   numLayers: number;
   steps: StepTrace[];
-  prediction: Array<{ label: string; probability: number }>;
+  prediction: OutputEntry[];
 }
+
+/** An input ready to trace: the symbol shown above each column and the batch of one. */
+export interface TraceInput {
+  input: string;
+  symbols: string[];
+  separator: string;
+  data: SequenceData;
+}
+
+/**
+ * What the outputs mean. `classes`: a softmax over labels (the loss of the final step's most
+ * likely class drives the gradient). `values`: regression outputs, turned into display values
+ * per step; the gradient is that of the sum of the final outputs.
+ */
+export type OutputReader =
+  | { kind: 'classes'; labels: readonly string[] }
+  | { kind: 'values'; read(outputs: Float32Array, step: number): OutputEntry[] };
 
 const round = (values: ArrayLike<number>): number[] =>
   Array.from(values, (v) => Math.round(v * 1e5) / 1e5);
 
-/**
- * Everything the unfolded graph draws for one input: states and gates at every step, the
- * prediction after every prefix, and how the gradient of the final prediction's loss flows back.
- */
-export function traceSequence(
-  model: SequenceModel,
+/** A name or text as character tokens, folded to the model's vocabulary. */
+export function tokenInput(
   vocabulary: readonly string[],
-  labels: readonly string[],
   input: string,
   maxSteps = 200,
-): SequenceTrace | undefined {
+  prefix: readonly string[] = [],
+): TraceInput | undefined {
   const vocab = new Vocabulary(vocabulary);
-  const folded = [...vocab.fold(input)].slice(0, maxSteps).join('');
-  if (folded.length === 0) return undefined;
-  const data = batchData(packBatch([{ ids: vocab.encode(folded), label: 0 }]));
+  const folded = [...vocab.fold(input)].slice(0, maxSteps - prefix.length);
+  if (folded.length + prefix.length === 0) return undefined;
+  const index = new Map(vocabulary.map((symbol, i) => [symbol, i]));
+  const ids = [...prefix, ...folded].map((symbol) => index.get(symbol) as number);
+  return {
+    input,
+    symbols: [...prefix, ...folded],
+    separator: '',
+    data: batchData(packBatch([{ ids, label: 0 }])),
+  };
+}
+
+/**
+ * Everything the unfolded graph draws for one input: states and gates at every step, the
+ * output after every prefix, and how the gradient of the final output's loss flows back.
+ */
+export function traceInput(
+  model: SequenceModel,
+  traced: TraceInput,
+  outputs: OutputReader,
+): SequenceTrace {
+  const { data } = traced;
   const { config } = model;
   const H = config.hiddenSize;
-  const layers = model.layerWeights();
-  const runs = runStack(config, layers, data, undefined, true);
-  const { stepProbabilities, probabilities } = infer(model, data);
-  const C = labels.length;
-  const ranked = (offset: number, k: number) =>
-    labels
-      .map((label, c) => ({ label, probability: stepProbabilities[offset + c] as number }))
-      .sort((a, b) => b.probability - a.probability)
-      .slice(0, k);
-  const predicted = Array.from(probabilities).indexOf(Math.max(...probabilities));
+  const T = data.steps;
+  const runs = runStack(config, model.layerWeights(), data, undefined, true);
+  const { stepProbabilities, stepOutputs } = infer(model, data);
+  const C = config.outputSize;
+  const labels = outputs.kind === 'classes' ? outputs.labels : [];
+  const ranked = (t: number, k: number): OutputEntry[] =>
+    outputs.kind === 'values'
+      ? outputs.read(stepOutputs, t)
+      : labels
+          .map((label, c) => ({ label, probability: stepProbabilities[t * C + c] as number }))
+          .sort((a, b) => b.probability - a.probability)
+          .slice(0, k);
+  const last = stepProbabilities.subarray((T - 1) * C, T * C);
+  const predicted = Array.from(last).indexOf(Math.max(...last));
   let norms: number[][] = [];
   tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(
-      () =>
-        crossEntropy(
-          model.logits(data, { onStepNorms: (byLayer) => (norms = byLayer) }),
-          tf.tensor1d([predicted], 'int32'),
-          C,
-        ),
-      model.trainableVariables,
-    );
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = model.logits(data, { onStepNorms: (byLayer) => (norms = byLayer) });
+      const final = config.head === 'all' ? tf.slice(logits, [T - 1, 0, 0], [1, 1, C]) : logits;
+      return outputs.kind === 'values'
+        ? (tf.sum(final) as tf.Scalar)
+        : crossEntropy(tf.reshape(final, [1, C]), tf.tensor1d([predicted], 'int32'), C);
+    }, model.trainableVariables);
     value.dispose();
     Object.values(grads).forEach((g) => g.dispose());
   });
   const gateNames = GATE_NAMES[config.cell];
-  const steps: StepTrace[] = [...folded].map((symbol, t) => ({
+  const steps: StepTrace[] = traced.symbols.map((symbol, t) => ({
     symbol,
     layers: runs.map((run) => {
       const at = t * H;
@@ -93,16 +139,29 @@ export function traceSequence(
         gates,
       };
     }),
-    top: ranked(t * C, 3),
+    top: ranked(t, 3),
     gradNorms: norms.map((layer) => layer[t] ?? 0),
   }));
   return {
-    input,
-    folded,
+    input: traced.input,
+    folded: traced.symbols.join(traced.separator),
+    separator: traced.separator,
     cell: config.cell,
     hiddenSize: H,
     numLayers: config.numLayers,
     steps,
-    prediction: ranked((folded.length - 1) * C, 5),
+    prediction: ranked(T - 1, 5),
   };
+}
+
+/** A names classifier's trace of one name (the Explorer's default subject). */
+export function traceSequence(
+  model: SequenceModel,
+  vocabulary: readonly string[],
+  labels: readonly string[],
+  input: string,
+  maxSteps = 200,
+): SequenceTrace | undefined {
+  const traced = tokenInput(vocabulary, input, maxSteps);
+  return traced && traceInput(model, traced, { kind: 'classes', labels });
 }

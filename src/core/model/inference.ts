@@ -11,6 +11,8 @@ export interface Inference {
   stepProbabilities: Float32Array;
   /** Softmax at each sequence's last valid step, [B*C]. */
   probabilities: Float32Array;
+  /** The head's raw outputs after every prefix, [T*B*C] (regression reads these). */
+  stepOutputs: Float32Array;
 }
 
 const topStates = (runs: readonly LayerRun[]): Float32Array =>
@@ -52,12 +54,15 @@ export function infer(model: SequenceModel, data: SequenceData): Inference {
     ? bidirectionalStates(model, data, topStates(layers))
     : topStates(layers);
   const width = bidirectional ? 2 * H : H;
-  const stepProbabilities = tf.tidy(() =>
-    tf.softmax(model.stepLogits(tf.tensor3d(states, [data.steps, data.batch, width]))),
-  );
-  const all = stepProbabilities.dataSync() as Float32Array;
-  stepProbabilities.dispose();
+  const [outputs, softmax] = tf.tidy(() => {
+    const logits = model.stepLogits(tf.tensor3d(states, [data.steps, data.batch, width]));
+    return [logits, tf.softmax(logits)];
+  });
+  const stepOutputs = outputs.dataSync() as Float32Array;
+  const all = softmax.dataSync() as Float32Array;
+  outputs.dispose();
+  softmax.dispose();
   // Padded steps carry the state forward, so the last step is every sequence's last valid one.
   const probabilities = all.slice((data.steps - 1) * data.batch * C);
-  return { layers, stepProbabilities: all, probabilities };
+  return { layers, stepProbabilities: all, probabilities, stepOutputs };
 }

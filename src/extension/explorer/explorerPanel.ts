@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import { gradientLab, REGIME_RULE } from '../../core/explore/gradientLab';
 import { traceSequence } from '../../core/explore/trace';
-import type { NamesClassifier } from '../../core/tasks/names';
+import { NAMES_TASK, type NamesClassifier } from '../../core/tasks/names';
+import type { ExplorerSubjects, Subject } from './subjects';
 import {
   parseWebviewMessage,
   type ExplorerView,
   type HostMessage,
   type LabControls,
+  type ModelSummary,
   type WebviewMessage,
 } from '../../shared/explorerProtocol';
 import type { TrainingController } from '../training/trainingController';
@@ -20,6 +22,7 @@ export interface ExplorerServices {
   training: TrainingController;
   backendName(): string;
   classifier(): Promise<{ classifier: NamesClassifier; title: string }>;
+  subjects: ExplorerSubjects;
 }
 
 /** The lab's models are small and fixed so that a slider drag redraws within a frame or two. */
@@ -32,6 +35,8 @@ const PLACE_KEY = 'rnnExplorer.explorerPlace';
 interface Place {
   view: ExplorerView;
   input?: string;
+  /** The task whose active model the graph traces. */
+  subject?: string;
 }
 
 /**
@@ -62,6 +67,10 @@ export class ExplorerPanel implements vscode.Disposable {
         localResourceRoots: explorerResourceRoots(services.extensionUri),
       },
     );
+    if (input !== undefined) {
+      const place = services.memento.get<Place>(PLACE_KEY);
+      void services.memento.update(PLACE_KEY, { ...place, view, input, subject: NAMES_TASK });
+    }
     ExplorerPanel.current = new ExplorerPanel(panel, services, { view, input });
   }
 
@@ -103,10 +112,22 @@ export class ExplorerPanel implements vscode.Disposable {
     );
   }
 
+  /** An input from outside (a hover link, a command) is a name: explore the names classifier. */
   private navigate(view: ExplorerView, input?: string): void {
-    this.remember({ view, input });
-    if (this.ready) this.post({ type: 'showView', view, input });
-    else this.pending = { view, input };
+    const switching =
+      input !== undefined &&
+      (this.services.memento.get<Place>(PLACE_KEY)?.subject ?? NAMES_TASK) !== NAMES_TASK;
+    this.remember(input === undefined ? { view } : { view, input, subject: NAMES_TASK });
+    if (!this.ready) {
+      this.pending = { view, input };
+      return;
+    }
+    if (switching) {
+      void this.subject().then((subject) =>
+        this.post({ type: 'model', model: this.summary(subject), input: input ?? '' }),
+      );
+    }
+    this.post({ type: 'showView', view, input });
   }
 
   private post(message: HostMessage): void {
@@ -130,25 +151,25 @@ export class ExplorerPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready': {
         this.ready = true;
-        const { title, classifier } = await this.services.classifier();
-        const { config } = classifier.model;
+        const subject = await this.subject();
         this.post({
           type: 'init',
           view: this.pending?.view ?? 'graph',
           backend: this.services.backendName(),
-          input: this.pending?.input ?? '',
-          model: {
-            title,
-            cell: config.cell,
-            hiddenSize: config.hiddenSize,
-            numLayers: config.numLayers,
-            labels: classifier.manifest.labels,
-          },
+          input: this.pending?.input ?? subject.defaultInput,
+          model: this.summary(subject),
         });
         if (this.pending)
           this.post({ type: 'showView', view: this.pending.view, input: this.pending.input });
         this.pending = undefined;
         this.post({ type: 'training', snapshot: this.services.training.snapshot() });
+        return;
+      }
+      case 'subject': {
+        this.remember({ subject: message.task });
+        const subject = await this.subject();
+        this.remember({ input: subject.defaultInput });
+        this.post({ type: 'model', model: this.summary(subject), input: subject.defaultInput });
         return;
       }
       case 'input':
@@ -182,7 +203,43 @@ export class ExplorerPanel implements vscode.Disposable {
     void this.services.memento.update(PLACE_KEY, place);
   }
 
+  /** The remembered task's active model, or the names classifier when that task has none. */
+  private async subject(): Promise<Subject> {
+    const task = this.services.memento.get<Place>(PLACE_KEY)?.subject ?? NAMES_TASK;
+    const subject =
+      (await this.services.subjects.get(task)) ?? (await this.services.subjects.get(NAMES_TASK));
+    if (!subject) throw new Error('No model to explore');
+    return subject;
+  }
+
+  private summary(subject: Subject): ModelSummary {
+    const { config } = subject.loaded.model;
+    return {
+      title: subject.title,
+      cell: config.cell,
+      hiddenSize: config.hiddenSize,
+      numLayers: config.numLayers,
+      labels: subject.loaded.manifest.labels,
+      task: subject.task,
+      hint: subject.reading.hint,
+      subjects: this.services.subjects.choices(),
+    };
+  }
+
   private async explain(text: string): Promise<void> {
+    const subject = await this.subject();
+    if (subject.task !== NAMES_TASK) {
+      const trace = subject.reading.trace(subject.loaded.model, text);
+      const reason = 'reason' in trace ? trace.reason : undefined;
+      this.post({ type: 'trace', trace: 'reason' in trace ? null : trace, reason });
+      this.post({
+        type: 'prediction',
+        input: text,
+        top: 'reason' in trace ? [] : trace.prediction,
+        reason,
+      });
+      return;
+    }
     const { classifier } = await this.services.classifier();
     const result = classifier.predict(text, classifier.manifest.labels.length);
     if (!result.ok) {

@@ -17,7 +17,8 @@ export class ResultsPanel {
   static readonly viewType = 'rnnExplorer.results';
   private static current?: ResultsPanel;
   private ready = false;
-  private pending?: ResultsContent;
+  /** What the panel shows; sent again whenever the page (re)loads. */
+  private content?: ResultsContent;
 
   static show(
     extensionUri: vscode.Uri,
@@ -63,8 +64,11 @@ export class ResultsPanel {
         return;
       }
       this.ready = true;
-      if (this.pending) this.post({ type: 'show', content: this.pending });
-      this.pending = undefined;
+      if (this.content) this.post({ type: 'show', content: this.content });
+    });
+    // A hidden webview is torn down (no retainContextWhenHidden) and posts `ready` when shown.
+    panel.onDidChangeViewState(() => {
+      if (!panel.visible) this.ready = false;
     });
     panel.onDidDispose(() => {
       if (ResultsPanel.current === this) ResultsPanel.current = undefined;
@@ -72,10 +76,10 @@ export class ResultsPanel {
   }
 
   private display(content: ResultsContent): void {
+    this.content = content;
     this.panel.title = content.title;
     this.panel.reveal();
     if (this.ready) this.post({ type: 'show', content });
-    else this.pending = content;
   }
 
   private post(message: ResultsHostMessage): void {

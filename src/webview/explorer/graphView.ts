@@ -1,5 +1,5 @@
 import { interpolateRdBu } from 'd3-scale-chromatic';
-import type { SequenceTrace, StepTrace } from '../../core/explore/trace';
+import type { OutputEntry, SequenceTrace, StepTrace } from '../../core/explore/trace';
 import { el, percent, svg } from './dom';
 import type { ExplorerState } from './vscodeApi';
 
@@ -20,6 +20,9 @@ const COLOR_LEVELS = 21;
 /** -1..1 to a diverging colour: red negative, blue positive. */
 const unitColor = (value: number): string =>
   interpolateRdBu((1 - Math.max(-1, Math.min(1, value))) / 2);
+
+/** A forecast shows its value; a class its probability. */
+const shown = (entry: OutputEntry): string => entry.display ?? percent(entry.probability);
 
 export interface GraphCallbacks {
   onState(change: Partial<ExplorerState['graph']>): void;
@@ -237,7 +240,8 @@ export class GraphView {
           y: y + 9,
           class: rank === 0 ? 'output top' : 'output small',
         });
-        label.textContent = entry.label.slice(0, chars);
+        // A forecast shows its value (its row says which step); a class shows its name.
+        label.textContent = (entry.display ?? entry.label).slice(0, chars);
         const bar = svg('rect', {
           x,
           y: y + 12,
@@ -246,7 +250,7 @@ export class GraphView {
           class: 'probability',
         });
         const title = svg('title');
-        title.textContent = `${entry.label} ${percent(entry.probability)}`;
+        title.textContent = `${entry.label} ${shown(entry)}`;
         bar.append(title);
         column.append(label, bar);
       });
@@ -256,9 +260,12 @@ export class GraphView {
       root.append(column);
     });
     this.canvas.replaceChildren(root);
-    const prefix = trace.folded.slice(0, cursor + 1);
+    const prefix = trace.steps
+      .slice(0, cursor + 1)
+      .map((step) => step.symbol)
+      .join(trace.separator);
     const top = trace.steps[cursor]?.top ?? [];
-    this.status.textContent = `After "${prefix}": ${top.map((t) => `${t.label} ${percent(t.probability)}`).join(', ')}`;
+    this.status.textContent = `After "${prefix}": ${top.map((t) => `${t.label} ${shown(t)}`).join(', ')}`;
     this.lastRenderMs = performance.now() - started;
     this.root.dataset.renderMs = this.lastRenderMs.toFixed(1);
   }
@@ -292,7 +299,7 @@ export class GraphView {
   }
 
   private describeStep(step: StepTrace, t: number): string {
-    const top = step.top.map((s) => `${s.label} ${percent(s.probability)}`).join(', ');
+    const top = step.top.map((s) => `${s.label} ${shown(s)}`).join(', ');
     return `Step ${t + 1}, symbol ${step.symbol}: ${top}`;
   }
 
@@ -345,11 +352,7 @@ export class GraphView {
         {},
         `||dL/dh_${t + 1}|| = ${(step.gradNorms[step.gradNorms.length - 1] ?? 0).toExponential(2)}`,
       ),
-      el(
-        'div',
-        {},
-        `Top 3 so far: ${step.top.map((s) => `${s.label} ${percent(s.probability)}`).join(', ')}`,
-      ),
+      el('div', {}, `Top 3 so far: ${step.top.map((s) => `${s.label} ${shown(s)}`).join(', ')}`),
     );
   }
 }

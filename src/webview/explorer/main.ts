@@ -1,4 +1,4 @@
-import type { ExplorerView, HostMessage } from '../../shared/explorerProtocol';
+import type { ExplorerView, HostMessage, ModelSummary } from '../../shared/explorerProtocol';
 import { el } from './dom';
 import { GradientsView } from './gradientsView';
 import { GraphView } from './graphView';
@@ -54,6 +54,26 @@ nameInput.addEventListener('input', () => {
   post({ type: 'input', text: nameInput.value });
 });
 const modelInfo = el('span', { class: 'model-info' });
+const subject = el('select', {
+  id: 'subject',
+  'aria-label': 'Model to explore',
+  title: 'Model to explore',
+}) as HTMLSelectElement;
+subject.addEventListener('change', () => post({ type: 'subject', task: subject.value }));
+
+/** Shows which model is explored and what to type for it. */
+function showModel(model: ModelSummary, backend?: string): void {
+  modelInfo.textContent = backend ? `${model.title} · ${backend}` : model.title;
+  nameInput.placeholder = model.hint;
+  subject.replaceChildren(
+    ...model.subjects.map((choice) => {
+      const option = el('option', { value: choice.task }, choice.title) as HTMLOptionElement;
+      option.selected = choice.task === model.task;
+      return option;
+    }),
+  );
+  subject.hidden = model.subjects.length < 2;
+}
 const tabs = el('div', { role: 'tablist', class: 'tabs', 'aria-label': 'Explorer views' });
 const tabButtons = new Map<ExplorerView, HTMLButtonElement>();
 for (const view of Object.keys(TITLES) as ExplorerView[]) {
@@ -79,7 +99,7 @@ for (const [view, root] of Object.entries(views)) {
   root.setAttribute('role', 'tabpanel');
 }
 document.body.append(
-  el('header', {}, tabs, el('label', { class: 'input' }, nameInput), modelInfo),
+  el('header', {}, tabs, subject, el('label', { class: 'input' }, nameInput), modelInfo),
   ...Object.values(views),
 );
 
@@ -110,7 +130,7 @@ function handle(message: HostMessage): void {
     lastCharts.set(message.type, message);
   switch (message.type) {
     case 'init':
-      modelInfo.textContent = `${message.model.title} · ${message.backend}`;
+      showModel(message.model, message.backend);
       if (message.input && !state.input) {
         nameInput.value = message.input;
         persist({ input: message.input });
@@ -125,6 +145,12 @@ function handle(message: HostMessage): void {
         persist({ input: message.input });
         post({ type: 'input', text: message.input });
       }
+      break;
+    case 'model':
+      showModel(message.model);
+      nameInput.value = message.input;
+      persist({ input: message.input });
+      post({ type: 'input', text: message.input });
       break;
     case 'trace':
       graph.show(message.trace, message.reason);

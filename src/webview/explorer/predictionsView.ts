@@ -1,5 +1,6 @@
 import type { HostMessage } from '../../shared/explorerProtocol';
 import { chartWidth, Plot, renderPlot, seriesColors } from './charts';
+import type { OutputEntry } from '../../core/explore/trace';
 import { el, percent } from './dom';
 
 type PredictionMessage = Extract<HostMessage, { type: 'prediction' }>;
@@ -26,25 +27,29 @@ export class PredictionsView {
       return;
     }
     const [color] = seriesColors();
+    // Forecasts carry their value as text; their bars compare magnitudes.
+    const values = message.top.some((t) => t.display !== undefined);
     renderPlot(this.chart, {
       width: Math.min(900, chartWidth(1)),
       height: 24 * message.top.length + 40,
       marginLeft: 90,
-      x: { domain: [0, 1], label: 'probability', grid: true, percent: true },
+      x: values
+        ? { domain: [0, 1], label: 'relative to the largest forecast', grid: true }
+        : { domain: [0, 1], label: 'probability', grid: true, percent: true },
       y: { label: null, domain: message.top.map((t) => t.label) },
       marks: [
         Plot.barX(message.top, { y: 'label', x: 'probability', fill: color }),
         Plot.text(message.top, {
           y: 'label',
           x: 'probability',
-          text: (d: { probability: number }) => percent(d.probability),
+          text: (d: OutputEntry) => d.display ?? percent(d.probability),
           dx: 4,
           textAnchor: 'start',
         }),
       ],
     });
     this.list.replaceChildren(
-      ...message.top.map((t) => el('li', {}, `${t.label}: ${percent(t.probability)}`)),
+      ...message.top.map((t) => el('li', {}, `${t.label}: ${t.display ?? percent(t.probability)}`)),
     );
   }
 }
