@@ -89,7 +89,7 @@ def main():
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     loss_fn = nn.CrossEntropyLoss()
     test_batches = [encode(test[i : i + 512]) for i in range(0, len(test), 512)]
-    train_seconds, trained, history = 0.0, 0, []
+    train_seconds, trained, history, seconds_at = 0.0, 0, [], []
     for epoch in range(1, args.epochs + 1):
         random.shuffle(train)
         model.train()
@@ -110,10 +110,12 @@ def main():
                 correct += int((model(x, lengths).argmax(-1) == y).sum())
         accuracy = correct / len(test)
         history.append(accuracy)
+        seconds_at.append(train_seconds)
         print(f"epoch {epoch}/{args.epochs} held-out acc {100 * accuracy:.2f}% {trained / train_seconds:.0f} names/s", flush=True)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"cell": args.cell, "epochs": args.epochs, "heldOutAccuracy": history[-1], "bestAccuracy": max(history),
-                      "namesPerSecond": trained / train_seconds, "seconds": train_seconds, "peakMB": peak_mb, "torch": torch.__version__}))
+                      "namesPerSecond": trained / train_seconds, "seconds": train_seconds, "peakMB": peak_mb, "torch": torch.__version__,
+                      "history": [{"accuracy": a, "seconds": s} for a, s in zip(history, seconds_at)]}))
 
 
 if __name__ == "__main__":

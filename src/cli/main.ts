@@ -43,6 +43,7 @@ async function train(args: string[]): Promise<void> {
       data: { type: 'string' },
       out: { type: 'string' },
       bidirectional: { type: 'boolean', default: false },
+      'record-gradients': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
@@ -71,7 +72,7 @@ async function train(args: string[]): Promise<void> {
     },
     clipNorm: number(values.clip, 5, 'clip'),
     seed: number(values.seed, 42, 'seed'),
-    recordGradients: false,
+    recordGradients: values['record-gradients'],
     weightAveraging: number(values.average, NAMES_RECIPE.weightAveraging, 'average'),
   };
   const backend = await initBackend(
@@ -133,6 +134,11 @@ async function train(args: string[]): Promise<void> {
         macroAccuracy: info.heldOut?.macroAccuracy ?? null,
         namesPerSecond: Math.round(outcome.sequencesPerSecond),
         seconds: Number(outcome.trainSeconds.toFixed(2)),
+        peakMB: Math.round(process.resourceUsage().maxRSS / 1024),
+        history: outcome.history.map((h) => ({
+          accuracy: h.heldOut.accuracy,
+          seconds: Number(h.trainSeconds.toFixed(3)),
+        })),
         modelPath: out,
       }),
     );

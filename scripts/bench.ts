@@ -1,0 +1,154 @@
+/**
+ * `npm run bench`: our engine against PyTorch on the names task at the standard configuration
+ * of ../shared/docs/benchmarks.md (hidden 128, batch 64, Adam 0.003, clip 5, name-disjoint
+ * split), interleaved in one run (ours, peer, ours, peer) so both see the same machine.
+ *
+ *   npm run bench -- [--cells rnn,lstm,gru] [--epochs 5] [--rounds 2] [--backends wasm,cpu] [--json]
+ *
+ * Each run is a separate process, so peak memory is that run's own.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const ROOT = path.resolve(__dirname, '..');
+const PYTHON = '/usr/bin/python3';
+const TARGETS: Record<string, number> = { rnn: 0.78, gru: 0.8 };
+
+interface Run {
+  namesPerSecond: number;
+  heldOutAccuracy: number;
+  peakMB: number;
+  history: Array<{ accuracy: number; seconds: number }>;
+}
+
+const { values } = parseArgs({
+  options: {
+    cells: { type: 'string', default: 'rnn,lstm,gru' },
+    epochs: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '2' },
+    backends: { type: 'string', default: 'wasm' },
+    'record-gradients': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+const epochs = Number(values.epochs);
+const rounds = Number(values.rounds);
+const log = (line: string): void => {
+  process.stderr.write(line + '\n');
+};
+
+function lastJson(output: string): Run {
+  const line = output
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
+  if (!line) throw new Error(`no JSON result in:\n${output.slice(-2000)}`);
+  return JSON.parse(line) as Run;
+}
+
+function ours(cell: string, backend: string, recordGradients: boolean): Run {
+  const args = ['--import', 'tsx', 'src/cli/main.ts', 'train', '--task', 'names', '--cell', cell];
+  args.push('--hidden', '128', '--batch', '64', '--lr', '0.003', '--clip', '5', '--epochs');
+  args.push(String(epochs), '--dropout', '0', '--average', '0', '--schedule', 'constant');
+  args.push('--backend', backend, '--out', path.join('/tmp', `bench-${cell}.json`), '--json');
+  if (recordGradients) args.push('--record-gradients');
+  const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`ours failed: ${result.stderr.slice(-2000)}`);
+  return lastJson(result.stdout);
+}
+
+function peerAvailable(): boolean {
+  return spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+}
+
+function peer(cell: string): Run {
+  const result = spawnSync(
+    PYTHON,
+    ['scripts/peer/pytorch_names.py', '--cell', cell, '--epochs', String(epochs), '--threads', '1'],
+    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } },
+  );
+  if (result.status !== 0) throw new Error(`PyTorch failed: ${result.stderr.slice(-2000)}`);
+  return lastJson(result.stdout);
+}
+
+/** Training seconds until held-out accuracy first reaches the target, if it does. */
+function timeTo(run: Run, target: number | undefined): number | null {
+  if (target === undefined) return null;
+  return run.history.find((h) => h.accuracy >= target)?.seconds ?? null;
+}
+
+const median = (xs: number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+const withPeer = peerAvailable();
+if (!withPeer) {
+  log(
+    'PyTorch is not installed, so only our side runs. Install the peer with:\n' +
+      '  sudo apt-get install -y python3-torch libopenblas0-pthread',
+  );
+}
+const results = [];
+for (const cell of values.cells.split(',')) {
+  for (const backend of values.backends.split(',')) {
+    const ourRuns: Run[] = [];
+    const peerRuns: Run[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const o = ours(cell, backend, values['record-gradients']);
+      ourRuns.push(o);
+      log(
+        `${cell} ${backend} round ${round}: ours ${Math.round(o.namesPerSecond)} names/s, ${(100 * o.heldOutAccuracy).toFixed(2)}%`,
+      );
+      if (withPeer) {
+        const p = peer(cell);
+        peerRuns.push(p);
+        log(
+          `${cell} ${backend} round ${round}: PyTorch ${Math.round(p.namesPerSecond)} names/s, ${(100 * p.heldOutAccuracy).toFixed(2)}%`,
+        );
+      }
+    }
+    const last = <T>(runs: T[]): T | undefined => runs[runs.length - 1];
+    const oursNamesPerSec = median(ourRuns.map((r) => r.namesPerSecond));
+    const peerNamesPerSec = withPeer ? median(peerRuns.map((r) => r.namesPerSecond)) : null;
+    results.push({
+      cell,
+      backend,
+      epochs,
+      oursNamesPerSec: Math.round(oursNamesPerSec),
+      peerNamesPerSec: peerNamesPerSec === null ? null : Math.round(peerNamesPerSec),
+      ratio:
+        peerNamesPerSec === null ? null : Number((oursNamesPerSec / peerNamesPerSec).toFixed(3)),
+      oursAccuracy: last(ourRuns)?.heldOutAccuracy ?? null,
+      peerAccuracy: last(peerRuns)?.heldOutAccuracy ?? null,
+      oursPeakMB: Math.max(...ourRuns.map((r) => r.peakMB)),
+      peerPeakMB: withPeer ? Math.max(...peerRuns.map((r) => Math.round(r.peakMB))) : null,
+      target: TARGETS[cell] ?? null,
+      oursSecondsToTarget: last(ourRuns) ? timeTo(last(ourRuns) as Run, TARGETS[cell]) : null,
+      peerSecondsToTarget: last(peerRuns) ? timeTo(last(peerRuns) as Run, TARGETS[cell]) : null,
+    });
+  }
+}
+
+const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(2)}%`);
+const lines = [
+  `| cell | backend | ours names/s | PyTorch names/s | ratio | ours acc | PyTorch acc | ours peak MB | PyTorch peak MB | time to target ours / PyTorch |`,
+  `| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
+  ...results.map(
+    (r) =>
+      `| ${r.cell} | ${r.backend} | ${r.oursNamesPerSec.toLocaleString('en-US')} | ${r.peerNamesPerSec?.toLocaleString('en-US') ?? '–'} | ${r.ratio ?? '–'} | ${pct(r.oursAccuracy)} | ${pct(r.peerAccuracy)} | ${r.oursPeakMB} | ${r.peerPeakMB ?? '–'} | ${r.target === null ? '–' : `${pct(r.target)}: ${r.oursSecondsToTarget?.toFixed(1) ?? 'not reached'} s / ${r.peerSecondsToTarget?.toFixed(1) ?? 'not reached'} s`} |`,
+  ),
+];
+console.log(
+  `Names task, hidden 128, batch 64, Adam 0.003, clip 5, ${epochs} epochs, median of ${rounds} interleaved rounds`,
+);
+console.log(lines.join('\n'));
+if (values.json) console.log(JSON.stringify({ results }));
+fs.mkdirSync(path.join(ROOT, '.bench'), { recursive: true });
+fs.writeFileSync(path.join(ROOT, '.bench', 'latest.json'), JSON.stringify({ results }, null, 2));
