@@ -38,14 +38,40 @@ export function batchData(batch: BatchArrays): SequenceData {
   return { steps: batch.steps, batch: batch.size, mask: batch.mask, tokens: batch.ids };
 }
 
+/**
+ * Names shuffled, then sorted by length within pools of this many batches: each batch holds
+ * names of about one length, so almost no step is padding (PyTorch's packed sequences skip it
+ * too), while batches still mix names from across the data set.
+ */
+const BUCKET_POOL_BATCHES = 16;
+
 /** Shuffled minibatches for one epoch, each padded to its own longest sequence. */
 export function epochBatches(
   sequences: readonly EncodedSequence[],
   batchSize: number,
   random: Random,
 ): BatchArrays[] {
-  const order = random.shuffle([...sequences]);
-  return inBatches(order, batchSize).map(packBatch);
+  return bucketedBatches(sequences, batchSize, random, (s) => s.ids.length).map(packBatch);
+}
+
+/** Batches of items of similar length, in random order; the same items every epoch. */
+export function bucketedBatches<T>(
+  items: readonly T[],
+  batchSize: number,
+  random: Random,
+  length: (item: T) => number,
+): T[][] {
+  const order = random.shuffle([...items]);
+  const batches: T[][] = [];
+  for (const pool of inBatches(order, batchSize * BUCKET_POOL_BATCHES)) {
+    batches.push(
+      ...inBatches(
+        pool.sort((a, b) => length(a) - length(b)),
+        batchSize,
+      ),
+    );
+  }
+  return random.shuffle(batches);
 }
 
 /** In order, for evaluation. */

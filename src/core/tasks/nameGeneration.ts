@@ -1,4 +1,5 @@
 import { NAME_ALPHABET, Vocabulary } from '../data/alphabet';
+import { bucketedBatches } from '../data/batches';
 import { loadNames, type LabeledName } from '../data/names';
 import type { ManifestInfo, ModelManifest } from '../io/modelFile';
 import type { CellType, ModelConfig } from '../model/config';
@@ -93,8 +94,8 @@ export async function trainNameGenerator(
     model,
     {
       batches: (random) =>
-        inBatches(random.shuffle([...train]), settings.batchSize).map((sequences) =>
-          nextTokenBatch(sequences, { teacherForcing: options.teacherForcing }),
+        bucketedBatches(train, settings.batchSize, random, (s) => s.inputs.length).map(
+          (sequences) => nextTokenBatch(sequences, { teacherForcing: options.teacherForcing }),
         ),
       evaluate: (m) => scoreNextTokens(m, evaluationChunks),
     },
