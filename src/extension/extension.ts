@@ -59,6 +59,10 @@ export function activate(context: vscode.ExtensionContext): void {
         typeof input === 'string' ? input : undefined,
       ),
     ),
+    vscode.commands.registerCommand('rnnExplorer.openExamples', async () => {
+      const file = vscode.Uri.joinPath(context.extensionUri, 'media', 'examples', 'surnames.txt');
+      await vscode.window.showTextDocument(file, { preview: false });
+    }),
     backend,
     registry,
     training,
