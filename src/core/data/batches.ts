@@ -45,15 +45,6 @@ export function batchData(batch: BatchArrays): SequenceData {
  */
 const BUCKET_POOL_BATCHES = 16;
 
-/** Shuffled minibatches for one epoch, each padded to its own longest sequence. */
-export function epochBatches(
-  sequences: readonly EncodedSequence[],
-  batchSize: number,
-  random: Random,
-): BatchArrays[] {
-  return bucketedBatches(sequences, batchSize, random, (s) => s.ids.length).map(packBatch);
-}
-
 /** Batches of items of similar length, in random order; the same items every epoch. */
 export function bucketedBatches<T>(
   items: readonly T[],

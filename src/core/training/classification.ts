@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { batchData, epochBatches, type BatchArrays, type EncodedSequence } from '../data/batches';
+import {
+  batchData,
+  bucketedBatches,
+  packBatch,
+  type BatchArrays,
+  type EncodedSequence,
+} from '../data/batches';
 import type { Random } from '../random';
 import { evaluateClassifier, type Evaluation } from './evaluate';
 import { crossEntropy } from './loss';
@@ -24,7 +30,10 @@ export function classificationSource(
   batchSize: number,
 ): TrainingSource<Evaluation> {
   return {
-    batches: (random: Random) => epochBatches(train, batchSize, random).map(classificationBatch),
+    batches: (random: Random) =>
+      bucketedBatches(train, batchSize, random, (s) => s.ids.length).map((sequences) =>
+        classificationBatch(packBatch(sequences)),
+      ),
     evaluate: (model) => evaluateClassifier(model, heldOut),
   };
 }
