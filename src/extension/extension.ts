@@ -1,8 +1,10 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXPLORER_VIEWS, type ExplorerView } from '../shared/explorerProtocol';
 import { BackendService } from './backendService';
 import { ExplorerPanel, type ExplorerServices } from './explorer/explorerPanel';
 import { registerCommands } from './commands';
+import { Checkpoints } from './training/checkpoints';
 import { ExplorerSubjects } from './explorer/subjects';
 import { registerTaskCommands } from './taskCommands';
 import { ModelRegistry, modelTitle } from './modelRegistry';
@@ -19,11 +21,18 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('RNN Explorer', { log: true });
   const backend = new BackendService(context.extensionPath, log);
   const registry = new ModelRegistry(context, log);
+  const checkpoints = new Checkpoints(
+    context.globalState,
+    path.join(context.globalStorageUri.fsPath, 'checkpoints'),
+    registry,
+    log,
+  );
   const training = new TrainingController(
     context.extensionPath,
     registry,
     backend.wasmDirectory,
     log,
+    checkpoints,
   );
   const view = new ModelsView(registry, backend, training);
 
@@ -92,6 +101,9 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   log.info(`RNN Explorer ${String(context.extension.packageJSON.version)} activated`);
+  void checkpoints
+    .offer()
+    .catch((error: unknown) => log.error(`Checkpoint not restored: ${(error as Error).message}`));
   // Show the backend in the status bar and sidebar without waiting for a first hover.
   void backend
     .ready()

@@ -12,6 +12,8 @@ export interface StartTraining {
   settings: TrainSettings;
   /** Where the worker saves the model when training completes. */
   manifestFile: string;
+  /** Where it saves the weights after every epoch, to offer them if the window goes away. */
+  checkpointFile: string;
 }
 
 export type ControlTraining = { type: 'stop' } | { type: 'pause' } | { type: 'resume' };
@@ -35,6 +37,7 @@ export type WorkerToHost =
       paramGradNorms: Record<string, number>;
     }
   | { type: 'epoch'; summary: EpochSummary }
+  | { type: 'checkpoint'; epoch: number }
   | {
       type: 'done';
       completed: boolean;

@@ -176,11 +176,15 @@ export class VSCode {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
     await input.fill(`>${title}`);
-    await this.page
-      .locator('.quick-input-list .monaco-list-row', { hasText: title })
-      .first()
-      .waitFor({ timeout: 15_000 });
-    await this.page.keyboard.press('Enter');
+    // Click the row whose label is exactly the title: Enter would run the top row, and fuzzy
+    // matching can rank another command first ("Open Example Names" for "Open Explorer").
+    const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    const row = this.page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exact }) })
+      .first();
+    await row.waitFor({ timeout: 15_000 });
+    await row.click();
   }
 
   /** Labels of the rows in the open quick pick. */

@@ -17,7 +17,7 @@ import type { SequenceData } from '../model/recurrentStack';
 import { SequenceModel } from '../model/sequenceModel';
 import { inBatches } from '../util';
 import { meanSquaredError } from '../training/loss';
-import { trainingRecord } from '../training/record';
+import { trainingRecord, withCheckpointInfo } from '../training/record';
 import {
   trainModel,
   type TrainCallbacks,
@@ -263,6 +263,20 @@ export async function trainForecaster(
     head: 'last',
   };
   const model = SequenceModel.create(config, settings.seed);
+  const info: ManifestInfo = {
+    task: FORECAST_TASK,
+    createdAt: new Date().toISOString(),
+    vocabulary: [series.column],
+    labels: Array.from({ length: horizon }, (_, h) => `t+${h + 1}`),
+    taskOptions: {
+      source: series.name,
+      column: series.column,
+      window,
+      horizon,
+      mean: prepared.mean,
+      std: prepared.std,
+    },
+  };
   const outcome = await trainModel(
     model,
     {
@@ -279,32 +293,16 @@ export async function trainForecaster(
       evaluate: (m) => scoreForecasts(m, prepared, window, horizon),
     },
     settings,
-    callbacks,
+    withCheckpointInfo(callbacks, info),
   );
   const report = forecastReport(outcome.model, series, options);
-  const info: ManifestInfo = {
-    task: FORECAST_TASK,
-    createdAt: new Date().toISOString(),
-    vocabulary: [series.column],
-    labels: Array.from({ length: horizon }, (_, h) => `t+${h + 1}`),
-    training: trainingRecord(settings, outcome, backend),
-    taskOptions: {
-      source: series.name,
-      column: series.column,
-      window,
-      horizon,
-      mean: prepared.mean,
-      std: prepared.std,
-      ...(report.seasonPeriod ? { seasonPeriod: report.seasonPeriod } : {}),
-    },
-    metrics: {
-      rmse: report.errors.rnn.rmse,
-      mae: report.errors.rnn.mae,
-      naiveRmse: report.errors.naive.rmse,
-      ...(report.errors.seasonalNaive
-        ? { seasonalNaiveRmse: report.errors.seasonalNaive.rmse }
-        : {}),
-    },
+  info.training = trainingRecord(settings, outcome, backend);
+  if (report.seasonPeriod && info.taskOptions) info.taskOptions.seasonPeriod = report.seasonPeriod;
+  info.metrics = {
+    rmse: report.errors.rnn.rmse,
+    mae: report.errors.rnn.mae,
+    naiveRmse: report.errors.naive.rmse,
+    ...(report.errors.seasonalNaive ? { seasonalNaiveRmse: report.errors.seasonalNaive.rmse } : {}),
   };
   return { outcome, info, report };
 }

@@ -57,6 +57,8 @@ export interface JobCallbacks {
   waitIfPaused?(): Promise<void>;
   onBatch?(progress: BatchProgress): void;
   onEpoch?(figures: EpochFigures): void;
+  /** After every epoch: the weights so far and the manifest info to save them with. */
+  onCheckpoint?(model: SequenceModel, epoch: number, info?: ManifestInfo): void;
 }
 
 export interface JobResult {
@@ -116,8 +118,8 @@ export async function runJob(
   backend: string,
   callbacks: JobCallbacks = {},
 ): Promise<JobResult> {
-  const { shouldStop, waitIfPaused, onBatch, onEpoch } = callbacks;
-  const common = { shouldStop, waitIfPaused, onBatch };
+  const { shouldStop, waitIfPaused, onBatch, onEpoch, onCheckpoint } = callbacks;
+  const common = { shouldStop, waitIfPaused, onBatch, onCheckpoint };
   const collect = <R>(
     convert: (report: R) => EpochFigures,
   ): { history: EpochFigures[]; onEpoch: (report: R) => void } => {

@@ -13,7 +13,7 @@ import {
   type NextTokenScore,
   type TokenSequence,
 } from '../training/nextToken';
-import { trainingRecord } from '../training/record';
+import { trainingRecord, withCheckpointInfo } from '../training/record';
 import {
   trainModel,
   type TrainCallbacks,
@@ -177,14 +177,11 @@ export async function trainTextModel(
     textModelConfig(options, prepared.vocabulary.length),
     settings.seed,
   );
-  const outcome = await trainModel(model, textSource(prepared, options), settings, callbacks);
-  const last = outcome.history[outcome.history.length - 1];
   const info: ManifestInfo = {
     task: TEXT_TASK,
     createdAt: new Date().toISOString(),
     vocabulary: prepared.vocabulary,
     labels: prepared.vocabulary,
-    training: trainingRecord(settings, outcome, backend),
     taskOptions: {
       source: sourceName,
       characters: prepared.characters,
@@ -194,6 +191,14 @@ export async function trainTextModel(
       heldOutIsUnseen: prepared.heldOutIsUnseen,
     },
   };
+  const outcome = await trainModel(
+    model,
+    textSource(prepared, options),
+    settings,
+    withCheckpointInfo(callbacks, info),
+  );
+  const last = outcome.history[outcome.history.length - 1];
+  info.training = trainingRecord(settings, outcome, backend);
   if (last) {
     info.metrics = {
       bitsPerChar: last.heldOut.bitsPerToken,

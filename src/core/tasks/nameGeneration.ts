@@ -15,7 +15,7 @@ import {
   type NextTokenScore,
   type TokenSequence,
 } from '../training/nextToken';
-import { trainingRecord } from '../training/record';
+import { trainingRecord, withCheckpointInfo } from '../training/record';
 import {
   trainModel,
   type TrainCallbacks,
@@ -90,6 +90,13 @@ export async function trainNameGenerator(
     sequences,
     continues: false,
   }));
+  const info: ManifestInfo = {
+    task: NAME_GENERATION_TASK,
+    createdAt: new Date().toISOString(),
+    vocabulary: vocabulary.inputs,
+    labels: vocabulary.outputs,
+    taskOptions: { teacherForcing: options.teacherForcing, languages: dataset.languages.join(',') },
+  };
   const outcome = await trainModel(
     model,
     {
@@ -100,17 +107,10 @@ export async function trainNameGenerator(
       evaluate: (m) => scoreNextTokens(m, evaluationChunks),
     },
     settings,
-    callbacks,
+    withCheckpointInfo(callbacks, info),
   );
   const last = outcome.history[outcome.history.length - 1];
-  const info: ManifestInfo = {
-    task: NAME_GENERATION_TASK,
-    createdAt: new Date().toISOString(),
-    vocabulary: vocabulary.inputs,
-    labels: vocabulary.outputs,
-    training: trainingRecord(settings, outcome, backend),
-    taskOptions: { teacherForcing: options.teacherForcing, languages: dataset.languages.join(',') },
-  };
+  info.training = trainingRecord(settings, outcome, backend);
   if (last) {
     info.metrics = {
       bitsPerChar: last.heldOut.bitsPerToken,

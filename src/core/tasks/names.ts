@@ -5,7 +5,7 @@ import type { ManifestInfo, ModelManifest } from '../io/modelFile';
 import type { CellType, ModelConfig } from '../model/config';
 import { infer } from '../model/inference';
 import type { SequenceModel } from '../model/sequenceModel';
-import { trainingRecord } from '../training/record';
+import { trainingRecord, withCheckpointInfo } from '../training/record';
 import {
   trainClassifier,
   type TrainCallbacks,
@@ -82,21 +82,21 @@ export async function trainNames(
 ): Promise<NamesTraining> {
   const dataset = loadNames(dataDirectory);
   const { train, test } = encodeNames(dataset);
-  const outcome = await trainClassifier(
-    namesModelConfig(options, dataset),
-    train,
-    test,
-    settings,
-    callbacks,
-  );
-  const last = outcome.history[outcome.history.length - 1];
   const info: ManifestInfo = {
     task: NAMES_TASK,
     createdAt: new Date().toISOString(),
     vocabulary: [...dataset.vocabulary.symbols],
     labels: dataset.languages,
-    training: trainingRecord(settings, outcome, backend),
   };
+  const outcome = await trainClassifier(
+    namesModelConfig(options, dataset),
+    train,
+    test,
+    settings,
+    withCheckpointInfo(callbacks, info),
+  );
+  const last = outcome.history[outcome.history.length - 1];
+  info.training = trainingRecord(settings, outcome, backend);
   if (last) {
     info.heldOut = {
       accuracy: last.heldOut.accuracy,

@@ -1,5 +1,6 @@
 import type { TrainingRecord } from '../io/modelFile';
-import type { HeldOutScore, TrainOutcome, TrainSettings } from './trainer';
+import type { ManifestInfo } from '../io/modelFile';
+import type { HeldOutScore, TrainCallbacks, TrainOutcome, TrainSettings } from './trainer';
 
 /** How a model was trained, as its manifest records it. */
 export function trainingRecord<E extends HeldOutScore>(
@@ -19,4 +20,15 @@ export function trainingRecord<E extends HeldOutScore>(
     sequencesPerSecond: outcome.sequencesPerSecond,
     completed: outcome.completed,
   };
+}
+
+/** Checkpoints of this run carry `info`, which the task knows before training starts. */
+export function withCheckpointInfo<E extends HeldOutScore>(
+  callbacks: TrainCallbacks<E>,
+  info: ManifestInfo,
+): TrainCallbacks<E> {
+  const { onCheckpoint } = callbacks;
+  return onCheckpoint
+    ? { ...callbacks, onCheckpoint: (model, epoch) => onCheckpoint(model, epoch, info) }
+    : callbacks;
 }

@@ -1,4 +1,5 @@
 import type { EncodedSequence } from '../data/batches';
+import type { ManifestInfo } from '../io/modelFile';
 import type { ModelConfig } from '../model/config';
 import type { LayerState } from '../model/recurrentStack';
 import { SequenceModel } from '../model/sequenceModel';
@@ -61,6 +62,11 @@ export interface TrainCallbacks<E extends HeldOutScore = Evaluation> {
   shouldStop?(): boolean;
   /** Awaited before every batch: resolves at once unless the run is paused. */
   waitIfPaused?(): Promise<void>;
+  /**
+   * After every epoch, with the weights its evaluation used: a checkpoint to keep. Tasks add
+   * the manifest info they know before training (see withCheckpointInfo).
+   */
+  onCheckpoint?(model: SequenceModel, epoch: number, info?: ManifestInfo): void;
 }
 
 /** A task's data: an epoch's batches in training order, and how to score held-out data. */
@@ -166,12 +172,17 @@ export async function trainModel<E extends HeldOutScore>(
         });
       }
       if (!completed) break;
+      const evaluate = (m: SequenceModel): E => {
+        const evaluation = source.evaluate(m);
+        callbacks.onCheckpoint?.(m, epoch);
+        return evaluation;
+      };
       const report: EpochReport<E> = {
         epoch,
         epochs: settings.epochs,
         trainLoss: lossSum / Math.max(seen, 1),
         trainAccuracy: scored > 0 ? correct / scored : NaN,
-        heldOut: average ? average.evaluate((m) => source.evaluate(m)) : source.evaluate(model),
+        heldOut: average ? average.evaluate(evaluate) : evaluate(model),
         trainSeconds,
         sequencesPerSecond: trained / Math.max(trainSeconds, 1e-9),
       };

@@ -11,6 +11,7 @@ import type { BatchPoint, GradientSample, TrainingSnapshot } from '../../shared/
 import type { EpochSummary, HostToWorker, WorkerToHost } from '../../shared/trainingMessages';
 import type { ModelRegistry } from '../modelRegistry';
 import { settings } from '../settings';
+import type { Checkpoints } from './checkpoints';
 import { formatHeadline } from '../../shared/format';
 
 export interface TrainingStatus {
@@ -73,6 +74,7 @@ export class TrainingController implements vscode.Disposable {
     private readonly registry: ModelRegistry,
     private readonly wasmDirectory: string,
     private readonly log: vscode.LogOutputChannel,
+    private readonly checkpoints: Checkpoints,
   ) {}
 
   get running(): TrainingStatus | undefined {
@@ -279,11 +281,16 @@ export class TrainingController implements vscode.Disposable {
             );
             break;
           }
+          case 'checkpoint':
+            this.checkpoints.saved(message.epoch);
+            break;
           case 'done':
+            void this.checkpoints.end();
             void this.finished(request, message, status, Date.now() - started);
             finish();
             return;
           case 'error':
+            void this.checkpoints.end();
             this.log.error(`Training failed: ${message.message}`);
             void vscode.window.showErrorMessage(
               `RNN Explorer: training failed: ${message.message}. The active model is unchanged.`,
@@ -294,6 +301,7 @@ export class TrainingController implements vscode.Disposable {
         this.changed.fire(status);
       });
       worker.on('error', (error) => {
+        void this.checkpoints.end();
         this.log.error(`Training worker crashed: ${error.message}`);
         void vscode.window.showErrorMessage(
           `RNN Explorer: training stopped unexpectedly: ${error.message}. The active model is unchanged.`,
@@ -307,6 +315,11 @@ export class TrainingController implements vscode.Disposable {
         job,
         settings: s,
         manifestFile,
+        checkpointFile: this.checkpoints.begin({
+          title: request.title,
+          task: job.task,
+          epochs: s.epochs,
+        }),
       });
     });
   }

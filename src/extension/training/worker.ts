@@ -47,6 +47,11 @@ async function run(start: StartTraining): Promise<void> {
       });
     },
     onEpoch: (summary) => send({ type: 'epoch', summary }),
+    onCheckpoint: (model, epoch, info) => {
+      if (!info) return;
+      saveModel(start.checkpointFile, model, { ...info, createdAt: new Date().toISOString() });
+      send({ type: 'checkpoint', epoch });
+    },
   });
   try {
     // A cancelled run is not saved: the last good model stays the active one.

@@ -1,0 +1,84 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { copyModel, weightsFileFor } from '../../core/io/modelFile';
+import { TASK_TITLES, type TaskName } from '../../core/tasks/jobs';
+import type { ModelRegistry } from '../modelRegistry';
+
+/** A training that was running when the window went away. */
+interface InterruptedRun {
+  checkpointFile: string;
+  title: string;
+  task: TaskName;
+  epochs: number;
+  lastEpoch: number;
+}
+
+const KEY = 'rnnExplorer.runningTraining';
+
+/**
+ * The worker saves the weights after every epoch. If the window reloads or closes mid-training,
+ * the record of the run survives in global state, and the next activation offers its last
+ * completed epoch instead of losing it.
+ */
+export class Checkpoints {
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly directory: string,
+    private readonly registry: ModelRegistry,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** Records a starting run; returns where its checkpoints go. */
+  begin(run: Pick<InterruptedRun, 'title' | 'task' | 'epochs'>): string {
+    fs.mkdirSync(this.directory, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const checkpointFile = path.join(this.directory, `${run.task}-${stamp}.json`);
+    void this.state.update(KEY, { ...run, checkpointFile, lastEpoch: 0 } satisfies InterruptedRun);
+    return checkpointFile;
+  }
+
+  saved(epoch: number): void {
+    const run = this.state.get<InterruptedRun>(KEY);
+    if (run) void this.state.update(KEY, { ...run, lastEpoch: epoch });
+  }
+
+  /** The run ended here (completed, cancelled or failed): its checkpoints are not needed. */
+  async end(): Promise<void> {
+    const run = this.state.get<InterruptedRun>(KEY);
+    if (run) this.remove(run.checkpointFile);
+    await this.state.update(KEY, undefined);
+  }
+
+  /** On activation: a run recorded as running did not end in this window, so offer its epoch. */
+  async offer(): Promise<void> {
+    const run = this.state.get<InterruptedRun>(KEY);
+    if (!run) return;
+    await this.state.update(KEY, undefined);
+    if (run.lastEpoch === 0 || !fs.existsSync(run.checkpointFile)) {
+      this.remove(run.checkpointFile);
+      return;
+    }
+    const kind = TASK_TITLES[run.task] ?? run.task;
+    const keep = await vscode.window.showInformationMessage(
+      `RNN Explorer: training the ${kind} "${run.title}" was interrupted after epoch ${run.lastEpoch} of ${run.epochs}. Keep the model from that epoch?`,
+      'Keep It',
+      'Discard',
+    );
+    try {
+      if (keep === 'Keep It') {
+        const target = this.registry.newTrainedModelFile(`${run.task}-epoch${run.lastEpoch}`);
+        copyModel(run.checkpointFile, target);
+        await this.registry.setActive(target);
+        this.log.info(`Kept the checkpoint of epoch ${run.lastEpoch} as ${target}`);
+      }
+    } finally {
+      this.remove(run.checkpointFile);
+    }
+  }
+
+  private remove(manifestFile: string): void {
+    fs.rmSync(manifestFile, { force: true });
+    fs.rmSync(path.join(path.dirname(manifestFile), weightsFileFor(manifestFile)), { force: true });
+  }
+}
