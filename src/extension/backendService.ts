@@ -47,7 +47,11 @@ export class BackendService implements vscode.Disposable {
       this.log.error(`Backend "${preference}" failed: ${(error as Error).message}`);
       if (preference === 'auto') throw error;
       void vscode.window.showWarningMessage(
-        `RNN Explorer: the ${preference} backend is not available here (${(error as Error).message}). Using the fastest available one instead.`,
+        vscode.l10n.t(
+          'RNN Explorer: the {0} backend is not available here ({1}). Using the fastest available one instead.',
+          preference,
+          (error as Error).message,
+        ),
       );
       const info = await initBackend('auto', { wasmDir: this.wasmDirectory });
       this.info = info;

@@ -34,7 +34,7 @@ async function pickNumber(
   }));
   const picked = await vscode.window.showQuickPick(items, {
     title,
-    placeHolder: `Default: ${format(current)}`,
+    placeHolder: vscode.l10n.t('Default: {0}', format(current)),
   });
   return picked?.value;
 }
@@ -53,8 +53,8 @@ async function askTrainingChoices(
       },
     ],
     {
-      title: 'RNN: Train Name Classifier',
-      placeHolder: 'Train on the bundled names data set (18 languages)',
+      title: vscode.l10n.t('RNN: Train Name Classifier'),
+      placeHolder: vscode.l10n.t('Train on the bundled names data set (18 languages)'),
     },
   );
   if (!mode) return undefined;
@@ -73,7 +73,7 @@ async function askTrainingChoices(
       },
       { label: 'RNN', description: 'vanilla Elman RNN with tanh', value: 'rnn' as CellType },
     ],
-    { title: 'Cell (1/5)' },
+    { title: vscode.l10n.t('Cell (1/5)') },
   );
   if (!cellPick) return undefined;
   const hiddenSize = await pickNumber('Hidden size (2/5)', [32, 64, 128, 256], defaults.hiddenSize);
@@ -115,9 +115,9 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
 
   const predict = async (): Promise<void> => {
     const name = await vscode.window.showInputBox({
-      title: 'RNN: Predict Name Origin',
-      prompt: 'A surname; accents are folded away as in training.',
-      placeHolder: 'Dostoevsky',
+      title: vscode.l10n.t('RNN: Predict Name Origin'),
+      prompt: vscode.l10n.t('A surname; accents are folded away as in training.'),
+      placeHolder: vscode.l10n.t('Dostoevsky'),
       validateInput: validateName,
     });
     if (name === undefined) return;
@@ -137,8 +137,13 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
         detail: bar(t.probability),
       })),
       {
-        title: `${result.name}: most likely ${result.top[0]?.language ?? '?'} (${title})`,
-        placeHolder: 'Top 5 languages of origin',
+        title: vscode.l10n.t(
+          '{0}: most likely {1} ({2})',
+          result.name,
+          result.top[0]?.language ?? '?',
+          title,
+        ),
+        placeHolder: vscode.l10n.t('Top 5 languages of origin'),
       },
     );
     if (pick) await vscode.commands.executeCommand('rnnExplorer.explainPrediction', result.name);
@@ -147,8 +152,8 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
   const explain = async (arg?: unknown): Promise<void> => {
     let name = typeof arg === 'string' ? arg : undefined;
     name ??= await vscode.window.showInputBox({
-      title: 'RNN: Explain Prediction',
-      placeHolder: 'Dostoevsky',
+      title: vscode.l10n.t('RNN: Explain Prediction'),
+      placeHolder: vscode.l10n.t('Dostoevsky'),
       validateInput: validateName,
     });
     if (name === undefined) return;
@@ -164,8 +169,10 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
         description: p.top.map((t) => `${t.language} ${percent(t.probability)}`).join(' · '),
       })),
       {
-        title: `How the prediction for ${result.name} evolves, letter by letter`,
-        placeHolder: 'Each line: the name so far and the top 3 languages after reading it',
+        title: vscode.l10n.t('How the prediction for {0} evolves, letter by letter', result.name),
+        placeHolder: vscode.l10n.t(
+          'Each line: the name so far and the top 3 languages after reading it',
+        ),
       },
     );
   };
@@ -176,7 +183,9 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     const bidirectional = choices.bidirectional && choices.numLayers === 1;
     if (choices.bidirectional && !bidirectional) {
       void vscode.window.showWarningMessage(
-        'RNN Explorer: a bidirectional model has one layer here; training a one-directional stack instead.',
+        vscode.l10n.t(
+          'RNN Explorer: a bidirectional model has one layer here; training a one-directional stack instead.',
+        ),
       );
     }
     await training.train({
@@ -191,7 +200,13 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
           bidirectional,
         },
       },
-      title: `${choices.cell.toUpperCase()} ${choices.hiddenSize}${choices.numLayers > 1 ? ` x${choices.numLayers}` : ''}${bidirectional ? ' bidirectional' : ''}`,
+      title: vscode.l10n.t(
+        '{0} {1}{2}{3}',
+        choices.cell.toUpperCase(),
+        choices.hiddenSize,
+        choices.numLayers > 1 ? ` x${choices.numLayers}` : '',
+        bidirectional ? ' bidirectional' : '',
+      ),
       settings: {
         epochs: choices.epochs,
         schedule: settings.schedule(),
@@ -210,7 +225,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     const entry = entryOf(node) ?? registry.activeEntry();
     if (!entry) return;
     const target = await vscode.window.showSaveDialog({
-      title: `Save ${modelTitle(entry)}`,
+      title: vscode.l10n.t('Save {0}', modelTitle(entry)),
       filters: { 'RNN Explorer model': ['json'] },
       defaultUri: vscode.Uri.file(
         path.join(
@@ -224,12 +239,15 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       copyModel(entry.id, target.fsPath);
       log.info(`Saved ${entry.id} to ${target.fsPath}`);
       void vscode.window.showInformationMessage(
-        `Saved the model to ${target.fsPath} (and its .weights.bin beside it).`,
+        vscode.l10n.t('Saved the model to {0} (and its .weights.bin beside it).', target.fsPath),
       );
     } catch (error) {
       log.error(`Save failed: ${(error as Error).message}`);
       void vscode.window.showErrorMessage(
-        `RNN Explorer: could not save the model: ${(error as Error).message}. Nothing was overwritten.`,
+        vscode.l10n.t(
+          'RNN Explorer: could not save the model: {0}. Nothing was overwritten.',
+          (error as Error).message,
+        ),
       );
     }
   };
@@ -237,12 +255,14 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
   const load = async (): Promise<void> => {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage(
-        'Loading model files needs a trusted workspace. The bundled model keeps working.',
+        vscode.l10n.t(
+          'Loading model files needs a trusted workspace. The bundled model keeps working.',
+        ),
       );
       return;
     }
     const files = await vscode.window.showOpenDialog({
-      title: 'RNN: Load Model',
+      title: vscode.l10n.t('RNN: Load Model'),
       filters: { 'RNN Explorer model': ['json'] },
       canSelectMany: false,
     });
@@ -252,12 +272,15 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       const entry = await registry.addLoaded(file.fsPath);
       log.info(`Loaded ${file.fsPath}`);
       void vscode.window.showInformationMessage(
-        `Loaded ${modelTitle(entry)}; it is now the active model.`,
+        vscode.l10n.t('Loaded {0}; it is now the active model.', modelTitle(entry)),
       );
     } catch (error) {
       log.warn(`Load failed: ${(error as Error).message}`);
       void vscode.window.showErrorMessage(
-        `RNN Explorer: cannot load this model. ${(error as Error).message}. The active model is unchanged.`,
+        vscode.l10n.t(
+          'RNN Explorer: cannot load this model. {0}. The active model is unchanged.',
+          (error as Error).message,
+        ),
       );
     }
   };
@@ -283,7 +306,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
         detail: describe[name],
         name,
       })),
-      { title: `RNN: Select Backend (running: ${active ?? 'not started'})` },
+      { title: vscode.l10n.t('RNN: Select Backend (running: {0})', active ?? 'not started') },
     );
     if (!picked) return;
     await settings.setBackend(picked.name);
@@ -298,7 +321,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     const entry = entryOf(node);
     if (!entry || entry.origin === 'default') return;
     const answer = await vscode.window.showWarningMessage(
-      `Remove ${modelTitle(entry)}?`,
+      vscode.l10n.t('Remove {0}?', modelTitle(entry)),
       { modal: true },
       'Remove',
     );

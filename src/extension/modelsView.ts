@@ -49,7 +49,10 @@ export class ModelsView implements vscode.TreeDataProvider<ViewNode>, vscode.Dis
             .map((a) => (a.error ? `${a.name}: unavailable (${a.error})` : `${a.name}: active`))
             .join('\n')
         : 'The backend starts with the first prediction.';
-      item.command = { command: 'rnnExplorer.selectBackend', title: 'Select Backend' };
+      item.command = {
+        command: 'rnnExplorer.selectBackend',
+        title: vscode.l10n.t('Select Backend'),
+      };
       return item;
     }
     if (node.kind === 'training') {
@@ -69,7 +72,7 @@ export class ModelsView implements vscode.TreeDataProvider<ViewNode>, vscode.Dis
       item.tooltip = 'Open the live training dashboard';
       item.command = {
         command: 'rnnExplorer.openExplorer',
-        title: 'Open Explorer',
+        title: vscode.l10n.t('Open Explorer'),
         arguments: [undefined, 'training'],
       };
       return item;
@@ -104,7 +107,11 @@ export class ModelsView implements vscode.TreeDataProvider<ViewNode>, vscode.Dis
         ? 'model'
         : 'model.removable';
     if (!active)
-      item.command = { command: 'rnnExplorer.useModel', title: 'Use Model', arguments: [node] };
+      item.command = {
+        command: 'rnnExplorer.useModel',
+        title: vscode.l10n.t('Use Model'),
+        arguments: [node],
+      };
     return item;
   }
 

@@ -107,7 +107,10 @@ async function readChecked(
 function requireTrust(what: string): boolean {
   if (vscode.workspace.isTrusted) return true;
   void vscode.window.showWarningMessage(
-    `RNN Explorer: ${what} reads files from the workspace, which Restricted Mode does not allow. Trust the workspace to use it.`,
+    vscode.l10n.t(
+      'RNN Explorer: {0} reads files from the workspace, which Restricted Mode does not allow. Trust the workspace to use it.',
+      what,
+    ),
   );
   return false;
 }
@@ -118,7 +121,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
   const fail = (error: unknown): void => {
     const message = error instanceof Error ? error.message : String(error);
     log.warn(message);
-    void vscode.window.showErrorMessage(`RNN Explorer: ${message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('RNN Explorer: {0}', message));
   };
   const guarded =
     <A extends unknown[]>(run: (...args: A) => Promise<void>) =>
@@ -163,7 +166,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
       { label: 'A text file in the workspace…', description: '.txt, .md', id: 'file' },
     ];
     const picked = await vscode.window.showQuickPick(choices, {
-      title: 'RNN: Train Text Model: what to learn from',
+      title: vscode.l10n.t('RNN: Train Text Model: what to learn from'),
     });
     if (!picked) return undefined;
     if (picked.id === 'classic')
@@ -196,7 +199,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
     const files = await vscode.workspace.findFiles('**/*.{txt,md}', '**/node_modules/**', 500);
     const file = await vscode.window.showQuickPick(
       files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })),
-      { title: 'Text file to learn from' },
+      { title: vscode.l10n.t('Text file to learn from') },
     );
     return file ? textCorpus(file.uri) : undefined;
   };
@@ -231,7 +234,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
             carry: false,
           },
         ],
-        { title: 'How chunks connect' },
+        { title: vscode.l10n.t('How chunks connect') },
       );
       if (!carry) return;
       truncatedBptt = carry.carry;
@@ -245,7 +248,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
         },
         { label: 'Free-running', description: "feed the model's own previous guess", on: false },
       ],
-      { title: 'Inputs during training' },
+      { title: vscode.l10n.t('Inputs during training') },
     );
     if (!forcing) return;
     const characters = classic ? 45 : (source.corpus as { text: string }).text.length;
@@ -266,7 +269,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
           teacherForcing: forcing.on,
         },
       },
-      title: `${cell.toUpperCase()} on ${source.name}`,
+      title: vscode.l10n.t('{0} on {1}', cell.toUpperCase(), source.name),
       settings: trainSettings(epochs, classic ? 0.01 : 0.003, classic ? 64 : 32),
     });
   });
@@ -280,7 +283,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
     const loaded = registry.loadActive(task);
     if (!loaded) {
       const train = await vscode.window.showInformationMessage(
-        `RNN Explorer: there is no ${label} yet.`,
+        vscode.l10n.t('RNN Explorer: there is no {0} yet.', label),
         'Train One',
       );
       if (train) await vscode.commands.executeCommand(trainCommand);
@@ -301,7 +304,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
       async ({ model, manifest }) => {
         const classic = manifest.taskOptions?.source === 'the three sentences';
         const prime = await vscode.window.showInputBox({
-          title: 'RNN: Generate Text: priming string',
+          title: vscode.l10n.t('RNN: Generate Text: priming string'),
           value: classic
             ? 'good'
             : manifest.vocabulary.includes('R')
@@ -318,7 +321,9 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
         );
         if (length === undefined) return;
         const temperature = await vscode.window.showInputBox({
-          title: 'Temperature: 0 always takes the most likely character; 1 samples as trained',
+          title: vscode.l10n.t(
+            'Temperature: 0 always takes the most likely character; 1 samples as trained',
+          ),
           value: classic ? '0' : '0.5',
           validateInput: (v) =>
             Number.isFinite(Number(v)) && Number(v) >= 0 && Number(v) <= 5
@@ -355,7 +360,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
         dataDirectory: training.namesDirectory,
         model: { cell, hiddenSize: 128, numLayers: 1, teacherForcing: true },
       },
-      title: `${cell.toUpperCase()} 128 name generator`,
+      title: vscode.l10n.t('{0} 128 name generator', cell.toUpperCase()),
       settings: trainSettings(epochs, 0.003, 64),
     });
   });
@@ -367,12 +372,12 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
       'rnnExplorer.trainNameGenerator',
       async ({ model, manifest }) => {
         const language = await vscode.window.showQuickPick(generatorLanguages(manifest), {
-          title: 'RNN: Generate Names: language',
+          title: vscode.l10n.t('RNN: Generate Names: language'),
         });
         if (!language) return;
         const prefix = await vscode.window.showInputBox({
-          title: `First letters of the ${language} names (optional)`,
-          placeHolder: 'for example: Ko',
+          title: vscode.l10n.t('First letters of the {0} names (optional)', language),
+          placeHolder: vscode.l10n.t('for example: Ko'),
         });
         if (prefix === undefined) return;
         const names = generateNames(model, manifest, {
@@ -391,7 +396,11 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
             description: `p = ${n.probability.toExponential(1)}`,
           })),
           {
-            title: `${language} names${prefix ? ` starting with ${prefix}` : ''}: pick one to copy it`,
+            title: vscode.l10n.t(
+              '{0} names{1}: pick one to copy it',
+              language,
+              prefix ? ` starting with ${prefix}` : '',
+            ),
           },
         );
         if (picked) await vscode.env.clipboard.writeText(picked.label);
@@ -419,7 +428,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
         series: { ...series, values: Array.from(series.values) },
         model: { cell: 'gru', hiddenSize: 32, numLayers: 1, window, horizon },
       },
-      title: `GRU 32 on ${series.name} ${series.column}`,
+      title: vscode.l10n.t('GRU 32 on {0} {1}', series.name, series.column),
       settings: trainSettings(epochs, 0.003, 32),
     });
   };
@@ -431,7 +440,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
       const files = await vscode.workspace.findFiles('**/*.csv', '**/node_modules/**', 500);
       const picked = await vscode.window.showQuickPick(
         files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })),
-        { title: 'CSV file to forecast' },
+        { title: vscode.l10n.t('CSV file to forecast') },
       );
       target = picked?.uri;
     }
@@ -444,7 +453,9 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
     const column =
       columns.length === 1
         ? columns[0]
-        : await vscode.window.showQuickPick(columns, { title: `Column of ${name} to forecast` });
+        : await vscode.window.showQuickPick(columns, {
+            title: vscode.l10n.t('Column of {0} to forecast', name),
+          });
     if (!column) return;
     const series = seriesFromCsv(text, name, column);
     await trainForecast(series, {
@@ -459,7 +470,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
         ...BUNDLED_SERIES.map((b) => ({ label: b.file, description: b.column, bundled: b })),
         { label: 'A CSV file in the workspace…', description: '', bundled: undefined },
       ],
-      { title: 'RNN: Forecast Time Series: which series' },
+      { title: vscode.l10n.t('RNN: Forecast Time Series: which series') },
     );
     if (!picked) return;
     if (!picked.bundled) return forecastCsv();
@@ -479,7 +490,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
     const runs = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: 'RNN: Teacher forcing against free-running',
+        title: vscode.l10n.t('RNN: Teacher forcing against free-running'),
         cancellable: true,
       },
       (progress, token) =>
@@ -492,7 +503,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
     if (runs.length < 2) return;
     ResultsPanel.show(extensionUri, log, {
       kind: 'comparison',
-      title: 'Teacher forcing vs free-running',
+      title: vscode.l10n.t('Teacher forcing vs free-running'),
       lossLabel: 'cross-entropy on the sentences',
       note: `The same vanilla RNN (hidden 32) trained ${CLASSIC_SETTINGS.epochs} epochs on the three sentences, once fed the true previous character and once its own guess. Then each sentence's first word primes it at temperature 0.`,
       runs,
@@ -504,7 +515,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
       typeof arg === 'string'
         ? arg
         : await vscode.window.showInputBox({
-            title: 'RNN: Input Order Matters: a surname',
+            title: vscode.l10n.t('RNN: Input Order Matters: a surname'),
             value: 'Dostoevsky',
           });
     if (!name) return;
@@ -513,7 +524,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
     const result = compareOrders(classifier, inputs);
     ResultsPanel.show(extensionUri, log, {
       kind: 'order',
-      title: `Input order: ${result.inputs.map((i) => i.input).join(' vs ')}`,
+      title: vscode.l10n.t('Input order: {0}', result.inputs.map((i) => i.input).join(' vs ')),
       note: `The same letters read by ${title} in two orders. A recurrent state depends on the order of its inputs, not just on which inputs came.`,
       inputs: result.inputs,
       distance: result.distance,
@@ -524,7 +535,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
     if (!requireTrust('Importing a model')) return;
     const [file] =
       (await vscode.window.showOpenDialog({
-        title: 'RNN: Import PyTorch Model',
+        title: vscode.l10n.t('RNN: Import PyTorch Model'),
         filters: { safetensors: ['safetensors'] },
         canSelectMany: false,
       })) ?? [];
@@ -567,7 +578,11 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
       await registry.setActive(target);
       log.info(`Imported ${file.fsPath} as ${target}`);
       void vscode.window.showInformationMessage(
-        `RNN Explorer: imported ${path.basename(file.path)}; it is now the active ${meta.task ?? 'names'} model.`,
+        vscode.l10n.t(
+          'RNN Explorer: imported {0}; it is now the active {1} model.',
+          path.basename(file.path),
+          meta.task ?? 'names',
+        ),
       );
     } finally {
       imported.model.dispose();
@@ -578,7 +593,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
     const entry = node?.kind === 'model' ? node.entry : registry.activeEntry();
     if (!entry) return;
     const target = await vscode.window.showSaveDialog({
-      title: 'RNN: Export Model as safetensors',
+      title: vscode.l10n.t('RNN: Export Model as safetensors'),
       filters: { safetensors: ['safetensors'] },
       defaultUri: vscode.Uri.file(
         path.join(path.dirname(entry.id), `${path.basename(entry.id, '.json')}.safetensors`),
@@ -595,7 +610,10 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
       await vscode.workspace.fs.writeFile(target, bytes);
       log.info(`Exported ${entry.id} to ${target.fsPath} (${bytes.length} bytes)`);
       void vscode.window.showInformationMessage(
-        `RNN Explorer: exported to ${path.basename(target.path)}. Load it in PyTorch with safetensors.torch.load_file.`,
+        vscode.l10n.t(
+          'RNN Explorer: exported to {0}. Load it in PyTorch with safetensors.torch.load_file.',
+          path.basename(target.path),
+        ),
       );
     } finally {
       loaded.model.dispose();
@@ -631,7 +649,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
         );
         showForecast({
           kind: 'forecast',
-          title: `Forecast: ${series.name} ${series.column}`,
+          title: vscode.l10n.t('Forecast: {0} {1}', series.name, series.column),
           report,
         });
       },
@@ -644,7 +662,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
       if (run.forecast) {
         showForecast({
           kind: 'forecast',
-          title: `Forecast: ${run.forecast.name} ${run.forecast.column}`,
+          title: vscode.l10n.t('Forecast: {0} {1}', run.forecast.name, run.forecast.column),
           report: run.forecast,
         });
       }

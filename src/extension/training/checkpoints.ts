@@ -61,7 +61,13 @@ export class Checkpoints {
     }
     const kind = TASK_TITLES[run.task] ?? run.task;
     const keep = await vscode.window.showInformationMessage(
-      `RNN Explorer: training the ${kind} "${run.title}" was interrupted after epoch ${run.lastEpoch} of ${run.epochs}. Keep the model from that epoch?`,
+      vscode.l10n.t(
+        'RNN Explorer: training the {0} "{1}" was interrupted after epoch {2} of {3}. Keep the model from that epoch?',
+        kind,
+        run.title,
+        run.lastEpoch,
+        run.epochs,
+      ),
       'Keep It',
       'Discard',
     );

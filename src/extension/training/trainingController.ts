@@ -159,7 +159,11 @@ export class TrainingController implements vscode.Disposable {
   async train(request: TrainingRequest): Promise<void> {
     if (this.status) {
       void vscode.window.showWarningMessage(
-        `RNN Explorer is already training (epoch ${this.status.epoch}/${this.status.epochs}). Cancel it first, or wait for it to finish.`,
+        vscode.l10n.t(
+          'RNN Explorer is already training (epoch {0}/{1}). Cancel it first, or wait for it to finish.',
+          this.status.epoch,
+          this.status.epochs,
+        ),
       );
       return;
     }
@@ -185,7 +189,7 @@ export class TrainingController implements vscode.Disposable {
       await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
-          title: `RNN: Training the ${TASK_TITLES[request.job.task]}`,
+          title: vscode.l10n.t('RNN: Training the {0}', TASK_TITLES[request.job.task]),
           cancellable: true,
         },
         (progress, token) => this.runWorker(request, progress, token),
@@ -293,7 +297,10 @@ export class TrainingController implements vscode.Disposable {
             void this.checkpoints.end();
             this.log.error(`Training failed: ${message.message}`);
             void vscode.window.showErrorMessage(
-              `RNN Explorer: training failed: ${message.message}. The active model is unchanged.`,
+              vscode.l10n.t(
+                'RNN Explorer: training failed: {0}. The active model is unchanged.',
+                message.message,
+              ),
             );
             finish();
             return;
@@ -304,7 +311,10 @@ export class TrainingController implements vscode.Disposable {
         void this.checkpoints.end();
         this.log.error(`Training worker crashed: ${error.message}`);
         void vscode.window.showErrorMessage(
-          `RNN Explorer: training stopped unexpectedly: ${error.message}. The active model is unchanged.`,
+          vscode.l10n.t(
+            'RNN Explorer: training stopped unexpectedly: {0}. The active model is unchanged.',
+            error.message,
+          ),
         );
         finish();
       });
@@ -337,7 +347,7 @@ export class TrainingController implements vscode.Disposable {
         `Training cancelled after ${(wallMs / 1000).toFixed(1)} s; the active model is unchanged.`,
       );
       void vscode.window.showInformationMessage(
-        'RNN Explorer: training cancelled. The active model is unchanged.',
+        vscode.l10n.t('RNN Explorer: training cancelled. The active model is unchanged.'),
       );
       return;
     }
@@ -354,7 +364,12 @@ export class TrainingController implements vscode.Disposable {
       forecast: message.forecast,
     });
     void vscode.window.showInformationMessage(
-      `RNN Explorer: the ${TASK_TITLES[request.job.task]} finished training (${figure}); it is now the active ${TASK_TITLES[request.job.task]}.`,
+      vscode.l10n.t(
+        'RNN Explorer: the {0} finished training ({1}); it is now the active {2}.',
+        TASK_TITLES[request.job.task],
+        figure,
+        TASK_TITLES[request.job.task],
+      ),
     );
   }
 
