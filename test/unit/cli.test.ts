@@ -43,10 +43,12 @@ describe('command line', () => {
       'epochs',
       'heldOutAccuracy',
       'hidden',
+      'history',
       'layers',
       'macroAccuracy',
       'modelPath',
       'namesPerSecond',
+      'peakMB',
       'seconds',
       'task',
     ]);
