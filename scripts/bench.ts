@@ -4,6 +4,7 @@
  * split), interleaved in one run (ours, peer, ours, peer) so both see the same machine.
  *
  *   npm run bench -- [--cells rnn,lstm,gru] [--epochs 5] [--rounds 2] [--backends wasm,cpu] [--json]
+ *   npm run bench -- --scaling [--cells gru]   (names/s against hidden size, chars/s against k)
  *
  * Each run is a separate process, so peak memory is that run's own.
  */
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     backends: { type: 'string', default: 'wasm' },
     'record-gradients': { type: 'boolean', default: false },
+    scaling: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -49,10 +51,17 @@ function lastJson(output: string): Run {
   return JSON.parse(line) as Run;
 }
 
-function ours(cell: string, backend: string, recordGradients: boolean): Run {
+function trainOurs(
+  cell: string,
+  backend: string,
+  recordGradients: boolean,
+  hidden: number,
+  runEpochs: number,
+): Run {
   const args = ['--import', 'tsx', 'src/cli/main.ts', 'train', '--task', 'names', '--cell', cell];
-  args.push('--hidden', '128', '--batch', '64', '--lr', '0.003', '--clip', '5', '--epochs');
-  args.push(String(epochs), '--dropout', '0', '--average', '0', '--schedule', 'constant');
+  args.push('--hidden', String(hidden), '--batch', '64', '--lr', '0.003', '--clip', '5');
+  args.push('--epochs', String(runEpochs), '--dropout', '0', '--average', '0');
+  args.push('--schedule', 'constant');
   args.push('--backend', backend, '--out', path.join('/tmp', `bench-${cell}.json`), '--json');
   if (recordGradients) args.push('--record-gradients');
   const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
@@ -88,6 +97,86 @@ const median = (xs: number[]): number => {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
+/**
+ * How cost grows: names/s against hidden size, characters/s on tiny Shakespeare against the
+ * chunk length; beside each, what the FLOP count alone would predict.
+ */
+function scaling(): void {
+  const backend = values.backends.split(',')[0] as string;
+  const cells = values.cells.split(',');
+  const hiddenSizes = [32, 64, 128, 256, 512];
+  console.log('Names task, 1 epoch, batch 64: names/s against hidden size (ours, ' + backend + ')');
+  console.log('| cell | ' + hiddenSizes.map((h) => `H=${h}`).join(' | ') + ' |');
+  console.log('| --- |' + hiddenSizes.map(() => ' --- |').join(''));
+  for (const cell of cells) {
+    const rates = hiddenSizes.map((hidden) => {
+      const run = trainOurs(cell, backend, false, hidden, 1);
+      log(`${cell} H=${hidden}: ${Math.round(run.namesPerSecond)} names/s`);
+      return run.namesPerSecond;
+    });
+    const base = rates[hiddenSizes.indexOf(128)] as number;
+    // Per name and step: the recurrent matmul (G*H*H) and the input row lookup (G*H) dominate.
+    const flops = (h: number): number => h * h + h;
+    const cellsText = rates.map((rate, i) => {
+      const h = hiddenSizes[i] as number;
+      return `${Math.round(rate).toLocaleString('en-US')} (${(rate / base).toFixed(2)}×; FLOPs predict ${(flops(128) / flops(h)).toFixed(2)}×)`;
+    });
+    console.log(`| ${cell} | ${cellsText.join(' | ')} |`);
+  }
+  const slice = path.join('/tmp', 'bench-shakespeare-200k.txt');
+  const text = fs.readFileSync(
+    path.join(ROOT, 'media', 'data', 'text', 'tinyshakespeare.txt'),
+    'utf8',
+  );
+  fs.writeFileSync(slice, text.slice(0, 200_000));
+  console.log(
+    '\nTiny Shakespeare (first 200,000 characters), GRU 128, batch 32, truncated BPTT, 1 epoch:',
+  );
+  console.log('| chunk length k | characters/s | relative to k=100 |');
+  console.log('| --- | --- | --- |');
+  const lengths = [25, 50, 100, 200];
+  const rates = lengths.map((k) => {
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'train-text',
+        '--text',
+        slice,
+        '--seq',
+        String(k),
+        '--epochs',
+        '1',
+        '--backend',
+        backend,
+        '--out',
+        '/tmp/bench-text.json',
+        '--json',
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    if (result.status !== 0) throw new Error(`train-text failed: ${result.stderr.slice(-2000)}`);
+    const run = JSON.parse(result.stdout.trim().split('\n').pop() as string) as { seconds: number };
+    const rate = (0.9 * text.slice(0, 200_000).length) / run.seconds;
+    log(`k=${k}: ${Math.round(rate)} characters/s`);
+    return rate;
+  });
+  const base = rates[lengths.indexOf(100)] as number;
+  lengths.forEach((k, i) =>
+    console.log(
+      `| ${k} | ${Math.round(rates[i] as number).toLocaleString('en-US')} | ${((rates[i] as number) / base).toFixed(2)}× |`,
+    ),
+  );
+  console.log('FLOPs per character do not depend on k, so the FLOP count predicts a flat row.');
+}
+
+if (values.scaling) {
+  scaling();
+  process.exit(0);
+}
+
 const withPeer = peerAvailable();
 if (!withPeer) {
   log(
@@ -101,7 +190,7 @@ for (const cell of values.cells.split(',')) {
     const ourRuns: Run[] = [];
     const peerRuns: Run[] = [];
     for (let round = 1; round <= rounds; round++) {
-      const o = ours(cell, backend, values['record-gradients']);
+      const o = trainOurs(cell, backend, values['record-gradients'], 128, epochs);
       ourRuns.push(o);
       log(
         `${cell} ${backend} round ${round}: ours ${Math.round(o.namesPerSecond)} names/s, ${(100 * o.heldOutAccuracy).toFixed(2)}%`,

@@ -92,3 +92,9 @@ export function describeAttempts(info: BackendInfo): string {
     .map((a) => (a.error ? `${a.name} unavailable (${a.error})` : `${a.name} active`))
     .join(', ');
 }
+
+/** Live tensors and their bytes on the current backend, for the memory report. */
+export function engineMemory(): { tensors: number; bytes: number } {
+  const memory = tf.memory();
+  return { tensors: memory.numTensors, bytes: memory.numBytes };
+}

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { BACKEND_ORDER, type BackendPreference } from '../core/backend';
+import { BACKEND_ORDER, engineMemory, type BackendPreference } from '../core/backend';
 import { copyModel } from '../core/io/modelFile';
 import type { CellType } from '../core/model/config';
 import { MAX_NAME_LENGTH, type NamesClassifier } from '../core/tasks/names';
@@ -339,5 +339,13 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     vscode.commands.registerCommand('rnnExplorer.removeModel', remove),
     vscode.commands.registerCommand('rnnExplorer.selectBackend', selectBackend),
     vscode.commands.registerCommand('rnnExplorer.showLog', () => log.show()),
+    vscode.commands.registerCommand('rnnExplorer.showMemory', async () => {
+      await backend.ready();
+      const { tensors, bytes } = engineMemory();
+      const rss = process.memoryUsage().rss;
+      const line = `Memory: ${tensors} tensors (${(bytes / 2 ** 20).toFixed(1)} MB) in the extension host, whose resident memory is ${(rss / 2 ** 20).toFixed(0)} MB`;
+      log.info(line);
+      void vscode.window.showInformationMessage(vscode.l10n.t('RNN Explorer: {0}', line));
+    }),
   ];
 }
