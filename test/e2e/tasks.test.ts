@@ -96,7 +96,9 @@ describe('Issue 4 tasks in a real VS Code (code-server)', { timeout: 20 * 60_000
     await vscode.quickInputType('1');
     await finishedTraining(vscode, 'name generator', 300_000);
     await vscode.runCommand('RNN: Generate Names…');
+    await quickInputTitled(vscode, 'Generate Names: language');
     await vscode.quickInputType('Russian');
+    await quickInputTitled(vscode, 'First letters');
     await vscode.quickInputType('Ko');
     const rows = await vscode.quickPickRows();
     await vscode.screenshot('21-generated-names');
