@@ -3,7 +3,6 @@
  * user does with the engine (train, predict, trace for the Explorer, generate text, forecast) and
  * prints the live tensor count and the process memory after each loop; both must stay flat.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,7 +10,7 @@ import { initBackend } from '../src/core/backend';
 import { traceSequence } from '../src/core/explore/trace';
 import { runJob } from '../src/core/tasks/jobs';
 import { CLASSIC_SENTENCES, generateText } from '../src/core/tasks/languageModel';
-import { forecastReport, seriesFromCsv } from '../src/core/tasks/forecasting';
+import { BUNDLED_SERIES, forecastReport, readBundledSeries } from '../src/core/tasks/forecasting';
 import { NamesClassifier } from '../src/core/tasks/names';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -34,12 +33,8 @@ const settings = (epochs: number, learningRate: number) => ({
 async function main(): Promise<void> {
   const backend = (await initBackend(values.backend as 'wasm')).name;
   const names = path.join(ROOT, 'media', 'data', 'names');
-  const csv = path.join(ROOT, 'media', 'data', 'timeseries', 'airline-passengers.csv');
-  const series = seriesFromCsv(
-    fs.readFileSync(csv, 'utf8'),
-    'airline-passengers.csv',
-    'Passengers',
-  );
+  const airline = BUNDLED_SERIES[0];
+  const series = readBundledSeries(path.join(ROOT, 'media', 'data', 'timeseries'), airline);
   const deadline = Date.now() + Number(values.minutes) * 60_000;
   const samples: Array<{ tensors: number; rssMB: number }> = [];
   for (let loop = 1; Date.now() < deadline; loop++) {

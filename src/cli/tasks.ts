@@ -11,7 +11,12 @@ import { decodeText } from '../core/data/text';
 import { compareOrders, reorder } from '../core/explore/order';
 import { compareTeacherForcing } from '../core/explore/teacherForcing';
 import { loadModel, saveModel } from '../core/io/modelFile';
-import { exportPyTorch, importPyTorch } from '../core/io/pytorchInterop';
+import {
+  exportPyTorch,
+  importPyTorch,
+  metadataList,
+  taskMetadata,
+} from '../core/io/pytorchInterop';
 import type { CellType } from '../core/model/config';
 import { seriesFromCsv } from '../core/tasks/forecasting';
 import { runJob, type TaskJob } from '../core/tasks/jobs';
@@ -342,14 +347,7 @@ export async function runTaskCommand(command: string, args: string[]): Promise<b
       await backendFrom(values);
       const { manifest, model } = loadModel(path.resolve(values.model));
       try {
-        fs.writeFileSync(
-          values.out,
-          exportPyTorch(model, {
-            task: manifest.task,
-            vocabulary: JSON.stringify(manifest.vocabulary),
-            labels: JSON.stringify(manifest.labels),
-          }),
-        );
+        fs.writeFileSync(values.out, exportPyTorch(model, taskMetadata(manifest)));
       } finally {
         model.dispose();
       }
@@ -369,10 +367,9 @@ export async function runTaskCommand(command: string, args: string[]): Promise<b
       const imported = importPyTorch(fs.readFileSync(file));
       try {
         const list = (key: string): string[] => {
-          const value: unknown = JSON.parse(imported.metadata[key] ?? '[]');
-          if (!Array.isArray(value))
-            throw new UsageError(`the file's "${key}" metadata is not a list`);
-          return value.map(String);
+          const value = metadataList(imported.metadata, key);
+          if (!value) throw new UsageError(`the file's "${key}" metadata is not a list of strings`);
+          return value;
         };
         saveModel(path.resolve(values.out), imported.model, {
           task: values.task ?? imported.metadata.task ?? 'names',

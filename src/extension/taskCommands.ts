@@ -10,12 +10,19 @@ import { checkText, checkTextSize, decodeText } from '../core/data/text';
 import { compareOrders, reorder } from '../core/explore/order';
 import { CLASSIC_SETTINGS, compareTeacherForcing } from '../core/explore/teacherForcing';
 import { saveModel } from '../core/io/modelFile';
-import { exportPyTorch, importPyTorch } from '../core/io/pytorchInterop';
+import {
+  exportPyTorch,
+  importPyTorch,
+  metadataList,
+  taskMetadata,
+} from '../core/io/pytorchInterop';
 import type { CellType } from '../core/model/config';
 import {
   BUNDLED_SERIES,
+  bundledSource,
   FORECAST_TASK,
   forecastReport,
+  readBundledSeries,
   seriesFromCsv,
   type Series,
 } from '../core/tasks/forecasting';
@@ -474,13 +481,10 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
     );
     if (!picked) return;
     if (!picked.bundled) return forecastCsv();
-    const b = picked.bundled;
-    const series = seriesFromCsv(
-      fs.readFileSync(media('data', 'timeseries', b.file), 'utf8'),
-      b.file,
-      b.column,
+    await trainForecast(
+      readBundledSeries(media('data', 'timeseries'), picked.bundled),
+      picked.bundled,
     );
-    await trainForecast(series, b);
   });
 
   const showForecast = (content: ResultsContent): void =>
@@ -544,23 +548,15 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
     const imported = importPyTorch(bytes);
     try {
       const meta = imported.metadata;
-      const list = (key: string): string[] | undefined => {
-        try {
-          const value: unknown = JSON.parse(meta[key] ?? 'null');
-          return Array.isArray(value) && value.every((v) => typeof v === 'string')
-            ? value
-            : undefined;
-        } catch {
-          return undefined;
-        }
-      };
       const { classifier } = await s.classifier();
       const namesShaped =
         imported.config.inputSize === classifier.manifest.vocabulary.length &&
         imported.config.outputSize === classifier.manifest.labels.length;
       const vocabulary =
-        list('vocabulary') ?? (namesShaped ? [...classifier.manifest.vocabulary] : undefined);
-      const labels = list('labels') ?? (namesShaped ? [...classifier.manifest.labels] : undefined);
+        metadataList(meta, 'vocabulary') ??
+        (namesShaped ? [...classifier.manifest.vocabulary] : undefined);
+      const labels =
+        metadataList(meta, 'labels') ?? (namesShaped ? [...classifier.manifest.labels] : undefined);
       if (!vocabulary || !labels) {
         throw new Error(
           `${path.basename(file.path)} has no "vocabulary" and "labels" metadata and is not shaped like the names task (${classifier.manifest.vocabulary.length} letters in, ${classifier.manifest.labels.length} languages out). Save it with metadata={"vocabulary": json.dumps([...]), "labels": json.dumps([...])}.`,
@@ -602,11 +598,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
     if (!target) return;
     const loaded = registry.loadEntry(entry);
     try {
-      const bytes = exportPyTorch(loaded.model, {
-        task: entry.manifest.task,
-        vocabulary: JSON.stringify(entry.manifest.vocabulary),
-        labels: JSON.stringify(entry.manifest.labels),
-      });
+      const bytes = exportPyTorch(loaded.model, taskMetadata(entry.manifest));
       await vscode.workspace.fs.writeFile(target, bytes);
       log.info(`Exported ${entry.id} to ${target.fsPath} (${bytes.length} bytes)`);
       void vscode.window.showInformationMessage(
@@ -627,16 +619,12 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
       'rnnExplorer.forecast',
       async ({ model, manifest }) => {
         const o = manifest.taskOptions ?? {};
-        const bundled = BUNDLED_SERIES.find((b) => b.file === o.source);
+        const bundled = bundledSource(o);
         if (!bundled)
           throw new Error(
             'Reopen a forecast of a workspace CSV by running "RNN: Forecast CSV Column..." again.',
           );
-        const series = seriesFromCsv(
-          fs.readFileSync(media('data', 'timeseries', bundled.file), 'utf8'),
-          bundled.file,
-          String(o.column),
-        );
+        const series = readBundledSeries(media('data', 'timeseries'), bundled);
         const report = forecastReport(
           model,
           series,

@@ -8,6 +8,7 @@ import {
 } from '../model/config';
 import { paramSpecs, REVERSE_SUFFIX } from '../model/params';
 import { SequenceModel } from '../model/sequenceModel';
+import type { ModelManifest } from './modelFile';
 import {
   readSafetensors,
   writeSafetensors,
@@ -140,4 +141,25 @@ export function exportPyTorch(
     ...(bidirectional ? { bidirectional: 'true' } : {}),
     ...metadata,
   });
+}
+
+/** What a model file knows beyond its weights, as safetensors metadata (string values only). */
+export function taskMetadata(
+  manifest: Pick<ModelManifest, 'task' | 'vocabulary' | 'labels'>,
+): Record<string, string> {
+  return {
+    task: manifest.task,
+    vocabulary: JSON.stringify(manifest.vocabulary),
+    labels: JSON.stringify(manifest.labels),
+  };
+}
+
+/** A list taskMetadata wrote (`vocabulary`, `labels`), or undefined if absent or malformed. */
+export function metadataList(metadata: Record<string, string>, key: string): string[] | undefined {
+  try {
+    const value: unknown = JSON.parse(metadata[key] ?? 'null');
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { numericColumn, parseCsv } from '../data/csv';
 import {
@@ -41,6 +43,21 @@ export const BUNDLED_SERIES = [
   { id: 'sunspots', file: 'monthly-sunspots.csv', column: 'Sunspots', window: 48, horizon: 12 },
   { id: 'bitcoin', file: 'btc-usd-daily.csv', column: 'Close', window: 30, horizon: 7 },
 ] as const;
+
+type BundledSeries = (typeof BUNDLED_SERIES)[number];
+
+/** The bundled series a forecaster was trained on, from its manifest's task options. */
+export function bundledSource(
+  taskOptions: Record<string, unknown> | undefined,
+): BundledSeries | undefined {
+  return BUNDLED_SERIES.find((b) => b.file === taskOptions?.source);
+}
+
+/** A bundled series from `directory` (media/data/timeseries), in its standard column. */
+export function readBundledSeries(directory: string, bundled: BundledSeries): Series {
+  const text = fs.readFileSync(path.join(directory, bundled.file), 'utf8');
+  return seriesFromCsv(text, bundled.file, bundled.column);
+}
 
 export interface Series {
   name: string;

@@ -1,9 +1,8 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { subjectReading, type SubjectReading } from '../../core/explore/subjects';
 import type { LoadedModel } from '../../core/io/modelFile';
-import { BUNDLED_SERIES, seriesFromCsv } from '../../core/tasks/forecasting';
+import { bundledSource, readBundledSeries } from '../../core/tasks/forecasting';
 import { NAMES_TASK } from '../../core/tasks/names';
 import type { SubjectChoice } from '../../shared/explorerProtocol';
 import { modelTitle, type ModelRegistry } from '../modelRegistry';
@@ -78,10 +77,10 @@ export class ExplorerSubjects implements vscode.Disposable {
       case 'name-generation':
         return 'Russian: Ko';
       case 'forecast': {
-        const bundled = BUNDLED_SERIES.find((b) => b.file === o.source);
+        const bundled = bundledSource(o);
         if (!bundled) return '';
-        const file = path.join(this.extensionPath, 'media', 'data', 'timeseries', bundled.file);
-        const series = seriesFromCsv(fs.readFileSync(file, 'utf8'), bundled.file, bundled.column);
+        const directory = path.join(this.extensionPath, 'media', 'data', 'timeseries');
+        const series = readBundledSeries(directory, bundled);
         return Array.from(series.values.slice(-Number(o.window))).join(', ');
       }
       default:
