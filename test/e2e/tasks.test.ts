@@ -93,6 +93,7 @@ describe('Issue 4 tasks in a real VS Code (code-server)', { timeout: 20 * 60_000
   it('trains a name generator and generates Russian names starting with Ko', async () => {
     await vscode.runCommand('RNN: Train Name Generator…');
     await vscode.quickPickSelect('GRU');
+    await quickInputTitled(vscode, 'Epochs');
     await vscode.quickInputType('1');
     await finishedTraining(vscode, 'name generator', 300_000);
     await vscode.runCommand('RNN: Generate Names…');
