@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { CELL_MATH, type Saved } from './cellMath';
+import { recurrenceKernel, type LayerInputs, type LayerShape } from '../kernel/recurrenceKernel';
 import { gateCount, type ModelConfig } from './config';
 
 /**
@@ -35,82 +35,43 @@ export interface LayerRun {
   cs?: Float32Array;
   /** The layer's input, [T*B*I], for layers after the first or dense input. */
   input?: Float32Array;
-  saved?: Saved;
+  /** Gate activations per step for the backward pass (the kernel's SAVED_COUNT arrays). */
+  saved?: Float32Array[];
   initial: LayerState;
 }
 
-function download(compute: () => tf.Tensor): Float32Array {
-  const tensor = tf.tidy(compute);
-  try {
-    return tensor.dataSync() as Float32Array;
-  } finally {
-    tensor.dispose();
-  }
-}
-
-function matMulData(a: Float32Array, aShape: [number, number], b: tf.Tensor): Float32Array {
-  return download(() => tf.matMul(tf.tensor2d(a, aShape), b));
-}
-
-function transposeData(x: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) out[c * rows + r] = x[r * cols + c] as number;
-  }
-  return out;
-}
-
-function columnSums(x: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(cols);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) out[c] = (out[c] as number) + (x[r * cols + c] as number);
-  }
-  return out;
-}
-
-/** W_ih x_t + b_ih for every position, [T*B*G]: a row lookup for tokens, one matmul otherwise. */
-function projectInputs(
+/** The kernel's view of one layer: its sizes, input and weights (read from tfjs once per call). */
+function layerCall(
+  config: ModelConfig,
+  layer: number,
   data: SequenceData,
   input: Float32Array | undefined,
-  inputSize: number,
   weights: LayerWeights,
-  gates: number,
-): Float32Array {
-  const positions = data.steps * data.batch;
-  if (input === undefined && data.tokens) {
-    const w = weights.wIH.dataSync() as Float32Array;
-    const bias = weights.bIH.dataSync() as Float32Array;
-    const gx = new Float32Array(positions * gates);
-    for (let p = 0; p < positions; p++) {
-      const id = data.tokens[p] as number;
-      for (let k = 0; k < gates; k++)
-        gx[p * gates + k] = (w[k * inputSize + id] as number) + (bias[k] as number);
-    }
-    return gx;
-  }
-  const x = input ?? (data.dense as Float32Array);
-  return download(() =>
-    tf.add(
-      tf.matMul(tf.tensor2d(x, [positions, inputSize]), tf.transpose(weights.wIH)),
-      weights.bIH,
-    ),
-  );
-}
-
-/** Sizes of one layer: hidden H, gate rows G, batch B, one step's states BH, input width. */
-function layerDims(config: ModelConfig, layer: number, data: SequenceData) {
-  const H = config.hiddenSize;
+  initial: LayerState,
+): { shape: LayerShape; inputs: LayerInputs } {
+  const tokens = input === undefined ? data.tokens : undefined;
   return {
-    H,
-    G: gateCount(config.cell) * H,
-    B: data.batch,
-    BH: data.batch * H,
-    inputSize: layer === 0 ? config.inputSize : H,
-    math: CELL_MATH[config.cell],
+    shape: {
+      cell: config.cell,
+      nonlinearity: config.nonlinearity,
+      steps: data.steps,
+      batch: data.batch,
+      hidden: config.hiddenSize,
+      inputSize: layer === 0 ? config.inputSize : config.hiddenSize,
+    },
+    inputs: {
+      tokens,
+      x: tokens ? undefined : (input ?? data.dense),
+      wIH: weights.wIH.dataSync() as Float32Array,
+      wHH: weights.wHH.dataSync() as Float32Array,
+      mask: data.mask,
+      h0: initial.h,
+      c0: initial.c,
+    },
   };
 }
 
-/** Runs one layer forward in JavaScript, with tfjs doing the recurrent matmul of each step. */
+/** Runs one layer forward over every step in the WebAssembly kernel. */
 function runLayer(
   config: ModelConfig,
   layer: number,
@@ -120,40 +81,15 @@ function runLayer(
   initial: LayerState,
   keepForBackward: boolean,
 ): LayerRun {
-  const { H, G, B, BH, inputSize, math } = layerDims(config, layer, data);
-  const gx = projectInputs(data, input, inputSize, weights, G);
-  const hs = new Float32Array(data.steps * BH);
-  const cs = config.cell === 'lstm' ? new Float32Array(data.steps * BH) : undefined;
-  const saved = keepForBackward
-    ? Array.from({ length: math.savedCount }, () => new Float32Array(data.steps * BH))
-    : undefined;
-  const wHHT = tf.transpose(weights.wHH);
-  try {
-    for (let t = 0; t < data.steps; t++) {
-      const hPrev = t === 0 ? initial.h : hs.subarray((t - 1) * BH, t * BH);
-      const cPrev =
-        cs && (t === 0 ? (initial.c as Float32Array) : cs.subarray((t - 1) * BH, t * BH));
-      const gh = download(() => tf.add(tf.matMul(tf.tensor2d(hPrev, [B, H]), wHHT), weights.bHH));
-      math.forward(
-        { batch: B, hidden: H },
-        gx,
-        t * B * G,
-        gh,
-        hPrev,
-        cPrev,
-        data.mask,
-        t * B,
-        hs,
-        cs,
-        t * BH,
-        saved,
-        config.nonlinearity,
-      );
-    }
-  } finally {
-    wHHT.dispose();
-  }
-  return { hs, cs, input, saved, initial };
+  const { shape, inputs } = layerCall(config, layer, data, input, weights, initial);
+  const run = recurrenceKernel().forward(
+    shape,
+    inputs,
+    weights.bIH.dataSync() as Float32Array,
+    weights.bHH.dataSync() as Float32Array,
+    keepForBackward,
+  );
+  return { ...run, input, initial };
 }
 
 export function zeroStates(config: ModelConfig, batch: number): LayerState[] {
@@ -226,79 +162,26 @@ function backwardLayer(
   weights: LayerWeights,
   dOut: Float32Array,
 ): LayerGradients {
-  const { H, G, B, BH, inputSize, math } = layerDims(config, layer, data);
-  const T = data.steps;
-  const positions = T * B;
-  const dGx = new Float32Array(positions * G);
-  const dGh = new Float32Array(positions * G);
-  const g = new Float32Array(BH);
-  const direct = new Float32Array(BH);
-  const dc = config.cell === 'lstm' ? new Float32Array(BH) : undefined;
-  let carried = new Float32Array(BH);
-  const norms = new Array<number>(T).fill(0);
-  for (let t = T - 1; t >= 0; t--) {
-    let squares = 0;
-    for (let k = 0; k < BH; k++) {
-      const value = (dOut[t * BH + k] as number) + (carried[k] as number);
-      g[k] = value;
-      if (data.mask[t * B + Math.floor(k / H)] !== 0) squares += value * value;
-    }
-    norms[t] = Math.sqrt(squares);
-    const hPrev = t === 0 ? run.initial.h : run.hs;
-    const hPrevAt = t === 0 ? 0 : (t - 1) * BH;
-    math.backward(
-      { batch: B, hidden: H },
-      g,
-      dc,
-      run.saved as Saved,
-      t * BH,
-      hPrev,
-      hPrevAt,
-      data.mask,
-      t * B,
-      dGx,
-      dGh,
-      t * B * G,
-      direct,
-      config.nonlinearity,
-    );
-    if (t === 0) break;
-    const throughWeights = matMulData(
-      dGh.subarray(t * B * G, (t + 1) * B * G),
-      [B, G],
-      weights.wHH,
-    );
-    carried = new Float32Array(BH);
-    for (let k = 0; k < BH; k++) carried[k] = (direct[k] as number) + (throughWeights[k] as number);
-  }
-  const hPrevAll = new Float32Array(positions * H);
-  hPrevAll.set(run.initial.h, 0);
-  hPrevAll.set(run.hs.subarray(0, (T - 1) * BH), BH);
-  const dWhh = tf.matMul(
-    tf.tensor2d(transposeData(dGh, positions, G), [G, positions]),
-    tf.tensor2d(hPrevAll, [positions, H]),
+  const { shape, inputs } = layerCall(config, layer, data, run.input, weights, run.initial);
+  const result = recurrenceKernel().backward(
+    shape,
+    inputs,
+    run.hs,
+    run.saved ?? [],
+    dOut,
+    layer > 0,
   );
-  const dBhh = tf.tensor1d(columnSums(dGh, positions, G));
-  const dBih = tf.tensor1d(columnSums(dGx, positions, G));
-  let dWih: tf.Tensor;
-  let dInput: Float32Array | undefined;
-  if (run.input === undefined && data.tokens) {
-    const dW = new Float32Array(G * inputSize);
-    for (let p = 0; p < positions; p++) {
-      const id = data.tokens[p] as number;
-      for (let k = 0; k < G; k++)
-        dW[k * inputSize + id] = (dW[k * inputSize + id] as number) + (dGx[p * G + k] as number);
-    }
-    dWih = tf.tensor2d(dW, [G, inputSize]);
-  } else {
-    const x = run.input ?? (data.dense as Float32Array);
-    dWih = tf.matMul(
-      tf.tensor2d(transposeData(dGx, positions, G), [G, positions]),
-      tf.tensor2d(x, [positions, inputSize]),
-    );
-    if (layer > 0) dInput = matMulData(dGx, [positions, G], weights.wIH);
-  }
-  return { grads: [dWih, dWhh, dBih, dBhh], dInput, norms };
+  const G = gateCount(config.cell) * config.hiddenSize;
+  return {
+    grads: [
+      tf.tensor2d(result.dWih, [G, shape.inputSize]),
+      tf.tensor2d(result.dWhh, [G, config.hiddenSize]),
+      tf.tensor1d(result.dBih),
+      tf.tensor1d(result.dBhh),
+    ],
+    dInput: result.dx,
+    norms: Array.from(result.norms),
+  };
 }
 
 /**

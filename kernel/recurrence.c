@@ -1,0 +1,384 @@
+// The whole recurrence of one layer (every time step, forward and backward) as one WebAssembly
+// call with 128-bit SIMD. Built by `npm run build:kernel` into src/core/kernel/recurrenceWasm.ts.
+//
+// Why: per time step, tfjs costs tens of microseconds of op dispatch and copies around each
+// matmul, which dominated training time. Here a step is one blocked matmul and one gate loop,
+// with nothing leaving the module until the sequence is done.
+//
+// Layouts are row-major and time-major, as in recurrentStack.ts: position p = t * B + b.
+// PyTorch's gate order (LSTM i,f,g,o; GRU r,z,n) and equations; a masked (padded) row carries its
+// state through unchanged and passes its gradient straight back.
+
+#include <stdint.h>
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+enum { CELL_RNN = 0, CELL_LSTM = 1, CELL_GRU = 2 };
+enum { ACT_TANH = 0, ACT_RELU = 1, ACT_SIGMOID = 2 };
+
+typedef v128_t f4;
+
+static inline f4 splat(float x) { return wasm_f32x4_splat(x); }
+
+// Loads and stores of n (1..4) floats; lanes past n read as 0 and are not written.
+static inline f4 load_n(const float *p, int n) {
+  if (n >= 4) return wasm_v128_load(p);
+  float t[4] = {0, 0, 0, 0};
+  for (int i = 0; i < n; i++) t[i] = p[i];
+  return wasm_v128_load(t);
+}
+
+static inline void store_n(float *p, f4 v, int n) {
+  if (n >= 4) {
+    wasm_v128_store(p, v);
+    return;
+  }
+  float t[4];
+  wasm_v128_store(t, v);
+  for (int i = 0; i < n; i++) p[i] = t[i];
+}
+
+// exp(x) in float32, Cephes' expf: 2^n * e^r with |r| <= ln2/2 and a degree-6 polynomial, about
+// 1 ulp. Inputs are clamped so the result stays finite (sigmoid and tanh saturate long before).
+static inline f4 v_exp(f4 x) {
+  x = wasm_f32x4_min(wasm_f32x4_max(x, splat(-87.3f)), splat(88.3f));
+  f4 n = wasm_f32x4_nearest(wasm_f32x4_mul(x, splat(1.44269504088896341f)));
+  f4 r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, splat(0.693359375f)));
+  r = wasm_f32x4_add(r, wasm_f32x4_mul(n, splat(2.12194440e-4f)));
+  f4 r2 = wasm_f32x4_mul(r, r);
+  f4 p = splat(1.9875691500e-4f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(1.3981999507e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(8.3334519073e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(4.1665795894e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(1.6666665459e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(5.0000001201e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(p, r2), r), splat(1.0f));
+  // 2^n, built in the exponent bits; n is in [-126, 127] after the clamp.
+  v128_t bits = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(p, bits);
+}
+
+static inline f4 v_sigmoid(f4 x) {
+  return wasm_f32x4_div(splat(1.0f), wasm_f32x4_add(splat(1.0f), v_exp(wasm_f32x4_neg(x))));
+}
+
+// tanh from exp(-2|x|), which never overflows: tanh|x| = (1 - e) / (1 + e). Near 0 the
+// difference loses relative (not absolute) accuracy; the odd polynomial keeps small |x| exact.
+static inline f4 v_tanh(f4 x) {
+  f4 a = wasm_f32x4_abs(x);
+  f4 e = v_exp(wasm_f32x4_mul(a, splat(-2.0f)));
+  f4 big = wasm_f32x4_div(wasm_f32x4_sub(splat(1.0f), e), wasm_f32x4_add(splat(1.0f), e));
+  // Cephes tanhf for |x| < 0.625.
+  f4 z = wasm_f32x4_mul(x, x);
+  f4 p = splat(-5.70498872745e-3f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), splat(2.06390887954e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), splat(-5.37397155531e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), splat(1.33314422036e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), splat(-3.33332819422e-1f));
+  f4 small = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, z), a), a);
+  f4 y = wasm_v128_bitselect(small, big, wasm_f32x4_lt(a, splat(0.625f)));
+  // Copy the sign of x back.
+  return wasm_v128_or(y, wasm_v128_and(x, wasm_i32x4_splat((int32_t)0x80000000)));
+}
+
+static inline f4 v_activate(f4 x, int act) {
+  if (act == ACT_RELU) return wasm_f32x4_max(x, splat(0.0f));
+  if (act == ACT_SIGMOID) return v_sigmoid(x);
+  return v_tanh(x);
+}
+
+// The derivative, from the activation's output y.
+static inline f4 v_slope(f4 y, int act) {
+  if (act == ACT_RELU) return wasm_v128_and(wasm_f32x4_gt(y, splat(0.0f)), splat(1.0f));
+  if (act == ACT_SIGMOID) return wasm_f32x4_mul(y, wasm_f32x4_sub(splat(1.0f), y));
+  return wasm_f32x4_sub(splat(1.0f), wasm_f32x4_mul(y, y));
+}
+
+// C[i, j] (+)= sum_k A(i, k) * B[k, j], where A(i, k) = A[i * ars + k * acs] (so A may be read
+// transposed) and B, C are row-major with leading dimensions ldb, ldc. 4x8 register blocks.
+static void gemm(int M, int N, int K, const float *A, int ars, int acs, const float *B, int ldb,
+                 float *C, int ldc, int accumulate) {
+  int j = 0;
+  for (; j + 8 <= N; j += 8) {
+    int i = 0;
+    for (; i + 4 <= M; i += 4) {
+      float *c0 = C + i * ldc + j, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
+      f4 z = splat(0.0f);
+      f4 s00 = accumulate ? wasm_v128_load(c0) : z, s01 = accumulate ? wasm_v128_load(c0 + 4) : z;
+      f4 s10 = accumulate ? wasm_v128_load(c1) : z, s11 = accumulate ? wasm_v128_load(c1 + 4) : z;
+      f4 s20 = accumulate ? wasm_v128_load(c2) : z, s21 = accumulate ? wasm_v128_load(c2 + 4) : z;
+      f4 s30 = accumulate ? wasm_v128_load(c3) : z, s31 = accumulate ? wasm_v128_load(c3 + 4) : z;
+      const float *a = A + i * ars;
+      const float *b = B + j;
+      for (int k = 0; k < K; k++, a += acs, b += ldb) {
+        f4 b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+        f4 x0 = splat(a[0]), x1 = splat(a[ars]), x2 = splat(a[2 * ars]), x3 = splat(a[3 * ars]);
+        s00 = wasm_f32x4_add(s00, wasm_f32x4_mul(x0, b0));
+        s01 = wasm_f32x4_add(s01, wasm_f32x4_mul(x0, b1));
+        s10 = wasm_f32x4_add(s10, wasm_f32x4_mul(x1, b0));
+        s11 = wasm_f32x4_add(s11, wasm_f32x4_mul(x1, b1));
+        s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(x2, b0));
+        s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(x2, b1));
+        s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(x3, b0));
+        s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(x3, b1));
+      }
+      wasm_v128_store(c0, s00), wasm_v128_store(c0 + 4, s01);
+      wasm_v128_store(c1, s10), wasm_v128_store(c1 + 4, s11);
+      wasm_v128_store(c2, s20), wasm_v128_store(c2 + 4, s21);
+      wasm_v128_store(c3, s30), wasm_v128_store(c3 + 4, s31);
+    }
+    for (; i < M; i++) {
+      float *c0 = C + i * ldc + j;
+      f4 s0 = accumulate ? wasm_v128_load(c0) : splat(0.0f);
+      f4 s1 = accumulate ? wasm_v128_load(c0 + 4) : splat(0.0f);
+      const float *a = A + i * ars;
+      const float *b = B + j;
+      for (int k = 0; k < K; k++, a += acs, b += ldb) {
+        f4 x = splat(a[0]);
+        s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(x, wasm_v128_load(b)));
+        s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(x, wasm_v128_load(b + 4)));
+      }
+      wasm_v128_store(c0, s0), wasm_v128_store(c0 + 4, s1);
+    }
+  }
+  for (; j < N; j++) {
+    for (int i = 0; i < M; i++) {
+      float s = accumulate ? C[i * ldc + j] : 0.0f;
+      for (int k = 0; k < K; k++) s += A[i * ars + k * acs] * B[k * ldb + j];
+      C[i * ldc + j] = s;
+    }
+  }
+}
+
+static void transpose(const float *x, int rows, int cols, float *out) {
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < cols; c++) out[c * rows + r] = x[r * cols + c];
+}
+
+static void copy(const float *from, float *to, int n) {
+  for (int i = 0; i < n; i++) to[i] = from[i];
+}
+
+// y[j] += x[j] for a row of n; the bias adds and the token-gradient scatter.
+static void add_row(const float *x, float *y, int n) {
+  for (int j = 0; j < n; j += 4) {
+    int m = n - j < 4 ? n - j : 4;
+    store_n(y + j, wasm_f32x4_add(load_n(y + j, m), load_n(x + j, m)), m);
+  }
+}
+
+static void column_sums(const float *x, int rows, int cols, float *out) {
+  for (int c = 0; c < cols; c++) out[c] = 0;
+  for (int r = 0; r < rows; r++) add_row(x + r * cols, out, cols);
+}
+
+// ---- One step of each cell, over the B rows of one time step -------------------------------
+
+typedef struct {
+  int cell, act, B, H;
+} Dims;
+
+static int gates_of(int cell) { return cell == CELL_LSTM ? 4 : cell == CELL_GRU ? 3 : 1; }
+
+// gx, gh: [B, G] pre-activations (gh includes b_hh); writes h (and c) of this step. `saved`
+// points at the step's block of the first saved array; the arrays are `stride` floats apart.
+static void cell_forward(const Dims *d, const float *gx, const float *gh, const float *mask,
+                         const float *hp, const float *cp, float *h, float *c, float *saved,
+                         int stride) {
+  const int H = d->H, G = gates_of(d->cell) * H;
+  for (int b = 0; b < d->B; b++) {
+    const int row = b * H;
+    if (mask[b] == 0) {
+      copy(hp + row, h + row, H);
+      if (c) copy(cp + row, c + row, H);
+      continue;
+    }
+    const float *x = gx + b * G, *r = gh + b * G;
+    for (int j = 0; j < H; j += 4) {
+      const int n = H - j < 4 ? H - j : 4, k = row + j;
+      if (d->cell == CELL_RNN) {
+        f4 y = v_activate(wasm_f32x4_add(load_n(x + j, n), load_n(r + j, n)), d->act);
+        store_n(h + k, y, n);
+        if (saved) store_n(saved + k, y, n);
+      } else if (d->cell == CELL_GRU) {
+        f4 rg = v_sigmoid(wasm_f32x4_add(load_n(x + j, n), load_n(r + j, n)));
+        f4 z = v_sigmoid(wasm_f32x4_add(load_n(x + H + j, n), load_n(r + H + j, n)));
+        f4 ghn = load_n(r + 2 * H + j, n);
+        f4 nn = v_tanh(wasm_f32x4_add(load_n(x + 2 * H + j, n), wasm_f32x4_mul(rg, ghn)));
+        // ATen's order of operations: h' = n + z * (h - n).
+        f4 out = wasm_f32x4_add(nn, wasm_f32x4_mul(z, wasm_f32x4_sub(load_n(hp + k, n), nn)));
+        store_n(h + k, out, n);
+        if (saved) {
+          store_n(saved + k, rg, n);
+          store_n(saved + stride + k, z, n);
+          store_n(saved + 2 * stride + k, nn, n);
+          store_n(saved + 3 * stride + k, ghn, n);
+        }
+      } else {
+        f4 i = v_sigmoid(wasm_f32x4_add(load_n(x + j, n), load_n(r + j, n)));
+        f4 f = v_sigmoid(wasm_f32x4_add(load_n(x + H + j, n), load_n(r + H + j, n)));
+        f4 g = v_tanh(wasm_f32x4_add(load_n(x + 2 * H + j, n), load_n(r + 2 * H + j, n)));
+        f4 o = v_sigmoid(wasm_f32x4_add(load_n(x + 3 * H + j, n), load_n(r + 3 * H + j, n)));
+        f4 c0 = load_n(cp + k, n);
+        f4 cn = wasm_f32x4_add(wasm_f32x4_mul(f, c0), wasm_f32x4_mul(i, g));
+        f4 tc = v_tanh(cn);
+        store_n(c + k, cn, n);
+        store_n(h + k, wasm_f32x4_mul(o, tc), n);
+        if (saved) {
+          store_n(saved + k, i, n);
+          store_n(saved + stride + k, f, n);
+          store_n(saved + 2 * stride + k, g, n);
+          store_n(saved + 3 * stride + k, o, n);
+          store_n(saved + 4 * stride + k, tc, n);
+          store_n(saved + 5 * stride + k, c0, n);
+        }
+      }
+    }
+  }
+}
+
+// Given g = dL/dh_t (and dc = dL/dc_t, updated in place to dL/dc_{t-1}), writes the gate
+// gradients dgx, dgh ([B, G]) and the part of dL/dh_{t-1} that bypasses W_hh into `direct`.
+static void cell_backward(const Dims *d, const float *g, float *dc, const float *saved,
+                          int stride, const float *hp, const float *mask, float *dgx, float *dgh,
+                          float *direct) {
+  const int H = d->H, G = gates_of(d->cell) * H;
+  const f4 one = splat(1.0f);
+  for (int b = 0; b < d->B; b++) {
+    const int row = b * H;
+    float *x = dgx + b * G, *r = dgh + b * G;
+    if (mask[b] == 0) {
+      copy(g + row, direct + row, H);
+      for (int q = 0; q < G; q++) x[q] = r[q] = 0;
+      continue;
+    }
+    for (int j = 0; j < H; j += 4) {
+      const int n = H - j < 4 ? H - j : 4, k = row + j;
+      f4 gj = load_n(g + k, n);
+      if (d->cell == CELL_RNN) {
+        f4 pre = wasm_f32x4_mul(gj, v_slope(load_n(saved + k, n), d->act));
+        store_n(x + j, pre, n);
+        store_n(r + j, pre, n);
+        store_n(direct + k, splat(0.0f), n);
+      } else if (d->cell == CELL_GRU) {
+        f4 rg = load_n(saved + k, n), z = load_n(saved + stride + k, n);
+        f4 nn = load_n(saved + 2 * stride + k, n), ghn = load_n(saved + 3 * stride + k, n);
+        f4 dn = wasm_f32x4_mul(wasm_f32x4_mul(gj, wasm_f32x4_sub(one, z)),
+                               wasm_f32x4_sub(one, wasm_f32x4_mul(nn, nn)));
+        f4 dz = wasm_f32x4_mul(wasm_f32x4_mul(gj, wasm_f32x4_sub(load_n(hp + k, n), nn)),
+                               wasm_f32x4_mul(z, wasm_f32x4_sub(one, z)));
+        f4 dr = wasm_f32x4_mul(wasm_f32x4_mul(dn, ghn), wasm_f32x4_mul(rg, wasm_f32x4_sub(one, rg)));
+        store_n(x + j, dr, n);
+        store_n(x + H + j, dz, n);
+        store_n(x + 2 * H + j, dn, n);
+        store_n(r + j, dr, n);
+        store_n(r + H + j, dz, n);
+        store_n(r + 2 * H + j, wasm_f32x4_mul(dn, rg), n);
+        store_n(direct + k, wasm_f32x4_mul(gj, z), n);
+      } else {
+        f4 i = load_n(saved + k, n), f = load_n(saved + stride + k, n);
+        f4 gg = load_n(saved + 2 * stride + k, n), o = load_n(saved + 3 * stride + k, n);
+        f4 tc = load_n(saved + 4 * stride + k, n), c0 = load_n(saved + 5 * stride + k, n);
+        f4 dct = wasm_f32x4_add(load_n(dc + k, n),
+                                wasm_f32x4_mul(wasm_f32x4_mul(gj, o),
+                                               wasm_f32x4_sub(one, wasm_f32x4_mul(tc, tc))));
+        f4 di = wasm_f32x4_mul(wasm_f32x4_mul(dct, gg), wasm_f32x4_mul(i, wasm_f32x4_sub(one, i)));
+        f4 df = wasm_f32x4_mul(wasm_f32x4_mul(dct, c0), wasm_f32x4_mul(f, wasm_f32x4_sub(one, f)));
+        f4 dg = wasm_f32x4_mul(wasm_f32x4_mul(dct, i), wasm_f32x4_sub(one, wasm_f32x4_mul(gg, gg)));
+        f4 dO = wasm_f32x4_mul(wasm_f32x4_mul(gj, tc), wasm_f32x4_mul(o, wasm_f32x4_sub(one, o)));
+        store_n(x + j, di, n), store_n(r + j, di, n);
+        store_n(x + H + j, df, n), store_n(r + H + j, df, n);
+        store_n(x + 2 * H + j, dg, n), store_n(r + 2 * H + j, dg, n);
+        store_n(x + 3 * H + j, dO, n), store_n(r + 3 * H + j, dO, n);
+        store_n(dc + k, wasm_f32x4_mul(dct, f), n);
+        store_n(direct + k, splat(0.0f), n);
+      }
+    }
+  }
+}
+
+// ---- Whole layers ------------------------------------------------------------------------
+
+// W_ih x_t + b_ih at every position, [P, G]: a row lookup of W_ih^T for tokens, one matmul for
+// dense inputs. `wihT` is scratch for W_ih^T, [I, G].
+static void project(int P, int G, int I, const int32_t *tokens, const float *x, const float *wih,
+                    const float *bih, float *wihT, float *gx) {
+  transpose(wih, G, I, wihT);
+  if (tokens) {
+    for (int p = 0; p < P; p++) copy(wihT + tokens[p] * G, gx + p * G, G);
+  } else {
+    gemm(P, G, I, x, I, 1, wihT, G, gx, G, 0);
+  }
+  for (int p = 0; p < P; p++) add_row(bih, gx + p * G, G);
+}
+
+// One layer forward over T steps. hs must directly follow h0 in memory ([h0; hs] is every
+// step's previous state, which the backward pass reads as one matrix). saved may be null
+// (inference); otherwise it holds savedCount arrays of [T, B, H]. Scratch: gx [T*B*G],
+// gh [B*G], wT [max(H, I) * G].
+EXPORT(layer_forward)
+void layer_forward(int cell, int act, int T, int B, int H, int I, const int32_t *tokens,
+                   const float *x, const float *wih, const float *whh, const float *bih,
+                   const float *bhh, const float *mask, const float *h0, const float *c0, float *hs,
+                   float *cs, float *saved, float *gx, float *gh, float *wT) {
+  const Dims d = {cell, act, B, H};
+  const int G = gates_of(cell) * H, BH = B * H, stride = T * BH;
+  project(T * B, G, I, tokens, x, wih, bih, wT, gx);
+  transpose(whh, G, H, wT);
+  for (int t = 0; t < T; t++) {
+    const float *hp = t == 0 ? h0 : hs + (t - 1) * BH;
+    const float *cp = cs ? (t == 0 ? c0 : cs + (t - 1) * BH) : 0;
+    gemm(B, G, H, hp, H, 1, wT, G, gh, G, 0);
+    for (int b = 0; b < B; b++) add_row(bhh, gh + b * G, G);
+    cell_forward(&d, gx + t * B * G, gh, mask + t * B, hp, cp, hs + t * BH, cs ? cs + t * BH : 0,
+                 saved ? saved + t * BH : 0, stride);
+  }
+}
+
+// One layer backward. dout: dL/dhs [T*B*H] from above. Writes the four weight gradients,
+// dL/dx when dx is not null (layers after the first), and ||dL/dh_t|| over valid rows into
+// norms[T]. Scratch: dgx, dgh [T*B*G], g, direct, dc [B*H].
+EXPORT(layer_backward)
+void layer_backward(int cell, int act, int T, int B, int H, int I, const int32_t *tokens,
+                    const float *x, const float *wih, const float *whh, const float *mask,
+                    const float *h0, const float *hs, const float *saved, const float *dout,
+                    float *dwih, float *dwhh, float *dbih, float *dbhh, float *dx, float *norms,
+                    float *dgx, float *dgh, float *g, float *direct, float *dc) {
+  const Dims d = {cell, act, B, H};
+  const int G = gates_of(cell) * H, BH = B * H, P = T * B, stride = T * BH;
+  for (int k = 0; k < BH; k++) direct[k] = 0, dc[k] = 0;
+  // `direct` holds what reaches h_t from step t+1, both around and through W_hh.
+  for (int t = T - 1; t >= 0; t--) {
+    const float *m = mask + t * B;
+    float squares = 0;
+    for (int b = 0; b < B; b++) {
+      for (int j = 0; j < H; j++) {
+        const int k = b * H + j;
+        const float v = dout[t * BH + k] + direct[k];
+        g[k] = v;
+        if (m[b] != 0) squares += v * v;
+      }
+    }
+    norms[t] = __builtin_sqrtf(squares);
+    const float *hp = t == 0 ? h0 : hs + (t - 1) * BH;
+    cell_backward(&d, g, dc, saved + t * BH, stride, hp, m, dgx + t * B * G, dgh + t * B * G,
+                  direct);
+    if (t > 0) gemm(B, H, G, dgh + t * B * G, G, 1, whh, H, direct, H, 1);
+  }
+  // Weight gradients, each one matmul over all positions; h0 directly precedes hs.
+  gemm(G, H, P, dgh, 1, G, h0, H, dwhh, H, 0);
+  column_sums(dgh, P, G, dbhh);
+  column_sums(dgx, P, G, dbih);
+  if (tokens) {
+    // dW_ih^T by rows (a scatter of each position's gate gradients), then transposed.
+    for (int k = 0; k < G * I; k++) dwih[k] = 0;
+    float *rows = dgh;  // free now: reuse as [I, G] scratch
+    for (int k = 0; k < I * G; k++) rows[k] = 0;
+    for (int p = 0; p < P; p++) add_row(dgx + p * G, rows + tokens[p] * G, G);
+    transpose(rows, I, G, dwih);
+  } else {
+    gemm(G, I, P, dgx, 1, G, x, I, dwih, I, 0);
+  }
+  if (dx) gemm(P, I, G, dgx, G, 1, wih, I, dx, I, 0);
+}

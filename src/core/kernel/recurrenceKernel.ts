@@ -1,0 +1,258 @@
+import type { CellType, Nonlinearity } from '../model/config';
+import { gateCount } from '../model/config';
+import { RECURRENCE_WASM_BASE64 } from './recurrenceWasm';
+
+/**
+ * The WebAssembly recurrence (kernel/recurrence.c): one call runs a layer over every time step,
+ * forward or backward. Arrays are copied into the module's memory for a call and results copied
+ * out, so nothing here outlives a call and callers keep plain Float32Arrays.
+ */
+
+const CELL_CODES: Record<CellType, number> = { rnn: 0, lstm: 1, gru: 2 };
+const ACTIVATION_CODES: Record<Nonlinearity, number> = { tanh: 0, relu: 1, sigmoid: 2 };
+
+/** Activations the backward pass needs, per cell: arrays of [T*B*H] in the kernel's order. */
+export const SAVED_COUNT: Record<CellType, number> = { rnn: 1, gru: 4, lstm: 6 };
+
+const PAGE = 65536;
+
+type Pointer = number;
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  __heap_base: WebAssembly.Global;
+  layer_forward(...args: number[]): void;
+  layer_backward(...args: number[]): void;
+}
+
+/** A bump allocator over the module's memory, emptied before every call. */
+class Arena {
+  private top = 0;
+
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    private readonly base: number,
+  ) {}
+
+  reset(): void {
+    this.top = this.base;
+  }
+
+  /** Room for n 4-byte values, 16-byte aligned for SIMD loads; 0 (null) when n is 0. */
+  alloc(n: number): Pointer {
+    if (n === 0) return 0;
+    const at = this.top;
+    this.top = at + Math.ceil((n * 4) / 16) * 16;
+    const short = this.top - this.memory.buffer.byteLength;
+    if (short > 0) this.memory.grow(Math.ceil(short / PAGE));
+    return at;
+  }
+
+  put(values: Float32Array | Int32Array | undefined): Pointer {
+    if (!values) return 0;
+    const at = this.alloc(values.length);
+    if (values instanceof Int32Array)
+      new Int32Array(this.memory.buffer, at, values.length).set(values);
+    else this.floats(at, values.length).set(values);
+    return at;
+  }
+
+  floats(at: Pointer, n: number): Float32Array {
+    return new Float32Array(this.memory.buffer, at, n);
+  }
+
+  take(at: Pointer, n: number): Float32Array {
+    return this.floats(at, n).slice();
+  }
+}
+
+export interface LayerShape {
+  cell: CellType;
+  nonlinearity: Nonlinearity;
+  steps: number;
+  batch: number;
+  hidden: number;
+  /** Vocabulary size for tokens, feature width otherwise. */
+  inputSize: number;
+}
+
+export interface LayerInputs {
+  /** [T*B] token ids, or else the dense input `x` [T*B*I]. */
+  tokens?: Int32Array;
+  x?: Float32Array;
+  /** PyTorch layouts: W_ih [G, I], W_hh [G, H], biases [G]. */
+  wIH: Float32Array;
+  wHH: Float32Array;
+  mask: Float32Array;
+  h0: Float32Array;
+  c0?: Float32Array;
+}
+
+export interface ForwardResult {
+  hs: Float32Array;
+  cs?: Float32Array;
+  /** SAVED_COUNT arrays of [T*B*H], when asked for. */
+  saved?: Float32Array[];
+}
+
+export interface BackwardResult {
+  dWih: Float32Array;
+  dWhh: Float32Array;
+  dBih: Float32Array;
+  dBhh: Float32Array;
+  /** dL/dx [T*B*I], when asked for (layers after the first). */
+  dx?: Float32Array;
+  /** ||dL/dh_t|| over the valid rows of each step. */
+  norms: Float32Array;
+}
+
+class RecurrenceKernel {
+  private readonly exports: Exports;
+  private readonly arena: Arena;
+
+  constructor() {
+    const bytes = Buffer.from(RECURRENCE_WASM_BASE64, 'base64');
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    this.exports = instance.exports as unknown as Exports;
+    this.arena = new Arena(this.exports.memory, this.exports.__heap_base.value as number);
+  }
+
+  forward(
+    shape: LayerShape,
+    inputs: LayerInputs,
+    bIH: Float32Array,
+    bHH: Float32Array,
+    keepForBackward: boolean,
+  ): ForwardResult {
+    const { steps: T, batch: B, hidden: H, inputSize: I, cell } = shape;
+    const G = gateCount(cell) * H;
+    const BH = B * H;
+    const a = this.arena;
+    a.reset();
+    const args = this.common(shape, inputs);
+    const h0 = this.states(inputs.h0, T);
+    const hs = h0 + BH * 4;
+    const lstm = cell === 'lstm';
+    const c0 = lstm ? a.put(inputs.c0 ?? new Float32Array(BH)) : 0;
+    const cs = lstm ? a.alloc(T * BH) : 0;
+    const savedCount = keepForBackward ? SAVED_COUNT[cell] : 0;
+    const saved = a.alloc(savedCount * T * BH);
+    const scratch = [a.alloc(T * B * G), a.alloc(B * G), a.alloc(Math.max(H, I) * G)];
+    this.exports.layer_forward(
+      ...args,
+      a.put(bIH),
+      a.put(bHH),
+      a.put(inputs.mask),
+      h0,
+      c0,
+      hs,
+      cs,
+      saved,
+      ...scratch,
+    );
+    const all = savedCount > 0 ? a.take(saved, savedCount * T * BH) : undefined;
+    return {
+      hs: a.take(hs, T * BH),
+      cs: lstm ? a.take(cs, T * BH) : undefined,
+      saved:
+        all &&
+        Array.from({ length: savedCount }, (_, k) => all.subarray(k * T * BH, (k + 1) * T * BH)),
+    };
+  }
+
+  backward(
+    shape: LayerShape,
+    inputs: LayerInputs,
+    hs: Float32Array,
+    saved: readonly Float32Array[],
+    dOut: Float32Array,
+    wantInputGradient: boolean,
+  ): BackwardResult {
+    const { steps: T, batch: B, hidden: H, inputSize: I, cell } = shape;
+    const G = gateCount(cell) * H;
+    const BH = B * H;
+    const a = this.arena;
+    a.reset();
+    const args = this.common(shape, inputs);
+    const h0 = this.states(inputs.h0, T);
+    const hsAt = h0 + BH * 4;
+    a.floats(hsAt, T * BH).set(hs);
+    const savedAt = a.alloc(saved.length * T * BH);
+    saved.forEach((array, k) => a.floats(savedAt + k * T * BH * 4, T * BH).set(array));
+    const mask = a.put(inputs.mask);
+    const outputs = {
+      dWih: a.alloc(G * I),
+      dWhh: a.alloc(G * H),
+      dBih: a.alloc(G),
+      dBhh: a.alloc(G),
+      dx: wantInputGradient ? a.alloc(T * B * I) : 0,
+      norms: a.alloc(T),
+    };
+    // dgh doubles as the [I, G] scatter buffer of token gradients.
+    const scratch = [
+      a.alloc(T * B * G),
+      a.alloc(Math.max(T * B, I) * G),
+      a.alloc(BH),
+      a.alloc(BH),
+      a.alloc(BH),
+    ];
+    this.exports.layer_backward(
+      ...args,
+      mask,
+      h0,
+      hsAt,
+      savedAt,
+      a.put(dOut),
+      outputs.dWih,
+      outputs.dWhh,
+      outputs.dBih,
+      outputs.dBhh,
+      outputs.dx,
+      outputs.norms,
+      ...scratch,
+    );
+    return {
+      dWih: a.take(outputs.dWih, G * I),
+      dWhh: a.take(outputs.dWhh, G * H),
+      dBih: a.take(outputs.dBih, G),
+      dBhh: a.take(outputs.dBhh, G),
+      dx: wantInputGradient ? a.take(outputs.dx, T * B * I) : undefined,
+      norms: a.take(outputs.norms, T),
+    };
+  }
+
+  /**
+   * Room for h0 and the T states after it in one block: the backward pass reads [h0; hs] as
+   * every step's previous state, one matrix.
+   */
+  private states(h0: Float32Array, steps: number): Pointer {
+    const at = this.arena.alloc((steps + 1) * h0.length);
+    this.arena.floats(at, h0.length).set(h0);
+    return at;
+  }
+
+  /** The leading arguments both calls share: sizes, input and the two weight matrices. */
+  private common(shape: LayerShape, inputs: LayerInputs): number[] {
+    const a = this.arena;
+    return [
+      CELL_CODES[shape.cell],
+      ACTIVATION_CODES[shape.nonlinearity],
+      shape.steps,
+      shape.batch,
+      shape.hidden,
+      shape.inputSize,
+      a.put(inputs.tokens),
+      a.put(inputs.x),
+      a.put(inputs.wIH),
+      a.put(inputs.wHH),
+    ];
+  }
+}
+
+let shared: RecurrenceKernel | undefined;
+
+/** The one instance: the module is compiled on first use (a few milliseconds). */
+export function recurrenceKernel(): RecurrenceKernel {
+  shared ??= new RecurrenceKernel();
+  return shared;
+}
