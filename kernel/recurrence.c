@@ -200,7 +200,6 @@ static void cell_forward(const Dims *d, const float *gx, const float *gh, const 
       if (d->cell == CELL_RNN) {
         f4 y = v_activate(wasm_f32x4_add(load_n(x + j, n), load_n(r + j, n)), d->act);
         store_n(h + k, y, n);
-        if (saved) store_n(saved + k, y, n);
       } else if (d->cell == CELL_GRU) {
         f4 rg = v_sigmoid(wasm_f32x4_add(load_n(x + j, n), load_n(r + j, n)));
         f4 z = v_sigmoid(wasm_f32x4_add(load_n(x + H + j, n), load_n(r + H + j, n)));
@@ -347,6 +346,8 @@ void layer_backward(int cell, int act, int T, int B, int H, int I, const int32_t
                     float *dgx, float *dgh, float *g, float *direct, float *dc) {
   const Dims d = {cell, act, B, H};
   const int G = gates_of(cell) * H, BH = B * H, P = T * B, stride = T * BH;
+  // A vanilla cell's activation is its state, so it saves nothing and reads hs instead.
+  if (cell == CELL_RNN) saved = hs;
   for (int k = 0; k < BH; k++) direct[k] = 0, dc[k] = 0;
   // `direct` holds what reaches h_t from step t+1, both around and through W_hh.
   for (int t = T - 1; t >= 0; t--) {

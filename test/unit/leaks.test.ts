@@ -46,12 +46,14 @@ describe('no public operation leaks tensors', () => {
       const model = SequenceModel.create(config(cell), 1);
       for (const name of ['adam', 'sgd'] as const) {
         const optimizer = createOptimizer({ name, learningRate: 0.01, momentum: 0.9 });
-        // The first step creates the optimizer's moment variables; they are freed by dispose.
-        trainStep(
-          model,
-          optimizer,
-          classificationBatch(packBatch(sequences.slice(0, 8))),
-          settings,
+        // The optimizer keeps its moments in plain arrays: even its first step adds no tensor.
+        await assertNoLeak(`${cell} ${name} first step`, () =>
+          trainStep(
+            model,
+            optimizer,
+            classificationBatch(packBatch(sequences.slice(0, 8))),
+            settings,
+          ),
         );
         const step = await assertNoLeak(`${cell} ${name} step`, () =>
           trainStep(
@@ -63,9 +65,7 @@ describe('no public operation leaks tensors', () => {
         );
         assert.equal(step.stepGradNorms?.length, 2);
         assert.equal(Object.keys(step.paramGradNorms ?? {}).length, 10);
-        const before = tf.memory().numTensors;
         optimizer.dispose();
-        assert.ok(tf.memory().numTensors < before);
       }
       await assertNoLeak(`${cell} inference`, () =>
         infer(model, batchData(packBatch(sequences.slice(0, 5)))),

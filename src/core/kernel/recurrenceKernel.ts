@@ -11,8 +11,11 @@ import { RECURRENCE_WASM_BASE64 } from './recurrenceWasm';
 const CELL_CODES: Record<CellType, number> = { rnn: 0, lstm: 1, gru: 2 };
 const ACTIVATION_CODES: Record<Nonlinearity, number> = { tanh: 0, relu: 1, sigmoid: 2 };
 
-/** Activations the backward pass needs, per cell: arrays of [T*B*H] in the kernel's order. */
-export const SAVED_COUNT: Record<CellType, number> = { rnn: 1, gru: 4, lstm: 6 };
+/**
+ * Activations the backward pass needs, per cell: arrays of [T*B*H] in the kernel's order. A
+ * vanilla cell's activation is its state, which the backward pass reads from hs.
+ */
+export const SAVED_COUNT: Record<CellType, number> = { rnn: 0, gru: 4, lstm: 6 };
 
 const PAGE = 65536;
 
@@ -61,8 +64,11 @@ class Arena {
     return new Float32Array(this.memory.buffer, at, n);
   }
 
+  /** A copy out; `slice` on a view of wasm memory is several times slower than `set`. */
   take(at: Pointer, n: number): Float32Array {
-    return this.floats(at, n).slice();
+    const out = new Float32Array(n);
+    out.set(this.floats(at, n));
+    return out;
   }
 }
 

@@ -9,17 +9,46 @@ export interface OptimizerSettings {
   momentum?: number;
 }
 
+/**
+ * Updates run as one loop per parameter over plain arrays, then one assign: as tfjs ops, a
+ * dozen ops per parameter cost more dispatch time than the update's arithmetic (and more than
+ * the recurrence of a small model).
+ */
 export interface Optimizer {
-  /** Updates every variable from its gradient; frees nothing it does not own. */
-  apply(variables: readonly tf.Variable[], grads: readonly tf.Tensor[]): void;
+  /** Updates every variable from its gradient times `scale` (gradient clipping); owns nothing. */
+  apply(variables: readonly tf.Variable[], grads: readonly Float32Array[], scale?: number): void;
   setLearningRate(rate: number): void;
   dispose(): void;
+}
+
+function assignValues(variable: tf.Variable, values: Float32Array): void {
+  tf.tidy(() => variable.assign(tf.tensor(values, variable.shape, 'float32')));
+}
+
+/** Per-variable state arrays, zeros on first use. */
+class StateArrays {
+  private readonly arrays = new Map<tf.Variable, Float32Array[]>();
+
+  constructor(private readonly count: number) {}
+
+  of(variable: tf.Variable): Float32Array[] {
+    let arrays = this.arrays.get(variable);
+    if (!arrays) {
+      arrays = Array.from({ length: this.count }, () => new Float32Array(variable.size));
+      this.arrays.set(variable, arrays);
+    }
+    return arrays;
+  }
+
+  clear(): void {
+    this.arrays.clear();
+  }
 }
 
 /** torch.optim.Adam (no weight decay, no amsgrad), with PyTorch's epsilon placement. */
 class Adam implements Optimizer {
   private step = 0;
-  private readonly moments = new Map<tf.Variable, [tf.Variable, tf.Variable]>();
+  private readonly moments = new StateArrays(2);
 
   constructor(
     private learningRate: number,
@@ -28,22 +57,25 @@ class Adam implements Optimizer {
     private readonly epsilon = 1e-8,
   ) {}
 
-  apply(variables: readonly tf.Variable[], grads: readonly tf.Tensor[]): void {
+  apply(variables: readonly tf.Variable[], grads: readonly Float32Array[], scale = 1): void {
     this.step += 1;
-    const correction1 = 1 - this.beta1 ** this.step;
-    const correction2Root = Math.sqrt(1 - this.beta2 ** this.step);
-    const stepSize = this.learningRate / correction1;
-    tf.tidy(() => {
-      variables.forEach((variable, i) => {
-        const grad = grads[i] as tf.Tensor;
-        const [m, v] = this.momentsOf(variable);
-        const nextM = tf.add(tf.mul(m, this.beta1), tf.mul(grad, 1 - this.beta1));
-        const nextV = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(grad), 1 - this.beta2));
-        m.assign(nextM);
-        v.assign(nextV);
-        const denominator = tf.add(tf.div(tf.sqrt(nextV), correction2Root), this.epsilon);
-        variable.assign(tf.sub(variable, tf.mul(tf.div(nextM, denominator), stepSize)));
-      });
+    const { beta1, beta2, epsilon } = this;
+    const correction2Root = Math.sqrt(1 - beta2 ** this.step);
+    const stepSize = this.learningRate / (1 - beta1 ** this.step);
+    variables.forEach((variable, i) => {
+      const grad = grads[i] as Float32Array;
+      const [m, v] = this.moments.of(variable) as [Float32Array, Float32Array];
+      const next = new Float32Array(variable.dataSync() as Float32Array);
+      for (let k = 0; k < next.length; k++) {
+        const g = (grad[k] as number) * scale;
+        const mk = beta1 * (m[k] as number) + (1 - beta1) * g;
+        const vk = beta2 * (v[k] as number) + (1 - beta2) * g * g;
+        m[k] = mk;
+        v[k] = vk;
+        next[k] =
+          (next[k] as number) - (stepSize * mk) / (Math.sqrt(vk) / correction2Root + epsilon);
+      }
+      assignValues(variable, next);
     });
   }
 
@@ -52,51 +84,33 @@ class Adam implements Optimizer {
   }
 
   dispose(): void {
-    for (const [m, v] of this.moments.values()) {
-      m.dispose();
-      v.dispose();
-    }
     this.moments.clear();
-  }
-
-  private momentsOf(variable: tf.Variable): [tf.Variable, tf.Variable] {
-    let moments = this.moments.get(variable);
-    if (!moments) {
-      moments = tf.tidy(() => [
-        tf.variable(tf.zerosLike(variable), false),
-        tf.variable(tf.zerosLike(variable), false),
-      ]);
-      this.moments.set(variable, moments);
-    }
-    return moments;
   }
 }
 
 /** torch.optim.SGD with momentum (no dampening, no Nesterov): buf = mu*buf + g; p -= lr*buf. */
 class Sgd implements Optimizer {
-  private readonly buffers = new Map<tf.Variable, tf.Variable>();
+  private readonly buffers = new StateArrays(1);
 
   constructor(
     private learningRate: number,
     private readonly momentum: number,
   ) {}
 
-  apply(variables: readonly tf.Variable[], grads: readonly tf.Tensor[]): void {
-    tf.tidy(() => {
-      variables.forEach((variable, i) => {
-        const grad = grads[i] as tf.Tensor;
-        let direction = grad;
-        if (this.momentum > 0) {
-          const buffer = this.buffers.get(variable);
-          if (buffer) {
-            buffer.assign(tf.add(tf.mul(buffer, this.momentum), grad));
-          } else {
-            this.buffers.set(variable, tf.variable(tf.clone(grad), false));
-          }
-          direction = this.buffers.get(variable) as tf.Variable;
-        }
-        variable.assign(tf.sub(variable, tf.mul(direction, this.learningRate)));
-      });
+  apply(variables: readonly tf.Variable[], grads: readonly Float32Array[], scale = 1): void {
+    const { momentum, learningRate } = this;
+    variables.forEach((variable, i) => {
+      const grad = grads[i] as Float32Array;
+      const [buffer] = this.buffers.of(variable) as [Float32Array];
+      const next = new Float32Array(variable.dataSync() as Float32Array);
+      for (let k = 0; k < next.length; k++) {
+        const g = (grad[k] as number) * scale;
+        // The buffer starts at zeros, so the first step's direction is g, as in PyTorch.
+        const direction = momentum * (buffer[k] as number) + g;
+        buffer[k] = direction;
+        next[k] = (next[k] as number) - learningRate * direction;
+      }
+      assignValues(variable, next);
     });
   }
 
@@ -105,7 +119,6 @@ class Sgd implements Optimizer {
   }
 
   dispose(): void {
-    for (const buffer of this.buffers.values()) buffer.dispose();
     this.buffers.clear();
   }
 }

@@ -60,7 +60,7 @@ export function trainStep(
   const variables = model.trainableVariables;
   let correct = 0;
   batch.prepare?.(model, initial);
-  const [loss, norms] = tf.tidy(() => {
+  const [loss, ...gradTensors] = tf.tidy(() => {
     const { value, grads } = tf.variableGrads(() => {
       const logits = model.logits(batch.data, {
         onStepNorms,
@@ -71,34 +71,33 @@ export function trainStep(
       correct = batch.correct?.(logits) ?? 0;
       return batch.loss(logits);
     }, variables);
-    const gradList = variables.map((v) => grads[v.name] as tf.Tensor);
-    const squares = tf.stack(gradList.map((g) => tf.sum(tf.square(g))));
-    const total = tf.sqrt(tf.sum(squares));
-    let clipped = gradList;
-    if (options.clipNorm > 0) {
-      const scale = tf.minimum(tf.div(options.clipNorm, tf.add(total, 1e-6)), 1);
-      clipped = gradList.map((g) => tf.mul(g, scale));
-    }
-    optimizer.apply(variables, clipped);
-    return [value, tf.concat([tf.reshape(total, [1]), tf.sqrt(squares)])];
+    return [value, ...variables.map((v) => grads[v.name] as tf.Tensor)];
   });
   const lossValue = loss.dataSync()[0] as number;
-  const normValues = Array.from(norms.dataSync());
-  loss.dispose();
-  norms.dispose();
+  const grads = gradTensors.map((g) => g.dataSync() as Float32Array);
+  tf.dispose([loss, ...gradTensors]);
+  const paramNorms = grads.map((g) => Math.sqrt(sumOfSquares(g)));
+  const total = Math.sqrt(paramNorms.reduce((sum, n) => sum + n * n, 0));
+  // torch.nn.utils.clip_grad_norm_: scale by max_norm / (total + 1e-6) when that is below 1.
+  const scale = options.clipNorm > 0 ? Math.min(options.clipNorm / (total + 1e-6), 1) : 1;
+  optimizer.apply(variables, grads, scale);
   const result: StepResult = {
     loss: lossValue,
     correct,
-    gradNorm: normValues[0] as number,
+    gradNorm: total,
     finalStates,
   };
   if (options.recordGradients) {
     result.stepGradNorms = stepGradNorms;
-    result.paramGradNorms = Object.fromEntries(
-      names.map((n, i) => [n, normValues[i + 1] as number]),
-    );
+    result.paramGradNorms = Object.fromEntries(names.map((n, i) => [n, paramNorms[i] as number]));
   }
   return result;
+}
+
+function sumOfSquares(values: Float32Array): number {
+  let sum = 0;
+  for (let k = 0; k < values.length; k++) sum += (values[k] as number) ** 2;
+  return sum;
 }
 
 /** Arg-max hits of [N, C] logits against targets, skipping positions whose weight is 0. */
