@@ -90,8 +90,7 @@ export function gradientLab(settings: GradientLabSettings): CellGradients[] {
           () =>
             crossEntropy(
               model.logits(data, { onStepNorms: (byLayer) => (norms = byLayer[0] ?? []) }),
-              tf.tensor1d([0], 'int32'),
-              CLASSES,
+              Int32Array.of(0),
             ),
           model.trainableVariables,
         );

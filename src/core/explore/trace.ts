@@ -119,7 +119,7 @@ export function traceInput(
       const final = config.head === 'all' ? tf.slice(logits, [T - 1, 0, 0], [1, 1, C]) : logits;
       return outputs.kind === 'values'
         ? (tf.sum(final) as tf.Scalar)
-        : crossEntropy(tf.reshape(final, [1, C]), tf.tensor1d([predicted], 'int32'), C);
+        : crossEntropy(final, Int32Array.of(predicted));
     }, model.trainableVariables);
     value.dispose();
     Object.values(grads).forEach((g) => g.dispose());

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import {
   batchData,
   bucketedBatches,
@@ -18,8 +17,7 @@ export function classificationBatch(batch: BatchArrays): TrainBatch {
     data: batchData(batch),
     size: batch.size,
     scored: batch.size,
-    loss: (logits) =>
-      crossEntropy(logits, tf.tensor1d(batch.labels, 'int32'), logits.shape[1] as number),
+    loss: (logits) => crossEntropy(logits, batch.labels),
     correct: (logits) => countCorrect(logits, batch.labels),
   };
 }

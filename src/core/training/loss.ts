@@ -1,33 +1,48 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-/** Mean cross-entropy of logits [N, C] against integer labels [N], as F.cross_entropy. */
-export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor, classes: number): tf.Scalar {
-  const logProbabilities = tf.logSoftmax(logits);
-  const picked = tf.sum(tf.mul(tf.oneHot(labels, classes), logProbabilities), -1);
-  return tf.neg(tf.mean(picked)) as tf.Scalar;
+/**
+ * Weighted mean cross-entropy of logits [N, C] (or [T, B, C] with N = T*B) against integer
+ * labels [N], as F.cross_entropy; with a 0/1 mask as weights, over the valid steps of packed
+ * sequences (positions of weight 0 are left out of the sum and of the mean). One op with its own
+ * gradient, softmax - one-hot, computed in the same pass: as a chain of tfjs ops (log-softmax,
+ * one-hot, product, sums and their gradients) it cost a dozen dispatches per batch.
+ */
+export function crossEntropy(
+  logits: tf.Tensor,
+  labels: Int32Array,
+  weights?: Float32Array,
+): tf.Scalar {
+  const [N, C] = [labels.length, logits.size / labels.length];
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const x = args[0] as tf.Tensor;
+    const z = x.dataSync();
+    const grad = new Float32Array(N * C);
+    let loss = 0;
+    let total = 0;
+    for (let i = 0; i < N; i++) {
+      const w = weights ? (weights[i] as number) : 1;
+      if (w === 0) continue;
+      const row = i * C;
+      let max = -Infinity;
+      for (let c = 0; c < C; c++) max = Math.max(max, z[row + c] as number);
+      let sum = 0;
+      for (let c = 0; c < C; c++) sum += Math.exp((z[row + c] as number) - max);
+      const label = labels[i] as number;
+      loss -= w * ((z[row + label] as number) - max - Math.log(sum));
+      total += w;
+      for (let c = 0; c < C; c++)
+        grad[row + c] = (w * Math.exp((z[row + c] as number) - max)) / sum;
+      grad[row + label] = (grad[row + label] as number) - w;
+    }
+    return {
+      value: tf.scalar(loss / total),
+      gradFunc: (dy: tf.Tensor) => tf.mul(tf.tensor(grad, x.shape), tf.div(dy, total)),
+    };
+  });
+  return op(logits) as tf.Scalar;
 }
 
 /** Mean squared error, as F.mse_loss. */
 export function meanSquaredError(predictions: tf.Tensor, targets: tf.Tensor): tf.Scalar {
   return tf.mean(tf.squaredDifference(predictions, targets)) as tf.Scalar;
-}
-
-/**
- * Mean cross-entropy over the valid steps of [T, B, C] logits, as F.cross_entropy over the
- * positions a packed sequence holds. `mask` is [T*B] of 0/1.
- */
-export function maskedCrossEntropy(
-  logits: tf.Tensor,
-  labels: Int32Array,
-  mask: Float32Array,
-  classes: number,
-): tf.Scalar {
-  const flatLogits = tf.reshape(logits, [-1, classes]);
-  const safeLabels = tf.tensor1d(
-    labels.map((label, i) => (mask[i] ? label : 0)),
-    'int32',
-  );
-  const weights = tf.tensor1d(mask);
-  const picked = tf.sum(tf.mul(tf.oneHot(safeLabels, classes), tf.logSoftmax(flatLogits)), -1);
-  return tf.div(tf.neg(tf.sum(tf.mul(picked, weights))), tf.sum(weights)) as tf.Scalar;
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { finalStates, type LayerState, type SequenceData } from '../model/recurrentStack';
 import type { SequenceModel } from '../model/sequenceModel';
 import type { Random } from '../random';
-import { maskedCrossEntropy } from './loss';
+import { crossEntropy } from './loss';
 import { countCorrect, type TrainBatch } from './step';
 
 /** A sequence for many-to-many next-token training: inputs[t] should predict targets[t]. */
@@ -130,7 +130,7 @@ export function nextTokenBatch(
     size: sequences.length,
     scored: valid,
     continues: options.continues,
-    loss: (logits) => maskedCrossEntropy(logits, targets, data.mask, logits.shape[2] as number),
+    loss: (logits) => crossEntropy(logits, targets, data.mask),
     correct: (logits) => countCorrect(logits, targets, data.mask),
     prepare: options.teacherForcing
       ? undefined
