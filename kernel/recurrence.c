@@ -383,3 +383,23 @@ void layer_backward(int cell, int act, int T, int B, int H, int I, const int32_t
   }
   if (dx) gemm(P, I, G, dgx, G, 1, wih, I, dx, I, 0);
 }
+
+// ---- The linear head ----------------------------------------------------------------------
+
+// y [N, C] = x [N, W] w^T + b, with w [C, W] as nn.Linear stores it. Scratch wT: [W, C].
+EXPORT(linear_forward)
+void linear_forward(int N, int C, int W, const float *x, const float *w, const float *b, float *y,
+                    float *wT) {
+  transpose(w, C, W, wT);
+  gemm(N, C, W, x, W, 1, wT, C, y, C, 0);
+  for (int i = 0; i < N; i++) add_row(b, y + i * C, C);
+}
+
+// From dy [N, C]: dx = dy w [N, W], dw = dy^T x [C, W], db = column sums of dy.
+EXPORT(linear_backward)
+void linear_backward(int N, int C, int W, const float *x, const float *w, const float *dy,
+                     float *dx, float *dw, float *db) {
+  gemm(N, W, C, dy, C, 1, w, W, dx, W, 0);
+  gemm(C, W, N, dy, 1, C, x, W, dw, W, 0);
+  column_sums(dy, N, C, db);
+}

@@ -26,6 +26,8 @@ interface Exports {
   __heap_base: WebAssembly.Global;
   layer_forward(...args: number[]): void;
   layer_backward(...args: number[]): void;
+  linear_forward(...args: number[]): void;
+  linear_backward(...args: number[]): void;
 }
 
 /** A bump allocator over the module's memory, emptied before every call. */
@@ -225,6 +227,33 @@ class RecurrenceKernel {
       dx: wantInputGradient ? a.take(outputs.dx, T * B * I) : undefined,
       norms: a.take(outputs.norms, T),
     };
+  }
+
+  /** nn.Linear: y [N, C] = x [N, W] w^T + b, with w [C, W]. */
+  linear(x: Float32Array, w: Float32Array, b: Float32Array, C: number): Float32Array {
+    const W = w.length / C;
+    const N = x.length / W;
+    const a = this.arena;
+    a.reset();
+    const y = a.alloc(N * C);
+    this.exports.linear_forward(N, C, W, a.put(x), a.put(w), a.put(b), y, a.alloc(W * C));
+    return a.take(y, N * C);
+  }
+
+  /** The gradients of `linear` from dy [N, C]: inputs [N, W], weights [C, W], bias [C]. */
+  linearBackward(
+    x: Float32Array,
+    w: Float32Array,
+    dy: Float32Array,
+    C: number,
+  ): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
+    const W = w.length / C;
+    const N = x.length / W;
+    const a = this.arena;
+    a.reset();
+    const [dx, dw, db] = [a.alloc(N * W), a.alloc(C * W), a.alloc(C)];
+    this.exports.linear_backward(N, C, W, a.put(x), a.put(w), a.put(dy), dx, dw, db);
+    return { dx: a.take(dx, N * W), dw: a.take(dw, C * W), db: a.take(db, C) };
   }
 
   /**

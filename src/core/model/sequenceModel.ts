@@ -18,6 +18,7 @@ import {
   type StackOptions,
 } from './recurrentStack';
 import { reverseSequences } from './reverse';
+import { recurrenceKernel } from '../kernel/recurrenceKernel';
 
 export interface LogitsOptions extends StackOptions {
   /** Makes this a training pass: dropout (if configured) draws its mask from it. */
@@ -101,8 +102,28 @@ export class SequenceModel {
     for (const variable of this.params.values()) variable.dispose();
   }
 
+  /** The head, nn.Linear, as one op with its own gradient in the kernel (three tfjs ops each way otherwise). */
   private linear(x: tf.Tensor): tf.Tensor {
-    return tf.add(tf.matMul(x, tf.transpose(this.param('fc.weight'))), this.param('fc.bias'));
+    const C = this.config.outputSize;
+    const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const [input, weight, bias] = args as [tf.Tensor, tf.Tensor, tf.Tensor];
+      const xs = input.dataSync() as Float32Array;
+      const ws = weight.dataSync() as Float32Array;
+      const y = recurrenceKernel().linear(xs, ws, bias.dataSync() as Float32Array, C);
+      return {
+        value: tf.tensor2d(y, [input.shape[0] as number, C]),
+        gradFunc: (dy: tf.Tensor) => {
+          const { dx, dw, db } = recurrenceKernel().linearBackward(
+            xs,
+            ws,
+            dy.dataSync() as Float32Array,
+            C,
+          );
+          return [tf.tensor(dx, input.shape), tf.tensor(dw, weight.shape), tf.tensor1d(db)];
+        },
+      };
+    });
+    return op(x, this.param('fc.weight'), this.param('fc.bias'));
   }
 
   layerWeights(suffix = ''): LayerWeights[] {
