@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { REVERSE_SUFFIX } from './params';
 import type { LayerRun, SequenceData } from './recurrentStack';
 import { reverseSequences, sequenceLengths } from './reverse';
@@ -46,22 +45,31 @@ function bidirectionalStates(
   return out;
 }
 
-/** A forward pass for reading, not training: states and probabilities as plain arrays. */
+/** Softmax of each row of C values, in double precision like the cross-entropy's. */
+function softmaxRows(values: Float32Array, C: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let row = 0; row < values.length; row += C) {
+    let max = -Infinity;
+    for (let c = 0; c < C; c++) max = Math.max(max, values[row + c] as number);
+    let sum = 0;
+    for (let c = 0; c < C; c++) sum += Math.exp((values[row + c] as number) - max);
+    for (let c = 0; c < C; c++) out[row + c] = Math.exp((values[row + c] as number) - max) / sum;
+  }
+  return out;
+}
+
+/**
+ * A forward pass for reading, not training: states and probabilities as plain arrays, with no
+ * tfjs op on the way (the hover calls this on every name it shows).
+ */
 export function infer(model: SequenceModel, data: SequenceData): Inference {
   const layers = model.trace(data);
-  const { hiddenSize: H, outputSize: C, bidirectional } = model.config;
+  const { outputSize: C, bidirectional } = model.config;
   const states = bidirectional
     ? bidirectionalStates(model, data, topStates(layers))
     : topStates(layers);
-  const width = bidirectional ? 2 * H : H;
-  const [outputs, softmax] = tf.tidy(() => {
-    const logits = model.stepLogits(tf.tensor3d(states, [data.steps, data.batch, width]));
-    return [logits, tf.softmax(logits)];
-  });
-  const stepOutputs = outputs.dataSync() as Float32Array;
-  const all = softmax.dataSync() as Float32Array;
-  outputs.dispose();
-  softmax.dispose();
+  const stepOutputs = model.headValues(states);
+  const all = softmaxRows(stepOutputs, C);
   // Padded steps carry the state forward, so the last step is every sequence's last valid one.
   const probabilities = all.slice((data.steps - 1) * data.batch * C);
   return { layers, stepProbabilities: all, probabilities, stepOutputs };

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { recurrenceKernel, type LayerInputs, type LayerShape } from '../kernel/recurrenceKernel';
 import { gateCount, type ModelConfig } from './config';
+import { valuesOf } from './tensorValues';
 
 /**
  * A batch as plain arrays, time-major: position p = t * batch + b. Token ids are looked up as
@@ -62,8 +63,8 @@ function layerCall(
     inputs: {
       tokens,
       x: tokens ? undefined : (input ?? data.dense),
-      wIH: weights.wIH.dataSync() as Float32Array,
-      wHH: weights.wHH.dataSync() as Float32Array,
+      wIH: valuesOf(weights.wIH),
+      wHH: valuesOf(weights.wHH),
       mask: data.mask,
       h0: initial.h,
       c0: initial.c,
@@ -85,8 +86,8 @@ function runLayer(
   const run = recurrenceKernel().forward(
     shape,
     inputs,
-    weights.bIH.dataSync() as Float32Array,
-    weights.bHH.dataSync() as Float32Array,
+    valuesOf(weights.bIH),
+    valuesOf(weights.bHH),
     keepForBackward,
   );
   return { ...run, input, initial };

@@ -19,6 +19,7 @@ import {
 } from './recurrentStack';
 import { reverseSequences } from './reverse';
 import { recurrenceKernel } from '../kernel/recurrenceKernel';
+import { valuesOf } from './tensorValues';
 
 export interface LogitsOptions extends StackOptions {
   /** Makes this a training pass: dropout (if configured) draws its mask from it. */
@@ -86,6 +87,17 @@ export class SequenceModel {
     return tf.reshape(flat, [steps, batch, this.config.outputSize]);
   }
 
+  /** The head on plain [N, W] states, for reading (no gradient): [N, C]. */
+  headValues(states: Float32Array): Float32Array {
+    const [weight, bias] = [this.param('fc.weight'), this.param('fc.bias')];
+    return recurrenceKernel().linear(
+      states,
+      valuesOf(weight),
+      valuesOf(bias),
+      this.config.outputSize,
+    );
+  }
+
   weightValues(): Map<string, Float32Array> {
     const values = new Map<string, Float32Array>();
     for (const spec of paramSpecs(this.config)) {
@@ -108,8 +120,8 @@ export class SequenceModel {
     const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
       const [input, weight, bias] = args as [tf.Tensor, tf.Tensor, tf.Tensor];
       const xs = input.dataSync() as Float32Array;
-      const ws = weight.dataSync() as Float32Array;
-      const y = recurrenceKernel().linear(xs, ws, bias.dataSync() as Float32Array, C);
+      const ws = valuesOf(weight);
+      const y = recurrenceKernel().linear(xs, ws, valuesOf(bias), C);
       return {
         value: tf.tensor2d(y, [input.shape[0] as number, C]),
         gradFunc: (dy: tf.Tensor) => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { valuesOf } from '../model/tensorValues';
 
 export type OptimizerName = 'adam' | 'sgd';
 
@@ -65,7 +66,7 @@ class Adam implements Optimizer {
     variables.forEach((variable, i) => {
       const grad = grads[i] as Float32Array;
       const [m, v] = this.moments.of(variable) as [Float32Array, Float32Array];
-      const next = new Float32Array(variable.dataSync() as Float32Array);
+      const next = new Float32Array(valuesOf(variable));
       for (let k = 0; k < next.length; k++) {
         const g = (grad[k] as number) * scale;
         const mk = beta1 * (m[k] as number) + (1 - beta1) * g;
@@ -102,7 +103,7 @@ class Sgd implements Optimizer {
     variables.forEach((variable, i) => {
       const grad = grads[i] as Float32Array;
       const [buffer] = this.buffers.of(variable) as [Float32Array];
-      const next = new Float32Array(variable.dataSync() as Float32Array);
+      const next = new Float32Array(valuesOf(variable));
       for (let k = 0; k < next.length; k++) {
         const g = (grad[k] as number) * scale;
         // The buffer starts at zeros, so the first step's direction is g, as in PyTorch.
