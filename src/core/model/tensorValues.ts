@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 
 const reads = new WeakMap<object, Float32Array>();
 
@@ -15,4 +15,14 @@ export function valuesOf(tensor: tf.Tensor): Float32Array {
     reads.set(tensor.dataId, values);
   }
   return values;
+}
+
+/**
+ * Gives a variable new values and remembers them as its read, so the optimizer's next step and
+ * the next forward pass do not copy them back out of the backend. `values` must not be
+ * modified afterwards (the cpu backend may keep the array itself).
+ */
+export function assignValues(variable: tf.Variable, values: Float32Array): void {
+  tf.tidy(() => variable.assign(tf.tensor(values, variable.shape, 'float32')));
+  reads.set(variable.dataId, values);
 }

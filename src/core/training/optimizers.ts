@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { valuesOf } from '../model/tensorValues';
+import { assignValues, valuesOf } from '../model/tensorValues';
 
 export type OptimizerName = 'adam' | 'sgd';
 
@@ -20,10 +20,6 @@ export interface Optimizer {
   apply(variables: readonly tf.Variable[], grads: readonly Float32Array[], scale?: number): void;
   setLearningRate(rate: number): void;
   dispose(): void;
-}
-
-function assignValues(variable: tf.Variable, values: Float32Array): void {
-  tf.tidy(() => variable.assign(tf.tensor(values, variable.shape, 'float32')));
 }
 
 /** Per-variable state arrays, zeros on first use. */
