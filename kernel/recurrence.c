@@ -151,14 +151,32 @@ static void gemm(int M, int N, int K, const float *A, int ars, int acs, const fl
   }
 }
 
+// out [cols, rows] = x^T, in 4x4 blocks of shuffles (a scalar transpose's strided stores cost
+// as much as a small matmul), then the ragged edges one by one.
 static void transpose(const float *x, int rows, int cols, float *out) {
-  for (int r = 0; r < rows; r++)
+  int r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    int c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      const float *p = x + r * cols + c;
+      f4 a = wasm_v128_load(p), b = wasm_v128_load(p + cols);
+      f4 e = wasm_v128_load(p + 2 * cols), f = wasm_v128_load(p + 3 * cols);
+      f4 ab0 = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), ab1 = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);
+      f4 ef0 = wasm_i32x4_shuffle(e, f, 0, 4, 1, 5), ef1 = wasm_i32x4_shuffle(e, f, 2, 6, 3, 7);
+      float *q = out + c * rows + r;
+      wasm_v128_store(q, wasm_i64x2_shuffle(ab0, ef0, 0, 2));
+      wasm_v128_store(q + rows, wasm_i64x2_shuffle(ab0, ef0, 1, 3));
+      wasm_v128_store(q + 2 * rows, wasm_i64x2_shuffle(ab1, ef1, 0, 2));
+      wasm_v128_store(q + 3 * rows, wasm_i64x2_shuffle(ab1, ef1, 1, 3));
+    }
+    for (; c < cols; c++)
+      for (int k = r; k < r + 4; k++) out[c * rows + k] = x[k * cols + c];
+  }
+  for (; r < rows; r++)
     for (int c = 0; c < cols; c++) out[c * rows + r] = x[r * cols + c];
 }
 
-static void copy(const float *from, float *to, int n) {
-  for (int i = 0; i < n; i++) to[i] = from[i];
-}
+static void copy(const float *from, float *to, int n) { __builtin_memcpy(to, from, n * 4); }
 
 // y[j] += x[j] for a row of n; the bias adds and the token-gradient scatter.
 static void add_row(const float *x, float *y, int n) {
