@@ -5,6 +5,8 @@
  *
  *   npm run bench -- [--cells rnn,lstm,gru] [--epochs 5] [--rounds 2] [--backends wasm,cpu] [--json]
  *   npm run bench -- --scaling [--cells gru]   (names/s against hidden size, chars/s against k)
+ *   npm run bench -- --recipe --epochs 15 --cells rnn,gru   (both sides with dropout and weight
+ *     averaging, the recipe the extension ships, for time to the target accuracies)
  *
  * Each run is a separate process, so peak memory is that run's own.
  */
@@ -12,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { NAMES_RECIPE } from '../src/core/tasks/names';
 
 const ROOT = path.resolve(__dirname, '..');
 const PYTHON = '/usr/bin/python3';
@@ -32,11 +35,16 @@ const { values } = parseArgs({
     backends: { type: 'string', default: 'wasm' },
     'record-gradients': { type: 'boolean', default: false },
     scaling: { type: 'boolean', default: false },
+    recipe: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
 const epochs = Number(values.epochs);
 const rounds = Number(values.rounds);
+// Dropout and weight averaging on both sides, or plain Adam on both.
+const recipe = values.recipe
+  ? { dropout: NAMES_RECIPE.dropout, average: NAMES_RECIPE.weightAveraging }
+  : { dropout: 0, average: 0 };
 const log = (line: string): void => {
   process.stderr.write(line + '\n');
 };
@@ -60,7 +68,8 @@ function trainOurs(
 ): Run {
   const args = ['--import', 'tsx', 'src/cli/main.ts', 'train', '--task', 'names', '--cell', cell];
   args.push('--hidden', String(hidden), '--batch', '64', '--lr', '0.003', '--clip', '5');
-  args.push('--epochs', String(runEpochs), '--dropout', '0', '--average', '0');
+  args.push('--epochs', String(runEpochs));
+  args.push('--dropout', String(recipe.dropout), '--average', String(recipe.average));
   args.push('--schedule', 'constant');
   args.push('--backend', backend, '--out', path.join('/tmp', `bench-${cell}.json`), '--json');
   if (recordGradients) args.push('--record-gradients');
@@ -76,7 +85,11 @@ function peerAvailable(): boolean {
 function peer(cell: string): Run {
   const result = spawnSync(
     PYTHON,
-    ['scripts/peer/pytorch_names.py', '--cell', cell, '--epochs', String(epochs), '--threads', '1'],
+    [
+      'scripts/peer/pytorch_names.py',
+      ...['--cell', cell, '--epochs', String(epochs), '--threads', '1'],
+      ...['--dropout', String(recipe.dropout), '--average', String(recipe.average)],
+    ],
     { cwd: ROOT, encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } },
   );
   if (result.status !== 0) throw new Error(`PyTorch failed: ${result.stderr.slice(-2000)}`);
@@ -235,7 +248,7 @@ const lines = [
   ),
 ];
 console.log(
-  `Names task, hidden 128, batch 64, Adam 0.003, clip 5, ${epochs} epochs, median of ${rounds} interleaved rounds`,
+  `Names task, hidden 128, batch 64, Adam 0.003, clip 5, ${values.recipe ? `dropout ${recipe.dropout} and weight averaging ${recipe.average}` : 'no dropout or averaging'}, ${epochs} epochs, median of ${rounds} interleaved rounds`,
 );
 console.log(lines.join('\n'));
 if (values.json) console.log(JSON.stringify({ results }));
