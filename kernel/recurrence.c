@@ -421,3 +421,30 @@ void linear_backward(int N, int C, int W, const float *x, const float *w, const 
   gemm(C, W, N, dy, 1, C, x, W, dw, W, 0);
   column_sums(dy, N, C, db);
 }
+
+// ---- Adam ------------------------------------------------------------------------------------
+
+// torch.optim.Adam's update of n weights, in float32 as PyTorch does it: m = lerp(m, g, 1 - b1),
+// v = b2 v + (1 - b2) g^2, p -= step * m / (sqrt(v) / c2root + eps). g is scaled first
+// (gradient clipping). The bias corrections come in folded into step and c2root, and 1 - b1,
+// 1 - b2 come computed in double, as PyTorch's Python scalars are (in float32, 1 - 0.999f is
+// off by 1e-5 relative).
+EXPORT(adam_update)
+void adam_update(int n, float *p, const float *g, float *m, float *v, float scale,
+                 float one_minus_b1, float b2, float one_minus_b2, float step, float c2root,
+                 float eps) {
+  const f4 s = splat(scale), a1 = splat(one_minus_b1), B2 = splat(b2), a2 = splat(one_minus_b2);
+  const f4 st = splat(step), c2 = splat(c2root), e = splat(eps);
+  for (int i = 0; i < n; i += 4) {
+    const int k = n - i < 4 ? n - i : 4;
+    f4 gi = wasm_f32x4_mul(load_n(g + i, k), s);
+    f4 mi = load_n(m + i, k);
+    mi = wasm_f32x4_add(mi, wasm_f32x4_mul(a1, wasm_f32x4_sub(gi, mi)));
+    f4 vi = wasm_f32x4_add(wasm_f32x4_mul(load_n(v + i, k), B2),
+                           wasm_f32x4_mul(wasm_f32x4_mul(gi, gi), a2));
+    f4 denom = wasm_f32x4_add(wasm_f32x4_div(wasm_f32x4_sqrt(vi), c2), e);
+    store_n(m + i, mi, k);
+    store_n(v + i, vi, k);
+    store_n(p + i, wasm_f32x4_sub(load_n(p + i, k), wasm_f32x4_div(wasm_f32x4_mul(st, mi), denom)), k);
+  }
+}

@@ -28,6 +28,7 @@ interface Exports {
   layer_backward(...args: number[]): void;
   linear_forward(...args: number[]): void;
   linear_backward(...args: number[]): void;
+  adam_update(...args: number[]): void;
 }
 
 /** A bump allocator over the module's memory, emptied before every call. */
@@ -254,6 +255,49 @@ class RecurrenceKernel {
     const [dx, dw, db] = [a.alloc(N * W), a.alloc(C * W), a.alloc(C)];
     this.exports.linear_backward(N, C, W, a.put(x), a.put(w), a.put(dy), dx, dw, db);
     return { dx: a.take(dx, N * W), dw: a.take(dw, C * W), db: a.take(db, C) };
+  }
+
+  /**
+   * One Adam step on a weight: returns the new values and updates the moments m and v in place.
+   * `step` and `c2root` carry the bias corrections (see optimizers.ts).
+   */
+  adam(
+    values: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    settings: {
+      scale: number;
+      beta1: number;
+      beta2: number;
+      step: number;
+      c2root: number;
+      eps: number;
+    },
+  ): Float32Array {
+    const a = this.arena;
+    a.reset();
+    const n = values.length;
+    const [p, mAt, vAt] = [a.put(values), a.put(m), a.put(v)];
+    const { scale, beta1, beta2, step, c2root, eps } = settings;
+    const g = a.put(grad);
+    this.exports.adam_update(
+      n,
+      p,
+      g,
+      mAt,
+      vAt,
+      scale,
+      1 - beta1,
+      beta2,
+      1 - beta2,
+      step,
+      c2root,
+      eps,
+    );
+    m.set(a.floats(mAt, n));
+    v.set(a.floats(vAt, n));
+    return a.take(p, n);
   }
 
   /**

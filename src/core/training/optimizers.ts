@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { recurrenceKernel } from '../kernel/recurrenceKernel';
 import { assignValues, valuesOf } from '../model/tensorValues';
 
 export type OptimizerName = 'adam' | 'sgd';
@@ -42,7 +43,10 @@ class StateArrays {
   }
 }
 
-/** torch.optim.Adam (no weight decay, no amsgrad), with PyTorch's epsilon placement. */
+/**
+ * torch.optim.Adam (no weight decay, no amsgrad), with PyTorch's epsilon placement, in float32
+ * SIMD in the kernel.
+ */
 class Adam implements Optimizer {
   private step = 0;
   private readonly moments = new StateArrays(2);
@@ -57,21 +61,23 @@ class Adam implements Optimizer {
   apply(variables: readonly tf.Variable[], grads: readonly Float32Array[], scale = 1): void {
     this.step += 1;
     const { beta1, beta2, epsilon } = this;
-    const correction2Root = Math.sqrt(1 - beta2 ** this.step);
-    const stepSize = this.learningRate / (1 - beta1 ** this.step);
+    const settings = {
+      scale,
+      beta1,
+      beta2,
+      step: this.learningRate / (1 - beta1 ** this.step),
+      c2root: Math.sqrt(1 - beta2 ** this.step),
+      eps: epsilon,
+    };
     variables.forEach((variable, i) => {
-      const grad = grads[i] as Float32Array;
       const [m, v] = this.moments.of(variable) as [Float32Array, Float32Array];
-      const next = new Float32Array(valuesOf(variable));
-      for (let k = 0; k < next.length; k++) {
-        const g = (grad[k] as number) * scale;
-        const mk = beta1 * (m[k] as number) + (1 - beta1) * g;
-        const vk = beta2 * (v[k] as number) + (1 - beta2) * g * g;
-        m[k] = mk;
-        v[k] = vk;
-        next[k] =
-          (next[k] as number) - (stepSize * mk) / (Math.sqrt(vk) / correction2Root + epsilon);
-      }
+      const next = recurrenceKernel().adam(
+        valuesOf(variable),
+        grads[i] as Float32Array,
+        m,
+        v,
+        settings,
+      );
       assignValues(variable, next);
     });
   }
