@@ -5,6 +5,7 @@ import { MathBackendCPU, version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as path from 'node:path';
+import { recurrenceKernel } from './kernel/recurrenceKernel';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
@@ -94,7 +95,18 @@ export function describeAttempts(info: BackendInfo): string {
 }
 
 /** Live tensors and their bytes on the current backend, for the memory report. */
-export function engineMemory(): { tensors: number; bytes: number } {
+export function engineMemory(): {
+  tensors: number;
+  bytes: number;
+  kernelBytes: number;
+  keptRegions: number;
+} {
   const memory = tf.memory();
-  return { tensors: memory.numTensors, bytes: memory.numBytes };
+  const kernel = recurrenceKernel().memory();
+  return {
+    tensors: memory.numTensors,
+    bytes: memory.numBytes,
+    kernelBytes: kernel.bytes,
+    keptRegions: kernel.keptRegions,
+  };
 }

@@ -341,9 +341,10 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     vscode.commands.registerCommand('rnnExplorer.showLog', () => log.show()),
     vscode.commands.registerCommand('rnnExplorer.showMemory', async () => {
       await backend.ready();
-      const { tensors, bytes } = engineMemory();
+      const { tensors, bytes, kernelBytes, keptRegions } = engineMemory();
       const rss = process.memoryUsage().rss;
-      const line = `Memory: ${tensors} tensors (${(bytes / 2 ** 20).toFixed(1)} MB) in the extension host, whose resident memory is ${(rss / 2 ** 20).toFixed(0)} MB`;
+      const mb = (n: number): string => (n / 2 ** 20).toFixed(1);
+      const line = `Memory: ${tensors} tensors (${mb(bytes)} MB) in the extension host, whose resident memory is ${(rss / 2 ** 20).toFixed(0)} MB; the recurrence kernel has ${mb(kernelBytes)} MB and holds ${keptRegions} forward passes for backward passes`;
       log.info(line);
       void vscode.window.showInformationMessage(vscode.l10n.t('RNN Explorer: {0}', line));
     }),

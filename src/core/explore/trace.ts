@@ -99,7 +99,7 @@ export function traceInput(
   const { config } = model;
   const H = config.hiddenSize;
   const T = data.steps;
-  const runs = runStack(config, model.layerWeights(), data, undefined, true);
+  const runs = runStack(config, model.layerWeights(), data, undefined, 'gates');
   const { stepProbabilities, stepOutputs } = infer(model, data);
   const C = config.outputSize;
   const labels = outputs.kind === 'classes' ? outputs.labels : [];

@@ -31,17 +31,62 @@ interface Exports {
   adam_update(...args: number[]): void;
 }
 
-/** A bump allocator over the module's memory, emptied before every call. */
+/** Regions kept at once before all are dropped (their backward passes then recompute). */
+const MAX_KEPT = 64;
+const MAX_KEPT_BYTES = 256 * 2 ** 20;
+
+/**
+ * A bump allocator over the module's memory, emptied before every call, above a stack of
+ * regions kept between calls: a forward pass keeps its states and gate activations there for
+ * its backward pass, instead of copying them out and back in.
+ */
 class Arena {
   private top = 0;
+  private floor: number;
+  private readonly kept = new Map<number, { at: Pointer; end: Pointer }>();
+  private nextId = 1;
 
   constructor(
     private readonly memory: WebAssembly.Memory,
     private readonly base: number,
-  ) {}
+  ) {
+    this.floor = base;
+  }
 
   reset(): void {
-    this.top = this.base;
+    this.top = this.floor;
+  }
+
+  /**
+   * Room for n values that outlives later calls until `release(id)`. Call right after `reset`.
+   * Past the limits every kept region is dropped: a forward pass whose backward never came
+   * (an exception between them) cannot make memory grow without bound.
+   */
+  keep(n: number): { id: number; at: Pointer } {
+    if (this.kept.size >= MAX_KEPT || this.floor - this.base + n * 4 > MAX_KEPT_BYTES) {
+      this.kept.clear();
+      this.floor = this.base;
+    }
+    this.top = this.floor;
+    const at = this.alloc(n);
+    this.floor = this.top;
+    const id = this.nextId++;
+    this.kept.set(id, { at, end: this.top });
+    return { id, at };
+  }
+
+  get keptRegions(): number {
+    return this.kept.size;
+  }
+
+  /** Where a kept region is, unless it was dropped. */
+  region(id: number): Pointer | undefined {
+    return this.kept.get(id)?.at;
+  }
+
+  release(id: number): void {
+    this.kept.delete(id);
+    this.floor = Math.max(this.base, ...[...this.kept.values()].map((r) => r.end));
   }
 
   /** Room for n 4-byte values, 16-byte aligned for SIMD loads; 0 (null) when n is 0. */
@@ -97,11 +142,24 @@ export interface LayerInputs {
   c0?: Float32Array;
 }
 
+/**
+ * What a forward pass keeps: nothing (inference), the gate activations as arrays (to read
+ * them), or its states and activations inside the kernel for the backward pass.
+ */
+export type Keep = 'none' | 'gates' | 'backward';
+
 export interface ForwardResult {
   hs: Float32Array;
   cs?: Float32Array;
-  /** SAVED_COUNT arrays of [T*B*H], when asked for. */
+  /** SAVED_COUNT arrays of [T*B*H], for `gates`. */
   saved?: Float32Array[];
+  /** The kept region, for `backward`. */
+  handle?: number;
+}
+
+export interface Biases {
+  bIH: Float32Array;
+  bHH: Float32Array;
 }
 
 export interface BackwardResult {
@@ -126,54 +184,78 @@ class RecurrenceKernel {
     this.arena = new Arena(this.exports.memory, this.exports.__heap_base.value as number);
   }
 
-  forward(
+  forward(shape: LayerShape, inputs: LayerInputs, biases: Biases, keep: Keep): ForwardResult {
+    const { steps: T, batch: B, hidden: H, cell } = shape;
+    const BH = B * H;
+    const a = this.arena;
+    a.reset();
+    const savedCount = keep === 'none' ? 0 : SAVED_COUNT[cell];
+    const size = this.statesSize(shape, savedCount);
+    const kept = keep === 'backward' ? a.keep(size) : { id: undefined, at: a.alloc(size) };
+    const cs = this.runForward(shape, inputs, biases, kept.at, savedCount);
+    const hs = kept.at + BH * 4;
+    const all = keep === 'gates' ? a.take(hs + T * BH * 4, savedCount * T * BH) : undefined;
+    return {
+      hs: a.take(hs, T * BH),
+      cs: cs ? a.take(cs, T * BH) : undefined,
+      saved:
+        all &&
+        Array.from({ length: savedCount }, (_, k) => all.subarray(k * T * BH, (k + 1) * T * BH)),
+      handle: kept.id,
+    };
+  }
+
+  /** Floats for [h0; hs] and the gate activations after them. */
+  private statesSize(shape: LayerShape, savedCount: number): number {
+    return (shape.steps + 1 + savedCount * shape.steps) * shape.batch * shape.hidden;
+  }
+
+  /**
+   * Runs layer_forward with h0, hs and the activations in the block at `states` (the backward
+   * pass reads [h0; hs] as every step's previous state, one matrix). Returns where cs is.
+   */
+  private runForward(
     shape: LayerShape,
     inputs: LayerInputs,
-    bIH: Float32Array,
-    bHH: Float32Array,
-    keepForBackward: boolean,
-  ): ForwardResult {
+    biases: Biases,
+    states: Pointer,
+    savedCount: number,
+  ): Pointer {
     const { steps: T, batch: B, hidden: H, inputSize: I, cell } = shape;
     const G = gateCount(cell) * H;
     const BH = B * H;
     const a = this.arena;
-    a.reset();
-    const args = this.common(shape, inputs);
-    const h0 = this.states(inputs.h0, T);
-    const hs = h0 + BH * 4;
+    a.floats(states, BH).set(inputs.h0);
+    const hs = states + BH * 4;
     const lstm = cell === 'lstm';
     const c0 = lstm ? a.put(inputs.c0 ?? new Float32Array(BH)) : 0;
     const cs = lstm ? a.alloc(T * BH) : 0;
-    const savedCount = keepForBackward ? SAVED_COUNT[cell] : 0;
-    const saved = a.alloc(savedCount * T * BH);
+    const saved = savedCount > 0 ? hs + T * BH * 4 : 0;
     const scratch = [a.alloc(T * B * G), a.alloc(B * G), a.alloc(Math.max(H, I) * G)];
     this.exports.layer_forward(
-      ...args,
-      a.put(bIH),
-      a.put(bHH),
+      ...this.common(shape, inputs),
+      a.put(biases.bIH),
+      a.put(biases.bHH),
       a.put(inputs.mask),
-      h0,
+      states,
       c0,
       hs,
       cs,
       saved,
       ...scratch,
     );
-    const all = savedCount > 0 ? a.take(saved, savedCount * T * BH) : undefined;
-    return {
-      hs: a.take(hs, T * BH),
-      cs: lstm ? a.take(cs, T * BH) : undefined,
-      saved:
-        all &&
-        Array.from({ length: savedCount }, (_, k) => all.subarray(k * T * BH, (k + 1) * T * BH)),
-    };
+    return cs;
   }
 
+  /**
+   * The backward pass of the forward pass kept as `handle`; if that region was dropped (or
+   * never kept), the forward pass runs again first, with the same weights and the same result.
+   */
   backward(
     shape: LayerShape,
     inputs: LayerInputs,
-    hs: Float32Array,
-    saved: readonly Float32Array[],
+    biases: Biases,
+    handle: number | undefined,
     dOut: Float32Array,
     wantInputGradient: boolean,
   ): BackwardResult {
@@ -182,12 +264,15 @@ class RecurrenceKernel {
     const BH = B * H;
     const a = this.arena;
     a.reset();
+    const savedCount = SAVED_COUNT[cell];
+    let states = handle === undefined ? undefined : a.region(handle);
+    if (states === undefined) {
+      states = a.alloc(this.statesSize(shape, savedCount));
+      this.runForward(shape, inputs, biases, states, savedCount);
+    }
     const args = this.common(shape, inputs);
-    const h0 = this.states(inputs.h0, T);
-    const hsAt = h0 + BH * 4;
-    a.floats(hsAt, T * BH).set(hs);
-    const savedAt = a.alloc(saved.length * T * BH);
-    saved.forEach((array, k) => a.floats(savedAt + k * T * BH * 4, T * BH).set(array));
+    const hsAt = states + BH * 4;
+    const savedAt = savedCount > 0 ? hsAt + T * BH * 4 : 0;
     const mask = a.put(inputs.mask);
     const outputs = {
       dWih: a.alloc(G * I),
@@ -208,7 +293,7 @@ class RecurrenceKernel {
     this.exports.layer_backward(
       ...args,
       mask,
-      h0,
+      states,
       hsAt,
       savedAt,
       a.put(dOut),
@@ -220,7 +305,7 @@ class RecurrenceKernel {
       outputs.norms,
       ...scratch,
     );
-    return {
+    const result = {
       dWih: a.take(outputs.dWih, G * I),
       dWhh: a.take(outputs.dWhh, G * H),
       dBih: a.take(outputs.dBih, G),
@@ -228,6 +313,13 @@ class RecurrenceKernel {
       dx: wantInputGradient ? a.take(outputs.dx, T * B * I) : undefined,
       norms: a.take(outputs.norms, T),
     };
+    if (handle !== undefined) a.release(handle);
+    return result;
+  }
+
+  /** The module's memory and the forward passes it holds for their backward passes. */
+  memory(): { bytes: number; keptRegions: number } {
+    return { bytes: this.exports.memory.buffer.byteLength, keptRegions: this.arena.keptRegions };
   }
 
   /** nn.Linear: y [N, C] = x [N, W] w^T + b, with w [C, W]. */
@@ -298,16 +390,6 @@ class RecurrenceKernel {
     m.set(a.floats(mAt, n));
     v.set(a.floats(vAt, n));
     return a.take(p, n);
-  }
-
-  /**
-   * Room for h0 and the T states after it in one block: the backward pass reads [h0; hs] as
-   * every step's previous state, one matrix.
-   */
-  private states(h0: Float32Array, steps: number): Pointer {
-    const at = this.arena.alloc((steps + 1) * h0.length);
-    this.arena.floats(at, h0.length).set(h0);
-    return at;
   }
 
   /** The leading arguments both calls share: sizes, input and the two weight matrices. */

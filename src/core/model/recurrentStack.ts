@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { recurrenceKernel, type LayerInputs, type LayerShape } from '../kernel/recurrenceKernel';
+import {
+  recurrenceKernel,
+  type Biases,
+  type Keep,
+  type LayerInputs,
+  type LayerShape,
+} from '../kernel/recurrenceKernel';
 import { gateCount, type ModelConfig } from './config';
 import { valuesOf } from './tensorValues';
 
@@ -36,8 +42,10 @@ export interface LayerRun {
   cs?: Float32Array;
   /** The layer's input, [T*B*I], for layers after the first or dense input. */
   input?: Float32Array;
-  /** Gate activations per step for the backward pass (the kernel's SAVED_COUNT arrays). */
+  /** Gate activations per step, when kept as `gates` (the kernel's SAVED_COUNT arrays). */
   saved?: Float32Array[];
+  /** The kernel's region kept for the backward pass, when kept as `backward`. */
+  handle?: number;
   initial: LayerState;
 }
 
@@ -72,6 +80,11 @@ function layerCall(
   };
 }
 
+const biasesOf = (weights: LayerWeights): Biases => ({
+  bIH: valuesOf(weights.bIH),
+  bHH: valuesOf(weights.bHH),
+});
+
 /** Runs one layer forward over every step in the WebAssembly kernel. */
 function runLayer(
   config: ModelConfig,
@@ -80,16 +93,10 @@ function runLayer(
   input: Float32Array | undefined,
   weights: LayerWeights,
   initial: LayerState,
-  keepForBackward: boolean,
+  keep: Keep,
 ): LayerRun {
   const { shape, inputs } = layerCall(config, layer, data, input, weights, initial);
-  const run = recurrenceKernel().forward(
-    shape,
-    inputs,
-    valuesOf(weights.bIH),
-    valuesOf(weights.bHH),
-    keepForBackward,
-  );
+  const run = recurrenceKernel().forward(shape, inputs, biasesOf(weights), keep);
   return { ...run, input, initial };
 }
 
@@ -100,26 +107,18 @@ export function zeroStates(config: ModelConfig, batch: number): LayerState[] {
   });
 }
 
-/** Forward through every layer; nothing is kept for a backward pass unless asked. */
+/** Forward through every layer; nothing is kept unless asked (see `Keep`). */
 export function runStack(
   config: ModelConfig,
   layers: readonly LayerWeights[],
   data: SequenceData,
   initial: readonly LayerState[] = zeroStates(config, data.batch),
-  keepForBackward = false,
+  keep: Keep = 'none',
 ): LayerRun[] {
   const runs: LayerRun[] = [];
   let input: Float32Array | undefined = data.tokens ? undefined : data.dense;
   layers.forEach((weights, layer) => {
-    const run = runLayer(
-      config,
-      layer,
-      data,
-      input,
-      weights,
-      initial[layer] as LayerState,
-      keepForBackward,
-    );
+    const run = runLayer(config, layer, data, input, weights, initial[layer] as LayerState, keep);
     runs.push(run);
     input = run.hs;
   });
@@ -167,8 +166,8 @@ function backwardLayer(
   const result = recurrenceKernel().backward(
     shape,
     inputs,
-    run.hs,
-    run.saved ?? [],
+    biasesOf(weights),
+    run.handle,
     dOut,
     layer > 0,
   );
@@ -203,7 +202,7 @@ export function differentiableStack(
   const H = config.hiddenSize;
   const BH = B * H;
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const runs = runStack(config, layers, data, initial, true);
+    const runs = runStack(config, layers, data, initial, 'backward');
     onFinalStates?.(finalStates(runs, data.steps, BH));
     const top = (runs[runs.length - 1] as LayerRun).hs;
     const value =

@@ -1,0 +1,72 @@
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  recurrenceKernel,
+  type LayerInputs,
+  type LayerShape,
+} from '../../src/core/kernel/recurrenceKernel';
+import { Random } from '../../src/core/random';
+
+// The kernel on its own (no tfjs): what it keeps between a forward and a backward pass.
+const random = new Random(7);
+const values = (n: number): Float32Array => random.uniformArray(n, -0.5, 0.5);
+
+function layer(
+  cell: 'rnn' | 'gru' | 'lstm',
+  steps: number,
+  batch: number,
+): [LayerShape, LayerInputs] {
+  const [H, I] = [6, 5];
+  const G = { rnn: 1, gru: 3, lstm: 4 }[cell] * H;
+  const mask = new Float32Array(steps * batch).fill(1);
+  mask[steps * batch - 1] = 0; // the last sequence is one step shorter
+  return [
+    { cell, nonlinearity: 'tanh', steps, batch, hidden: H, inputSize: I },
+    {
+      tokens: Int32Array.from({ length: steps * batch }, (_, p) => p % I),
+      wIH: values(G * I),
+      wHH: values(G * H),
+      mask,
+      h0: values(batch * H),
+      c0: cell === 'lstm' ? values(batch * H) : undefined,
+    },
+  ];
+}
+
+describe('recurrence kernel', () => {
+  for (const cell of ['rnn', 'gru', 'lstm'] as const) {
+    it(`${cell}: a backward pass whose kept forward pass was dropped runs it again, same gradients`, () => {
+      const kernel = recurrenceKernel();
+      const [shape, inputs] = layer(cell, 4, 3);
+      const G = shape.hidden * { rnn: 1, gru: 3, lstm: 4 }[cell];
+      const biases = { bIH: values(G), bHH: values(G) };
+      const dOut = values(4 * 3 * shape.hidden);
+      const kept = kernel.forward(shape, inputs, biases, 'backward');
+      const direct = kernel.backward(shape, inputs, biases, kept.handle, dOut, true);
+
+      const again = kernel.forward(shape, inputs, biases, 'backward');
+      assert.deepEqual(again.hs, kept.hs);
+      // Forward passes whose backward never comes: past the kernel's limit every kept region
+      // is dropped, including `again`'s.
+      const [other, otherInputs] = layer('gru', 2, 2);
+      for (let i = 0; i < 70; i++) {
+        kernel.forward(other, otherInputs, { bIH: values(18), bHH: values(18) }, 'backward');
+      }
+      assert.ok(kernel.memory().keptRegions < 70, 'the kept regions were dropped');
+      const recomputed = kernel.backward(shape, inputs, biases, again.handle, dOut, true);
+      assert.deepEqual(recomputed, direct);
+      assert.ok(direct.dWhh.some((v) => v !== 0));
+    });
+  }
+
+  it('keeps gate activations as arrays only when asked', () => {
+    const [shape, inputs] = layer('lstm', 3, 2);
+    const biases = { bIH: values(24), bHH: values(24) };
+    const read = recurrenceKernel().forward(shape, inputs, biases, 'gates');
+    assert.equal(read.saved?.length, 6);
+    assert.equal(read.handle, undefined);
+    const plain = recurrenceKernel().forward(shape, inputs, biases, 'none');
+    assert.equal(plain.saved, undefined);
+    assert.deepEqual(plain.hs, read.hs);
+  });
+});
