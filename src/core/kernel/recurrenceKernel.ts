@@ -3,9 +3,10 @@ import { gateCount } from '../model/config';
 import { RECURRENCE_WASM_BASE64 } from './recurrenceWasm';
 
 /**
- * The WebAssembly recurrence (kernel/recurrence.c): one call runs a layer over every time step,
- * forward or backward. Arrays are copied into the module's memory for a call and results copied
- * out, so nothing here outlives a call and callers keep plain Float32Arrays.
+ * The engine's WebAssembly kernel (kernel/recurrence.c): one call runs a layer over every time
+ * step, forward or backward; the linear head and the Adam update are one call each. Inputs are
+ * copied into the module's memory for a call and results copied out as plain Float32Arrays;
+ * only a forward pass's states and activations stay inside, for its backward pass (see Arena).
  */
 
 const CELL_CODES: Record<CellType, number> = { rnn: 0, lstm: 1, gru: 2 };
@@ -130,6 +131,12 @@ export interface LayerShape {
   inputSize: number;
 }
 
+/** The shape's sizes under the kernel's names; G counts gate rows, BH one step's states. */
+function sizes(shape: LayerShape) {
+  const { steps: T, batch: B, hidden: H, inputSize: I, cell } = shape;
+  return { T, B, H, I, G: gateCount(cell) * H, BH: B * H, cell };
+}
+
 export interface LayerInputs {
   /** [T*B] token ids, or else the dense input `x` [T*B*I]. */
   tokens?: Int32Array;
@@ -185,8 +192,7 @@ class RecurrenceKernel {
   }
 
   forward(shape: LayerShape, inputs: LayerInputs, biases: Biases, keep: Keep): ForwardResult {
-    const { steps: T, batch: B, hidden: H, cell } = shape;
-    const BH = B * H;
+    const { T, BH, cell } = sizes(shape);
     const a = this.arena;
     a.reset();
     const savedCount = keep === 'none' ? 0 : SAVED_COUNT[cell];
@@ -221,9 +227,7 @@ class RecurrenceKernel {
     states: Pointer,
     savedCount: number,
   ): Pointer {
-    const { steps: T, batch: B, hidden: H, inputSize: I, cell } = shape;
-    const G = gateCount(cell) * H;
-    const BH = B * H;
+    const { T, B, H, I, G, BH, cell } = sizes(shape);
     const a = this.arena;
     a.floats(states, BH).set(inputs.h0);
     const hs = states + BH * 4;
@@ -259,9 +263,7 @@ class RecurrenceKernel {
     dOut: Float32Array,
     wantInputGradient: boolean,
   ): BackwardResult {
-    const { steps: T, batch: B, hidden: H, inputSize: I, cell } = shape;
-    const G = gateCount(cell) * H;
-    const BH = B * H;
+    const { T, B, H, I, G, BH, cell } = sizes(shape);
     const a = this.arena;
     a.reset();
     const savedCount = SAVED_COUNT[cell];
