@@ -23,8 +23,9 @@ describe(
       vscode = await VSCode.start({
         vsix: VSIX,
         workspace: path.join(ROOT, 'media', 'examples'),
-        // Long enough to be interrupted, small enough for epochs of a few seconds.
-        settings: { 'rnnExplorer.training.epochs': 40, 'rnnExplorer.training.hiddenSize': 32 },
+        // Far longer than the test, with epochs of a second or two (with the kernel, 40 epochs
+        // at hidden 32 ended in about 20 s, before the first fault).
+        settings: { 'rnnExplorer.training.epochs': 200, 'rnnExplorer.training.hiddenSize': 128 },
       });
       await vscode.activated();
     });
@@ -34,7 +35,7 @@ describe(
       await vscode.runCommand('RNN: Train Name Classifier');
       await vscode.quickPickSelect('Train with defaults');
       await waitFor(
-        async () => /Epoch 2\/40/.test(vscode.readLog()) || undefined,
+        async () => /Epoch 2\/200/.test(vscode.readLog()) || undefined,
         120_000,
         'epoch 2',
       );
@@ -55,12 +56,12 @@ describe(
         'the dashboard to show the running training after the reload',
       );
       assert.match(status, /running/);
-      assert.match(vscode.readLog(), /Epoch 2\/40/);
+      assert.match(vscode.readLog(), /Epoch 2\/200/);
     });
 
     it('offers the last completed epoch after a window reload restarts the extension host', async () => {
       await waitFor(
-        async () => /Epoch 3\/40/.test(vscode.readLog()) || undefined,
+        async () => /Epoch 3\/200/.test(vscode.readLog()) || undefined,
         120_000,
         'epoch 3',
       );
@@ -68,7 +69,7 @@ describe(
       await vscode.runCommand('Developer: Reload Window');
       await vscode.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
       const offer = await toast(vscode, 'was interrupted after epoch', 120_000);
-      assert.match(offer, /interrupted after epoch \d+ of 40/);
+      assert.match(offer, /interrupted after epoch \d+ of 200/);
       await vscode.screenshot('30-checkpoint-offer');
       await vscode.page
         .locator('.notification-toast', { hasText: 'was interrupted' })
