@@ -45,16 +45,25 @@ function bidirectionalStates(
   return out;
 }
 
-/** Softmax of each row of C values, in double precision like the cross-entropy's. */
-function softmaxRows(values: Float32Array, C: number): Float32Array {
-  const out = new Float32Array(values.length);
+/** Log-softmax of each row of C values, in double precision like the cross-entropy's. */
+export function logSoftmaxRows(values: Float32Array, C: number): Float64Array {
+  const out = new Float64Array(values.length);
   for (let row = 0; row < values.length; row += C) {
     let max = -Infinity;
     for (let c = 0; c < C; c++) max = Math.max(max, values[row + c] as number);
     let sum = 0;
     for (let c = 0; c < C; c++) sum += Math.exp((values[row + c] as number) - max);
-    for (let c = 0; c < C; c++) out[row + c] = Math.exp((values[row + c] as number) - max) / sum;
+    const logSum = max + Math.log(sum);
+    for (let c = 0; c < C; c++) out[row + c] = (values[row + c] as number) - logSum;
   }
+  return out;
+}
+
+/** Softmax of each row of C values. */
+export function softmaxRows(values: Float32Array, C: number): Float32Array {
+  const logs = logSoftmaxRows(values, C);
+  const out = new Float32Array(logs.length);
+  for (let k = 0; k < logs.length; k++) out[k] = Math.exp(logs[k] as number);
   return out;
 }
 

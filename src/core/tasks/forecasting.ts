@@ -129,11 +129,7 @@ export function predictWindows(
     const runs = model.trace(data);
     const top = (runs[runs.length - 1] as { hs: Float32Array }).hs;
     const H = model.config.hiddenSize;
-    const changes = tf.tidy(() =>
-      model.stepLogits(tf.tensor3d(top.slice((window - 1) * part.length * H), [1, part.length, H])),
-    );
-    const values = changes.dataSync() as Float32Array;
-    changes.dispose();
+    const values = model.headValues(top.subarray((window - 1) * part.length * H));
     part.forEach((w, b) => {
       const last = w.inputs[window - 1] as number;
       out.push(

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import { logSoftmaxRows, softmaxRows } from '../model/inference';
 import { finalStates, type LayerState, type SequenceData } from '../model/recurrentStack';
 import type { SequenceModel } from '../model/sequenceModel';
 import type { Random } from '../random';
@@ -53,14 +53,8 @@ export function stepModel(
   );
   const next = finalStates(runs, 1, B * model.config.hiddenSize);
   const top = next[next.length - 1] as LayerState;
-  const probabilities = tf.tidy(() =>
-    tf.softmax(model.stepLogits(tf.tensor3d(top.h, [1, B, model.config.hiddenSize]))),
-  );
-  try {
-    return { probabilities: probabilities.dataSync() as Float32Array, states: next };
-  } finally {
-    probabilities.dispose();
-  }
+  const probabilities = softmaxRows(model.headValues(top.h), model.config.outputSize);
+  return { probabilities, states: next };
 }
 
 export function argMaxAt(values: ArrayLike<number>, offset: number, classes: number): number {
@@ -156,13 +150,7 @@ export function scoreNextTokens(
     const runs = model.trace(data, chunk.continues ? states : undefined);
     states = finalStates(runs, data.steps, data.batch * model.config.hiddenSize);
     const top = (runs[runs.length - 1] as { hs: Float32Array }).hs;
-    const logProbabilities = tf.tidy(() =>
-      tf.logSoftmax(
-        model.stepLogits(tf.tensor3d(top, [data.steps, data.batch, model.config.hiddenSize])),
-      ),
-    );
-    const values = logProbabilities.dataSync() as Float32Array;
-    logProbabilities.dispose();
+    const values = logSoftmaxRows(model.headValues(top), C);
     for (let p = 0; p < targets.length; p++) {
       if (!data.mask[p]) continue;
       const target = targets[p] as number;
