@@ -76,6 +76,7 @@ async function askNumber(
   max: number,
 ): Promise<number | undefined> {
   const answer = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title,
     value: String(value),
     validateInput: (text) => {
@@ -96,7 +97,7 @@ async function pickCell(title: string, fallback: CellType): Promise<CellType | u
       description: cell === fallback ? 'default' : undefined,
       cell,
     })),
-    { title },
+    { title, ignoreFocusOut: true },
   );
   return picked?.cell;
 }
@@ -173,6 +174,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
       { label: 'A text file in the workspace…', description: '.txt, .md', id: 'file' },
     ];
     const picked = await vscode.window.showQuickPick(choices, {
+      ignoreFocusOut: true,
       title: vscode.l10n.t('RNN: Train Text Model: what to learn from'),
     });
     if (!picked) return undefined;
@@ -206,7 +208,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
     const files = await vscode.workspace.findFiles('**/*.{txt,md}', '**/node_modules/**', 500);
     const file = await vscode.window.showQuickPick(
       files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })),
-      { title: vscode.l10n.t('Text file to learn from') },
+      { title: vscode.l10n.t('Text file to learn from'), ignoreFocusOut: true },
     );
     return file ? textCorpus(file.uri) : undefined;
   };
@@ -241,7 +243,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
             carry: false,
           },
         ],
-        { title: vscode.l10n.t('How chunks connect') },
+        { title: vscode.l10n.t('How chunks connect'), ignoreFocusOut: true },
       );
       if (!carry) return;
       truncatedBptt = carry.carry;
@@ -255,7 +257,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
         },
         { label: 'Free-running', description: "feed the model's own previous guess", on: false },
       ],
-      { title: vscode.l10n.t('Inputs during training') },
+      { title: vscode.l10n.t('Inputs during training'), ignoreFocusOut: true },
     );
     if (!forcing) return;
     const characters = classic ? 45 : (source.corpus as { text: string }).text.length;
@@ -311,6 +313,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
       async ({ model, manifest }) => {
         const classic = manifest.taskOptions?.source === 'the three sentences';
         const prime = await vscode.window.showInputBox({
+          ignoreFocusOut: true,
           title: vscode.l10n.t('RNN: Generate Text: priming string'),
           value: classic
             ? 'good'
@@ -328,6 +331,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
         );
         if (length === undefined) return;
         const temperature = await vscode.window.showInputBox({
+          ignoreFocusOut: true,
           title: vscode.l10n.t(
             'Temperature: 0 always takes the most likely character; 1 samples as trained',
           ),
@@ -379,10 +383,12 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
       'rnnExplorer.trainNameGenerator',
       async ({ model, manifest }) => {
         const language = await vscode.window.showQuickPick(generatorLanguages(manifest), {
+          ignoreFocusOut: true,
           title: vscode.l10n.t('RNN: Generate Names: language'),
         });
         if (!language) return;
         const prefix = await vscode.window.showInputBox({
+          ignoreFocusOut: true,
           title: vscode.l10n.t('First letters of the {0} names (optional)', language),
           placeHolder: vscode.l10n.t('for example: Ko'),
         });
@@ -403,6 +409,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
             description: `p = ${n.probability.toExponential(1)}`,
           })),
           {
+            ignoreFocusOut: true,
             title: vscode.l10n.t(
               '{0} names{1}: pick one to copy it',
               language,
@@ -447,7 +454,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
       const files = await vscode.workspace.findFiles('**/*.csv', '**/node_modules/**', 500);
       const picked = await vscode.window.showQuickPick(
         files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })),
-        { title: vscode.l10n.t('CSV file to forecast') },
+        { title: vscode.l10n.t('CSV file to forecast'), ignoreFocusOut: true },
       );
       target = picked?.uri;
     }
@@ -461,6 +468,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
       columns.length === 1
         ? columns[0]
         : await vscode.window.showQuickPick(columns, {
+            ignoreFocusOut: true,
             title: vscode.l10n.t('Column of {0} to forecast', name),
           });
     if (!column) return;
@@ -477,7 +485,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
         ...BUNDLED_SERIES.map((b) => ({ label: b.file, description: b.column, bundled: b })),
         { label: 'A CSV file in the workspace…', description: '', bundled: undefined },
       ],
-      { title: vscode.l10n.t('RNN: Forecast Time Series: which series') },
+      { title: vscode.l10n.t('RNN: Forecast Time Series: which series'), ignoreFocusOut: true },
     );
     if (!picked) return;
     if (!picked.bundled) return forecastCsv();
@@ -519,6 +527,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
       typeof arg === 'string'
         ? arg
         : await vscode.window.showInputBox({
+            ignoreFocusOut: true,
             title: vscode.l10n.t('RNN: Input Order Matters: a surname'),
             value: 'Dostoevsky',
           });
