@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  KernelMemoryError,
   recurrenceKernel,
   type LayerInputs,
   type LayerShape,
@@ -58,6 +59,20 @@ describe('recurrence kernel', () => {
       assert.ok(direct.dWhh.some((v) => v !== 0));
     });
   }
+
+  it('refuses a batch beyond its 4 GB with a message that says what to shrink, then works on', () => {
+    const [small, inputs] = layer('lstm', 3, 2);
+    const biases = { bIH: values(24), bHH: values(24) };
+    const huge = { ...small, steps: 2000, batch: 512, hidden: 1024 };
+    assert.throws(
+      () => recurrenceKernel().forward(huge, inputs, biases, 'backward'),
+      (error: unknown) =>
+        error instanceof KernelMemoryError &&
+        /smaller batch, chunk length or hidden size/.test(error.message),
+    );
+    const after = recurrenceKernel().forward(small, inputs, biases, 'backward');
+    assert.equal(after.hs.length, 3 * 2 * 6);
+  });
 
   it('keeps gate activations as arrays only when asked', () => {
     const [shape, inputs] = layer('lstm', 3, 2);

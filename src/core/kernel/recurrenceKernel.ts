@@ -32,6 +32,11 @@ interface Exports {
   adam_update(...args: number[]): void;
 }
 
+/** A batch too large for the kernel's 32-bit memory; the message says what to shrink. */
+export class KernelMemoryError extends Error {
+  override name = 'KernelMemoryError';
+}
+
 /** Regions kept at once before all are dropped (their backward passes then recompute). */
 const MAX_KEPT = 64;
 const MAX_KEPT_BYTES = 256 * 2 ** 20;
@@ -96,7 +101,16 @@ class Arena {
     const at = this.top;
     this.top = at + Math.ceil((n * 4) / 16) * 16;
     const short = this.top - this.memory.buffer.byteLength;
-    if (short > 0) this.memory.grow(Math.ceil(short / PAGE));
+    if (short > 0) {
+      try {
+        this.memory.grow(Math.ceil(short / PAGE));
+      } catch {
+        this.top = at;
+        throw new KernelMemoryError(
+          `This batch needs ${((at + n * 4) / 2 ** 30).toFixed(1)} GB of the kernel's memory, more than it can have (at most 4 GB, and only what the machine grants): use a smaller batch, chunk length or hidden size.`,
+        );
+      }
+    }
     return at;
   }
 
