@@ -186,6 +186,11 @@ static void add_row(const float *x, float *y, int n) {
   }
 }
 
+// Adds the bias [cols] to each of `rows` rows of x.
+static void add_bias(const float *bias, float *x, int rows, int cols) {
+  for (int r = 0; r < rows; r++) add_row(bias, x + r * cols, cols);
+}
+
 static void column_sums(const float *x, int rows, int cols, float *out) {
   for (int c = 0; c < cols; c++) out[c] = 0;
   for (int r = 0; r < rows; r++) add_row(x + r * cols, out, cols);
@@ -327,7 +332,7 @@ static void project(int P, int G, int I, const int32_t *tokens, const float *x, 
   } else {
     gemm(P, G, I, x, I, 1, wihT, G, gx, G, 0);
   }
-  for (int p = 0; p < P; p++) add_row(bih, gx + p * G, G);
+  add_bias(bih, gx, P, G);
 }
 
 // One layer forward over T steps. hs must directly follow h0 in memory ([h0; hs] is every
@@ -347,7 +352,7 @@ void layer_forward(int cell, int act, int T, int B, int H, int I, const int32_t 
     const float *hp = t == 0 ? h0 : hs + (t - 1) * BH;
     const float *cp = cs ? (t == 0 ? c0 : cs + (t - 1) * BH) : 0;
     gemm(B, G, H, hp, H, 1, wT, G, gh, G, 0);
-    for (int b = 0; b < B; b++) add_row(bhh, gh + b * G, G);
+    add_bias(bhh, gh, B, G);
     cell_forward(&d, gx + t * B * G, gh, mask + t * B, hp, cp, hs + t * BH, cs ? cs + t * BH : 0,
                  saved ? saved + t * BH : 0, stride);
   }
@@ -391,7 +396,6 @@ void layer_backward(int cell, int act, int T, int B, int H, int I, const int32_t
   column_sums(dgx, P, G, dbih);
   if (tokens) {
     // dW_ih^T by rows (a scatter of each position's gate gradients), then transposed.
-    for (int k = 0; k < G * I; k++) dwih[k] = 0;
     float *rows = dgh;  // free now: reuse as [I, G] scratch
     for (int k = 0; k < I * G; k++) rows[k] = 0;
     for (int p = 0; p < P; p++) add_row(dgx + p * G, rows + tokens[p] * G, G);
@@ -410,7 +414,7 @@ void linear_forward(int N, int C, int W, const float *x, const float *w, const f
                     float *wT) {
   transpose(w, C, W, wT);
   gemm(N, C, W, x, W, 1, wT, C, y, C, 0);
-  for (int i = 0; i < N; i++) add_row(b, y + i * C, C);
+  add_bias(b, y, N, C);
 }
 
 // From dy [N, C]: dx = dy w [N, W], dw = dy^T x [C, W], db = column sums of dy.
