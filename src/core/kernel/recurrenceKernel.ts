@@ -16,7 +16,7 @@ const ACTIVATION_CODES: Record<Nonlinearity, number> = { tanh: 0, relu: 1, sigmo
  * Activations the backward pass needs, per cell: arrays of [T*B*H] in the kernel's order. A
  * vanilla cell's activation is its state, which the backward pass reads from hs.
  */
-export const SAVED_COUNT: Record<CellType, number> = { rnn: 0, gru: 4, lstm: 6 };
+const SAVED_COUNT: Record<CellType, number> = { rnn: 0, gru: 4, lstm: 6 };
 
 const PAGE = 65536;
 

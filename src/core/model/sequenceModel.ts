@@ -114,20 +114,22 @@ export class SequenceModel {
     for (const variable of this.params.values()) variable.dispose();
   }
 
-  /** The head, nn.Linear, as one op with its own gradient in the kernel (three tfjs ops each way otherwise). */
+  /**
+   * The head, nn.Linear, as one op with its own gradient in the kernel (three tfjs ops each way
+   * otherwise); its forward pass is `headValues`.
+   */
   private linear(x: tf.Tensor): tf.Tensor {
     const C = this.config.outputSize;
     const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-      const [input, weight, bias] = args as [tf.Tensor, tf.Tensor, tf.Tensor];
+      const [input, weight] = args as [tf.Tensor, tf.Tensor];
       const xs = input.dataSync() as Float32Array;
-      const ws = valuesOf(weight);
-      const y = recurrenceKernel().linear(xs, ws, valuesOf(bias), C);
+      const y = this.headValues(xs);
       return {
         value: tf.tensor2d(y, [input.shape[0] as number, C]),
         gradFunc: (dy: tf.Tensor) => {
           const { dx, dw, db } = recurrenceKernel().linearBackward(
             xs,
-            ws,
+            valuesOf(weight),
             dy.dataSync() as Float32Array,
             C,
           );
