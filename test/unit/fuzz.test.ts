@@ -44,6 +44,28 @@ function mutate(bytes: Uint8Array, random: Random): Uint8Array {
 
 const asText = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
+/**
+ * Runs `load` on CASES inputs; every failure must be an `expected` error, and no tensor may be
+ * left behind. Returns how many inputs loaded.
+ */
+function fuzz(load: () => void, expected: new (...args: never[]) => Error): number {
+  const tensorsBefore = tf.memory().numTensors;
+  let accepted = 0;
+  for (let i = 0; i < CASES; i++) {
+    try {
+      load();
+      accepted++;
+    } catch (error) {
+      assert.ok(
+        error instanceof expected,
+        `case ${i}: ${(error as Error).name}: ${(error as Error).message}`,
+      );
+    }
+  }
+  assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensors left by failed loads');
+  return accepted;
+}
+
 describe('fuzzing the file readers', () => {
   let model: SequenceModel;
   let dir: string;
@@ -73,23 +95,11 @@ describe('fuzzing the file readers', () => {
   it(`safetensors: ${CASES} mutated files throw only SafetensorsError`, () => {
     const good = exportPyTorch(model, { task: 'names' });
     const random = new Random(11);
-    const tensorsBefore = tf.memory().numTensors;
-    let accepted = 0;
-    for (let i = 0; i < CASES; i++) {
+    const accepted = fuzz(() => {
       const bytes = mutate(good, random);
-      try {
-        readSafetensors(bytes);
-        const imported = importPyTorch(bytes);
-        imported.model.dispose();
-        accepted++;
-      } catch (error) {
-        assert.ok(
-          error instanceof SafetensorsError,
-          `case ${i}: ${(error as Error).name}: ${(error as Error).message}`,
-        );
-      }
-    }
-    assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensors left by failed imports');
+      readSafetensors(bytes);
+      importPyTorch(bytes).model.dispose();
+    }, SafetensorsError);
     // Byte flips inside the weights keep a file valid; the fuzzer must reach both outcomes.
     assert.ok(accepted > 0 && accepted < CASES, `accepted ${accepted} of ${CASES}`);
   });
@@ -105,10 +115,8 @@ describe('fuzzing the file readers', () => {
     const manifest = new TextEncoder().encode(fs.readFileSync(manifestFile, 'utf8'));
     const weights = fs.readFileSync(path.join(dir, 'good.weights.bin'));
     const random = new Random(12);
-    const tensorsBefore = tf.memory().numTensors;
-    let accepted = 0;
-    for (let i = 0; i < CASES; i++) {
-      const file = path.join(dir, `case.json`);
+    const file = path.join(dir, `case.json`);
+    const accepted = fuzz(() => {
       const mutateManifest = random.next() < 0.6;
       const text = mutateManifest ? asText(mutate(manifest, random)) : asText(manifest);
       // Keep the weights file name the manifest asks for, so the weights are read too.
@@ -117,17 +125,8 @@ describe('fuzzing the file readers', () => {
         path.join(dir, 'case.weights.bin'),
         mutateManifest ? weights : mutate(weights, random),
       );
-      try {
-        loadModel(file).model.dispose();
-        accepted++;
-      } catch (error) {
-        assert.ok(
-          error instanceof ModelFileError,
-          `case ${i}: ${(error as Error).name}: ${(error as Error).message}`,
-        );
-      }
-    }
-    assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensors left by failed loads');
+      loadModel(file).model.dispose();
+    }, ModelFileError);
     assert.ok(accepted < CASES, `every mutation was accepted (${accepted})`);
   });
 });
