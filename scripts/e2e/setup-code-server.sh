@@ -4,6 +4,10 @@
 # ../shared/docs/real-vscode.md; needs Debian's chromium and libkrb5-dev (see .ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# Run from an npm script, this shell inherits that npm's npm_config_* variables, the user agent
+# naming Node 20 among them; the npm of Node 24 below must not read them as its own.
+while read -r name; do unset "$name"; done < <(compgen -e | grep -i '^npm_' || true)
+unset NODE INIT_CWD
 
 CODE_SERVER_VERSION=4.139.1
 CACHE="$PWD/.cache"
