@@ -78,15 +78,20 @@ function dpkgHas(pkg) {
   return spawnSync('dpkg', ['-s', pkg], { stdio: 'ignore' }).status === 0;
 }
 
+/** The exact command that installs these Debian packages, for the one who runs npm. */
+export function aptGetLine(packages, isRoot = process.getuid?.() === 0) {
+  const sudo = isRoot ? '' : 'sudo ';
+  return `${sudo}apt-get update && ${sudo}apt-get install -y --no-install-recommends ${packages.join(' ')}`;
+}
+
 /** Stops at once, with the exact apt-get line, when one of these Debian packages is missing. */
 export function requireDebianPackages(packages) {
   const missing = packages.filter((pkg) => !DEBIAN_PACKAGES[pkg].has());
   if (missing.length === 0) return;
   for (const pkg of missing)
     console.error(`Missing Debian package ${pkg}, for ${DEBIAN_PACKAGES[pkg].why}.`);
-  const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
   console.error(
-    `Install ${missing.length === 1 ? 'it' : 'them'} with:\n\n  ${sudo}apt-get update && ${sudo}apt-get install -y --no-install-recommends ${missing.join(' ')}\n`,
+    `Install ${missing.length === 1 ? 'it' : 'them'} with:\n\n  ${aptGetLine(missing)}\n`,
   );
   process.exit(1);
 }
