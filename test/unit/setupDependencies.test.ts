@@ -2,15 +2,19 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import {
   aptGetLine,
   cleanEnvironment,
   dependencyMismatch,
 } from '../../scripts/setup/dependencies.mjs';
 
+const made: string[] = [];
+after(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 function project(locked: object, installed?: object): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-deps-'));
+  made.push(root);
   fs.writeFileSync(path.join(root, 'package-lock.json'), JSON.stringify({ packages: locked }));
   if (installed) {
     fs.mkdirSync(path.join(root, 'node_modules'));
