@@ -33,9 +33,12 @@ export class PredictionsView {
       width: Math.min(900, chartWidth(1)),
       height: 24 * message.top.length + 40,
       marginLeft: 90,
+      // Room for the value printed after a bar that reaches the end of the axis.
+      marginRight: 60,
+      // `percent` shows a [0, 1] value as 0-100, so its domain is in percent too.
       x: values
         ? { domain: [0, 1], label: 'relative to the largest forecast', grid: true }
-        : { domain: [0, 1], label: 'probability', grid: true, percent: true },
+        : { domain: [0, 100], label: 'probability (%)', grid: true, percent: true },
       y: { label: null, domain: message.top.map((t) => t.label) },
       marks: [
         Plot.barX(message.top, { y: 'label', x: 'probability', fill: color }),
