@@ -2,9 +2,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BACKEND_ORDER, engineMemory, type BackendPreference } from '../core/backend';
 import { copyModel } from '../core/io/modelFile';
-import type { CellType } from '../core/model/config';
 import { MAX_NAME_LENGTH, type NamesClassifier } from '../core/tasks/names';
 import type { BackendService } from './backendService';
+import { pickCell, pickNumber } from './commands/prompts';
 import { modelTitle, type ModelEntry, type ModelRegistry } from './modelRegistry';
 import type { ViewNode } from './modelsView';
 import { settings, type TrainingDefaults } from './settings';
@@ -20,24 +20,6 @@ export interface CommandServices {
 
 const percent = (x: number): string => `${(100 * x).toFixed(1)}%`;
 const bar = (p: number): string => '█'.repeat(Math.round(p * 20)).padEnd(20, '░');
-
-async function pickNumber(
-  title: string,
-  options: number[],
-  current: number,
-  format = String,
-): Promise<number | undefined> {
-  const items = options.map((value) => ({
-    label: format(value),
-    description: value === current ? 'default' : undefined,
-    value,
-  }));
-  const picked = await vscode.window.showQuickPick(items, {
-    title,
-    placeHolder: vscode.l10n.t('Default: {0}', format(current)),
-  });
-  return picked?.value;
-}
 
 /** Quick picks for every choice, or one step with the defaults from settings. */
 async function askTrainingChoices(
@@ -59,23 +41,8 @@ async function askTrainingChoices(
   );
   if (!mode) return undefined;
   if (!mode.custom) return defaults;
-  const cellPick = await vscode.window.showQuickPick(
-    [
-      {
-        label: 'GRU',
-        description: 'gated recurrent unit: r, z, n gates',
-        value: 'gru' as CellType,
-      },
-      {
-        label: 'LSTM',
-        description: 'long short-term memory: i, f, g, o gates',
-        value: 'lstm' as CellType,
-      },
-      { label: 'RNN', description: 'vanilla Elman RNN with tanh', value: 'rnn' as CellType },
-    ],
-    { title: vscode.l10n.t('Cell (1/5)') },
-  );
-  if (!cellPick) return undefined;
+  const cell = await pickCell(vscode.l10n.t('Cell (1/5)'), defaults.cell);
+  if (!cell) return undefined;
   const hiddenSize = await pickNumber('Hidden size (2/5)', [32, 64, 128, 256], defaults.hiddenSize);
   if (hiddenSize === undefined) return undefined;
   const numLayers = await pickNumber('Layers (3/5)', [1, 2, 3], defaults.numLayers);
@@ -88,7 +55,7 @@ async function askTrainingChoices(
     defaults.learningRate,
   );
   if (learningRate === undefined) return undefined;
-  return { ...defaults, cell: cellPick.value, hiddenSize, numLayers, epochs, learningRate };
+  return { ...defaults, cell, hiddenSize, numLayers, epochs, learningRate };
 }
 
 function validateName(value: string): string | undefined {

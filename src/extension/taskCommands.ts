@@ -16,7 +16,6 @@ import {
   metadataList,
   taskMetadata,
 } from '../core/io/pytorchInterop';
-import type { CellType } from '../core/model/config';
 import {
   BUNDLED_SERIES,
   bundledSource,
@@ -41,6 +40,7 @@ import type { NamesClassifier } from '../core/tasks/names';
 import type { TrainSettings } from '../core/training/trainer';
 import type { ModelRegistry } from './modelRegistry';
 import type { ViewNode } from './modelsView';
+import { askNumber, pickCell } from './commands/prompts';
 import { ResultsPanel } from './results/resultsPanel';
 import type { ResultsContent } from '../shared/resultsProtocol';
 import { settings } from './settings';
@@ -67,39 +67,6 @@ function trainSettings(epochs: number, learningRate: number, batchSize: number):
     seed: d.seed,
     recordGradients: true,
   };
-}
-
-async function askNumber(
-  title: string,
-  value: number,
-  min: number,
-  max: number,
-): Promise<number | undefined> {
-  const answer = await vscode.window.showInputBox({
-    ignoreFocusOut: true,
-    title,
-    value: String(value),
-    validateInput: (text) => {
-      const n = Number(text);
-      return Number.isInteger(n) && n >= min && n <= max
-        ? undefined
-        : `A whole number from ${min} to ${max}.`;
-    },
-  });
-  return answer === undefined ? undefined : Number(answer);
-}
-
-async function pickCell(title: string, fallback: CellType): Promise<CellType | undefined> {
-  const cells: CellType[] = ['gru', 'lstm', 'rnn'];
-  const picked = await vscode.window.showQuickPick(
-    cells.map((cell) => ({
-      label: cell.toUpperCase(),
-      description: cell === fallback ? 'default' : undefined,
-      cell,
-    })),
-    { title, ignoreFocusOut: true },
-  );
-  return picked?.cell;
 }
 
 /** Reads a workspace file after checking its size, so a huge file is refused before it loads. */
