@@ -113,7 +113,15 @@ export class GraphView {
   }
 
   show(trace: SequenceTrace | null, reason?: string): void {
+    // A new input is shown whole: a step position or an animation belongs to the input it was
+    // made on, and kept on a longer name it would show a prefix as if it were the answer.
+    const newInput = this.trace !== undefined && trace?.input !== this.trace.input;
     this.trace = trace ?? undefined;
+    if (newInput) {
+      this.stopPlaying();
+      this.options = { ...this.options, cursor: -1 };
+      this.callbacks.onState({ cursor: -1 });
+    }
     if (!trace) {
       this.canvas.replaceChildren(
         el('p', { class: 'empty' }, reason ?? 'Type a name to see the network read it.'),
@@ -138,11 +146,16 @@ export class GraphView {
     this.setOptions({ cursor: Math.max(0, Math.min(last, current + delta)) });
   }
 
+  private stopPlaying(): void {
+    if (this.timer === undefined) return;
+    window.clearInterval(this.timer);
+    this.timer = undefined;
+    this.playButton.textContent = 'Play';
+  }
+
   private togglePlay(): void {
     if (this.timer !== undefined) {
-      window.clearInterval(this.timer);
-      this.timer = undefined;
-      this.playButton.textContent = 'Play';
+      this.stopPlaying();
       return;
     }
     if (!this.trace) return;
@@ -151,7 +164,10 @@ export class GraphView {
     this.timer = window.setInterval(() => {
       const last = (this.trace?.steps.length ?? 1) - 1;
       if (this.options.cursor >= last) {
-        this.togglePlay();
+        // The end of the animation is the whole input, not a position that a longer input
+        // typed next would keep.
+        this.stopPlaying();
+        this.setOptions({ cursor: -1 });
         return;
       }
       this.moveCursor(1);
