@@ -4,7 +4,7 @@ import { BACKEND_ORDER, engineMemory, type BackendPreference } from '../core/bac
 import { copyModel } from '../core/io/modelFile';
 import { MAX_NAME_LENGTH, type NamesClassifier } from '../core/tasks/names';
 import type { BackendService } from './backendService';
-import { pickCell, pickNumber } from './commands/prompts';
+import { pickCell, pickNumber, pickOpenFile } from './commands/prompts';
 import { modelTitle, type ModelEntry, type ModelRegistry } from './modelRegistry';
 import type { ViewNode } from './modelsView';
 import { settings, type TrainingDefaults } from './settings';
@@ -228,12 +228,9 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       );
       return;
     }
-    const files = await vscode.window.showOpenDialog({
-      title: vscode.l10n.t('RNN: Load Model'),
-      filters: { 'RNN Explorer model': ['json'] },
-      canSelectMany: false,
+    const file = await pickOpenFile(vscode.l10n.t('RNN: Load Model'), {
+      'RNN Explorer model': ['json'],
     });
-    const file = files?.[0];
     if (!file) return;
     try {
       const entry = await registry.addLoaded(file.fsPath);

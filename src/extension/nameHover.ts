@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
-import { looksLikeSurname, type LanguageScore, type NamesClassifier } from '../core/tasks/names';
+import type { LanguageScore, NamesClassifier } from '../core/tasks/names';
+import { surnameSpanAt } from '../core/tasks/surnameSpan';
 import { settings } from './settings';
+import { WALKTHROUGH_CONTEXT } from './walkthroughContext';
 
 export const EXPLAIN_COMMAND = 'rnnExplorer.explainPrediction';
 export const EXPLORER_COMMAND = 'rnnExplorer.openExplorer';
-
-/** Words of letters, with the apostrophes and hyphens surnames carry (O'Brien). */
-const WORD = /[\p{L}\p{M}][\p{L}\p{M}'’-]*/u;
 
 function bar(probability: number): string {
   const width = 12;
@@ -48,6 +47,8 @@ export interface HoverTimings {
 }
 
 export class NameHoverProvider implements vscode.HoverProvider {
+  private walkthroughTicked = false;
+
   constructor(
     private readonly classifier: () => Promise<{ classifier: NamesClassifier; title: string }>,
     private readonly log: vscode.LogOutputChannel,
@@ -61,16 +62,22 @@ export class NameHoverProvider implements vscode.HoverProvider {
     if (!settings.hoverEnabled()) return undefined;
     const languages = settings.hoverLanguages();
     if (!languages.includes('*') && !languages.includes(document.languageId)) return undefined;
-    const range = document.getWordRangeAtPosition(position, WORD);
-    if (!range) return undefined;
-    const word = document.getText(range).replace(/['’-]+$/u, '');
-    if (!looksLikeSurname(word, settings.hoverMinLength())) return undefined;
+    const line = document.lineAt(position.line).text;
+    const span = surnameSpanAt(line, position.character, settings.hoverMinLength());
+    if (!span) return undefined;
+    const word = span.name;
+    const range = new vscode.Range(position.line, span.start, position.line, span.end);
     try {
       const { classifier, title } = await this.classifier();
       const started = performance.now();
       const result = classifier.predict(word, 3);
       this.timings?.record(performance.now() - started);
       if (!result.ok) return undefined;
+      if (!this.walkthroughTicked) {
+        // Once is enough: the walkthrough keeps the step ticked across sessions.
+        this.walkthroughTicked = true;
+        void vscode.commands.executeCommand('setContext', WALKTHROUGH_CONTEXT.hovered, true);
+      }
       return new vscode.Hover(hoverMarkdown(result.name, result.top, title), range);
     } catch (error) {
       // A hover must never throw at the user; the log keeps the reason.

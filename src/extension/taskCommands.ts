@@ -40,10 +40,11 @@ import type { NamesClassifier } from '../core/tasks/names';
 import type { TrainSettings } from '../core/training/trainer';
 import type { ModelRegistry } from './modelRegistry';
 import type { ViewNode } from './modelsView';
-import { askNumber, pickCell } from './commands/prompts';
+import { askNumber, pickCell, pickOpenFile, requireTrust } from './commands/prompts';
 import { ResultsPanel } from './results/resultsPanel';
 import type { ResultsContent } from '../shared/resultsProtocol';
 import { settings } from './settings';
+import { WALKTHROUGH_CONTEXT } from './walkthroughContext';
 import type { TrainingController } from './training/trainingController';
 
 export interface TaskCommandServices {
@@ -77,17 +78,6 @@ async function readChecked(
   const name = path.basename(uri.path);
   check((await vscode.workspace.fs.stat(uri)).size, name);
   return vscode.workspace.fs.readFile(uri);
-}
-
-function requireTrust(what: string): boolean {
-  if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage(
-    vscode.l10n.t(
-      'RNN Explorer: {0} reads files from the workspace, which Restricted Mode does not allow. Trust the workspace to use it.',
-      what,
-    ),
-  );
-  return false;
 }
 
 export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[] {
@@ -513,12 +503,9 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
 
   const importModel = guarded(async () => {
     if (!requireTrust('Importing a model')) return;
-    const [file] =
-      (await vscode.window.showOpenDialog({
-        title: vscode.l10n.t('RNN: Import PyTorch Model'),
-        filters: { safetensors: ['safetensors'] },
-        canSelectMany: false,
-      })) ?? [];
+    const file = await pickOpenFile(vscode.l10n.t('RNN: Import PyTorch Model'), {
+      safetensors: ['safetensors'],
+    });
     if (!file) return;
     const bytes = await vscode.workspace.fs.readFile(file);
     const imported = importPyTorch(bytes);
@@ -623,6 +610,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
   return [
     ResultsPanel.register(extensionUri, log),
     training.onDidFinish((run) => {
+      void vscode.commands.executeCommand('setContext', WALKTHROUGH_CONTEXT.trained, true);
       if (run.forecast) {
         showForecast({
           kind: 'forecast',

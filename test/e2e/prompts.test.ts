@@ -16,7 +16,7 @@ describe('multi-step prompts in a real VS Code', { timeout: 6 * 60_000 }, () => 
       settings: {
         'rnnExplorer.training.cell': 'lstm',
         'rnnExplorer.training.hiddenSize': 64,
-        'rnnExplorer.training.numLayers': 1,
+        'rnnExplorer.training.layers': 1,
         'rnnExplorer.training.epochs': 2,
         'rnnExplorer.training.learningRate': 0.001,
       },

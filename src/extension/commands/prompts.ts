@@ -74,3 +74,23 @@ export async function askNumber(
   });
   return answer === undefined ? undefined : Number(answer);
 }
+
+/** One file from the open dialog, or undefined when the person cancels. */
+export async function pickOpenFile(
+  title: string,
+  filters: Record<string, string[]>,
+): Promise<vscode.Uri | undefined> {
+  return (await vscode.window.showOpenDialog({ title, filters, canSelectMany: false }))?.[0];
+}
+
+/** Restricted Mode must not read workspace files: says so and answers false there. */
+export function requireTrust(what: string): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window.showWarningMessage(
+    vscode.l10n.t(
+      'RNN Explorer: {0} reads files from the workspace, which Restricted Mode does not allow. Trust the workspace to use it.',
+      what,
+    ),
+  );
+  return false;
+}
