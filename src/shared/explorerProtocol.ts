@@ -15,10 +15,20 @@ export const EXPLORER_VIEWS: readonly ExplorerView[] = [
   'predictions',
 ];
 
+/** The lab's hidden sizes; absent from LabControls means the host's default. */
+export const LAB_HIDDEN_SIZES: readonly number[] = [16, 32, 64, 128, 256];
+
 export type LabControls = Pick<
   GradientLabSettings,
   'activation' | 'spectralRadius' | 'length' | 'clipNorm'
->;
+> &
+  Partial<Pick<GradientLabSettings, 'hiddenSize' | 'forgetBias' | 'updateBias'>>;
+
+/** The gate biases the lab offers besides PyTorch's initialisation (absent). */
+export const LAB_GATE_BIASES: readonly number[] = [1, 3];
+
+const isLabBias = (raw: unknown): boolean =>
+  raw === undefined || LAB_GATE_BIASES.includes(raw as number);
 
 /** A model the Explorer can look inside: the active one of each task that has one. */
 export interface SubjectChoice {
@@ -141,7 +151,10 @@ export function parseWebviewMessage(raw: unknown): { message: WebviewMessage } |
         (c.activation === 'tanh' || c.activation === 'relu' || c.activation === 'sigmoid') &&
         isNumber(c.spectralRadius, 0.05, 5) &&
         isInt(c.length, 2, 200) &&
-        isNumber(c.clipNorm, 0, 1000)
+        isNumber(c.clipNorm, 0, 1000) &&
+        (c.hiddenSize === undefined || LAB_HIDDEN_SIZES.includes(c.hiddenSize as number)) &&
+        isLabBias(c.forgetBias) &&
+        isLabBias(c.updateBias)
       ) {
         return {
           message: {
@@ -151,6 +164,9 @@ export function parseWebviewMessage(raw: unknown): { message: WebviewMessage } |
               spectralRadius: c.spectralRadius,
               length: c.length,
               clipNorm: c.clipNorm,
+              ...(c.hiddenSize === undefined ? {} : { hiddenSize: c.hiddenSize as number }),
+              ...(c.forgetBias === undefined ? {} : { forgetBias: c.forgetBias as number }),
+              ...(c.updateBias === undefined ? {} : { updateBias: c.updateBias as number }),
             },
           },
         };

@@ -4,6 +4,7 @@ import { initialValues } from '../model/params';
 import { SequenceModel } from '../model/sequenceModel';
 import { Random } from '../random';
 import { crossEntropy } from '../training/loss';
+import { labBackward, type LabNorms, type LabWeights } from './labBackward';
 import { randomOrthogonal } from './orthogonal';
 
 export interface GradientLabSettings {
@@ -16,6 +17,10 @@ export interface GradientLabSettings {
   clipNorm: number;
   hiddenSize: number;
   seed: number;
+  /** LSTM forget-gate bias (b_ih; b_hh set to 0); absent keeps PyTorch's initialisation. */
+  forgetBias?: number;
+  /** GRU update-gate (z) bias, likewise; a positive z keeps the previous state. */
+  updateBias?: number;
 }
 
 export type Regime = 'vanishing' | 'exploding' | 'stable';
@@ -37,8 +42,10 @@ export function classifyRegime(norms: readonly number[]): Regime {
 
 export interface CellGradients {
   cell: CellType;
-  /** ||dL/dh_t|| for t = 1..T. */
+  /** ||dL/dh_t|| for t = 1..T, from the lab's float64 pass (exact far past float32's range). */
   norms: number[];
+  /** ||dL/dc_t|| for t = 1..T, LSTM only. */
+  cellNorms?: number[];
   regime: Regime;
   /** Total parameter-gradient norm before clipping, and the factor clipping applies (1 = none). */
   totalNorm: number;
@@ -47,9 +54,11 @@ export interface CellGradients {
 
 const VOCABULARY = 8;
 const CLASSES = 4;
+/** The class the loss at the last step is taken against. */
+const LABEL = 0;
 
-function labModel(cell: CellType, settings: GradientLabSettings): SequenceModel {
-  const config: ModelConfig = {
+function labConfig(cell: CellType, settings: GradientLabSettings): ModelConfig {
+  return {
     cell,
     nonlinearity: cell === 'rnn' ? settings.activation : 'tanh',
     inputKind: 'tokens',
@@ -59,17 +68,99 @@ function labModel(cell: CellType, settings: GradientLabSettings): SequenceModel 
     outputSize: CLASSES,
     head: 'last',
   };
+}
+
+function labValues(config: ModelConfig, settings: GradientLabSettings): Map<string, Float32Array> {
   const values = initialValues(config, settings.seed);
   const H = settings.hiddenSize;
   const random = new Random(settings.seed + 1);
-  const wHH = new Float32Array(gateCount(cell) * H * H);
-  for (let gate = 0; gate < gateCount(cell); gate++) {
+  const gates = gateCount(config.cell);
+  const wHH = new Float32Array(gates * H * H);
+  for (let gate = 0; gate < gates; gate++) {
     const q = randomOrthogonal(H, random);
     for (let i = 0; i < H * H; i++)
       wHH[gate * H * H + i] = settings.spectralRadius * (q[i] as number);
   }
   values.set('rnn.weight_hh_l0', wHH);
-  return SequenceModel.fromValues(config, values);
+  // Gate 1 is the forget gate f of i,f,g,o and the update gate z of r,z,n.
+  const bias = config.cell === 'lstm' ? settings.forgetBias : settings.updateBias;
+  if (config.cell !== 'rnn' && bias !== undefined) {
+    (values.get('rnn.bias_ih_l0') as Float32Array).fill(bias, H, 2 * H);
+    (values.get('rnn.bias_hh_l0') as Float32Array).fill(0, H, 2 * H);
+  }
+  return values;
+}
+
+function labWeights(config: ModelConfig, values: Map<string, Float32Array>): LabWeights {
+  const read = (name: string): Float64Array => Float64Array.from(values.get(name) as Float32Array);
+  return {
+    cell: config.cell,
+    activation: config.nonlinearity,
+    hidden: config.hiddenSize,
+    vocabulary: VOCABULARY,
+    wIH: read('rnn.weight_ih_l0'),
+    wHH: read('rnn.weight_hh_l0'),
+    bIH: read('rnn.bias_ih_l0'),
+    bHH: read('rnn.bias_hh_l0'),
+    fcW: read('fc.weight'),
+    fcB: read('fc.bias'),
+  };
+}
+
+function labTokens(settings: GradientLabSettings): Int32Array {
+  const random = new Random(settings.seed + 2);
+  return Int32Array.from({ length: settings.length }, () => Math.floor(random.next() * VOCABULARY));
+}
+
+/**
+ * The model's own float32 tfjs pass: its ||dL/dh_t|| (which overflow at extreme settings) and
+ * the total parameter-gradient norm that clipping sees.
+ */
+export function modelGradients(
+  cell: CellType,
+  settings: GradientLabSettings,
+): { norms: number[]; totalNorm: number } {
+  const config = labConfig(cell, settings);
+  const model = SequenceModel.fromValues(config, labValues(config, settings));
+  const T = settings.length;
+  const data = {
+    steps: T,
+    batch: 1,
+    mask: new Float32Array(T).fill(1),
+    tokens: labTokens(settings),
+  };
+  try {
+    let norms: number[] = [];
+    const totalNorm = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(
+        () =>
+          crossEntropy(
+            model.logits(data, { onStepNorms: (byLayer) => (norms = byLayer[0] ?? []) }),
+            Int32Array.of(LABEL),
+          ),
+        model.trainableVariables,
+      );
+      value.dispose();
+      const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
+      return tf.sqrt(tf.addN(squares)).dataSync()[0] as number;
+    });
+    return { norms, totalNorm };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** What the float64 pass sees: the lab model's weights, its input sequence and the label. */
+export function labProblem(cell: CellType, settings: GradientLabSettings) {
+  const config = labConfig(cell, settings);
+  const weights = labWeights(config, labValues(config, settings));
+  return { weights, tokens: labTokens(settings), label: LABEL };
+}
+
+/** The lab's exact float64 ||dL/dh_t|| (and ||dL/dc_t|| for the LSTM). */
+export function exactGradients(cell: CellType, settings: GradientLabSettings): LabNorms {
+  const { weights, tokens, label } = labProblem(cell, settings);
+  return labBackward(weights, tokens, label);
 }
 
 /**
@@ -77,32 +168,18 @@ function labModel(cell: CellType, settings: GradientLabSettings): SequenceModel 
  * same recurrent-weight scale and the same random input sequence.
  */
 export function gradientLab(settings: GradientLabSettings): CellGradients[] {
-  const random = new Random(settings.seed + 2);
-  const T = settings.length;
-  const tokens = Int32Array.from({ length: T }, () => Math.floor(random.next() * VOCABULARY));
-  const data = { steps: T, batch: 1, mask: new Float32Array(T).fill(1), tokens };
   return (['rnn', 'lstm', 'gru'] as CellType[]).map((cell) => {
-    const model = labModel(cell, settings);
-    try {
-      let norms: number[] = [];
-      const totalNorm = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(
-          () =>
-            crossEntropy(
-              model.logits(data, { onStepNorms: (byLayer) => (norms = byLayer[0] ?? []) }),
-              Int32Array.of(0),
-            ),
-          model.trainableVariables,
-        );
-        value.dispose();
-        const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
-        return tf.sqrt(tf.addN(squares)).dataSync()[0] as number;
-      });
-      const clipFactor =
-        settings.clipNorm > 0 ? Math.min(1, settings.clipNorm / (totalNorm + 1e-6)) : 1;
-      return { cell, norms, regime: classifyRegime(norms), totalNorm, clipFactor };
-    } finally {
-      model.dispose();
-    }
+    const { totalNorm } = modelGradients(cell, settings);
+    const { hNorms, cNorms } = exactGradients(cell, settings);
+    const clipFactor =
+      settings.clipNorm > 0 ? Math.min(1, settings.clipNorm / (totalNorm + 1e-6)) : 1;
+    const result: CellGradients = {
+      cell,
+      norms: hNorms,
+      regime: classifyRegime(hNorms),
+      totalNorm,
+      clipFactor,
+    };
+    return cNorms ? { ...result, cellNorms: cNorms } : result;
   });
 }

@@ -263,7 +263,11 @@ export class ExplorerPanel implements vscode.Disposable {
 
   private lab(controls: LabControls): void {
     const started = performance.now();
-    const cells = gradientLab({ ...controls, hiddenSize: LAB_HIDDEN, seed: LAB_SEED });
+    const cells = gradientLab({
+      ...controls,
+      hiddenSize: controls.hiddenSize ?? LAB_HIDDEN,
+      seed: LAB_SEED,
+    });
     this.post({
       type: 'gradients',
       controls,

@@ -1,11 +1,19 @@
 import type { CellGradients } from '../../core/explore/gradientLab';
-import type { HostMessage, LabControls, TrainingSnapshot } from '../../shared/explorerProtocol';
+import {
+  LAB_GATE_BIASES,
+  LAB_HIDDEN_SIZES,
+  type HostMessage,
+  type LabControls,
+  type TrainingSnapshot,
+} from '../../shared/explorerProtocol';
 import { chartWidth, legend, Plot, renderPlot, seriesColors } from './charts';
 import { el } from './dom';
 
 type GradientsMessage = Extract<HostMessage, { type: 'gradients' }>;
 
 const CELL_NAMES: Record<string, string> = { rnn: 'Vanilla RNN', lstm: 'LSTM', gru: 'GRU' };
+/** What the host uses when the controls leave the hidden size out. */
+const DEFAULT_HIDDEN = 64;
 
 /**
  * The gradient lab: ||dL/dh_t|| against t on a log scale for the three cells side by side, with
@@ -17,8 +25,12 @@ export class GradientsView {
   private readonly regimes = el('div', { class: 'regimes', 'aria-live': 'polite' });
   private readonly table = el('table', { class: 'numbers' });
   private readonly rule = el('p', { class: 'rule' });
+  private readonly legend = el('p', { class: 'rule lab-legend' });
+  private readonly why = el('p', { class: 'rule lab-why' });
   private readonly duringTraining = el('div', { class: 'during-training' });
   private readonly inputs: Record<keyof LabControls, HTMLInputElement | HTMLSelectElement>;
+  /** Whether the hidden size is the user's (or the host's) choice rather than the default. */
+  private hiddenChosen = false;
   private readonly readouts: Record<'spectralRadius' | 'length' | 'clipNorm', HTMLElement>;
 
   constructor(
@@ -31,6 +43,22 @@ export class GradientsView {
     }) as HTMLSelectElement;
     for (const name of ['tanh', 'relu', 'sigmoid'])
       activation.append(el('option', { value: name }, name));
+    const hiddenSize = el('select', {
+      id: 'lab-hidden',
+      'aria-label': 'Hidden size of every cell',
+    }) as HTMLSelectElement;
+    for (const size of LAB_HIDDEN_SIZES)
+      hiddenSize.append(el('option', { value: String(size) }, String(size)));
+    hiddenSize.addEventListener('input', () => (this.hiddenChosen = true));
+    const biasSelect = (id: string, label: string): HTMLSelectElement => {
+      const select = el('select', { id, 'aria-label': label }) as HTMLSelectElement;
+      select.append(el('option', { value: '' }, 'default'));
+      for (const bias of LAB_GATE_BIASES)
+        select.append(el('option', { value: String(bias) }, String(bias)));
+      return select;
+    };
+    const forgetBias = biasSelect('lab-forget-bias', 'Forget-gate bias of the LSTM');
+    const updateBias = biasSelect('lab-update-bias', 'Update-gate bias of the GRU');
     const range = (
       id: string,
       min: number,
@@ -51,6 +79,9 @@ export class GradientsView {
       spectralRadius: range('lab-radius', 0.1, 4, 0.05, 'Spectral radius of W_hh'),
       length: range('lab-length', 10, 200, 1, 'Sequence length'),
       clipNorm: range('lab-clip', 0, 20, 0.5, 'Clipping threshold'),
+      hiddenSize,
+      forgetBias,
+      updateBias,
     };
     this.readouts = {
       spectralRadius: el('output', { for: 'lab-radius' }),
@@ -72,9 +103,14 @@ export class GradientsView {
         field('Spectral radius of W_hh', this.inputs.spectralRadius, this.readouts.spectralRadius),
         field('Length', this.inputs.length, this.readouts.length),
         field('Clip at', this.inputs.clipNorm, this.readouts.clipNorm),
+        field('Hidden size', hiddenSize),
+        field('LSTM forget bias', forgetBias),
+        field('GRU update bias', updateBias),
       ),
       this.regimes,
       this.chart,
+      this.legend,
+      this.why,
       this.rule,
       el('details', {}, el('summary', {}, 'Numbers'), this.table),
       this.duringTraining,
@@ -86,6 +122,12 @@ export class GradientsView {
     this.inputs.spectralRadius.value = String(controls.spectralRadius);
     this.inputs.length.value = String(controls.length);
     this.inputs.clipNorm.value = String(controls.clipNorm);
+    this.inputs.hiddenSize.value = String(controls.hiddenSize ?? DEFAULT_HIDDEN);
+    this.hiddenChosen = controls.hiddenSize !== undefined;
+    this.inputs.forgetBias.value =
+      controls.forgetBias === undefined ? '' : String(controls.forgetBias);
+    this.inputs.updateBias.value =
+      controls.updateBias === undefined ? '' : String(controls.updateBias);
     this.updateReadouts();
   }
 
@@ -95,6 +137,9 @@ export class GradientsView {
       spectralRadius: Number(this.inputs.spectralRadius.value),
       length: Number(this.inputs.length.value),
       clipNorm: Number(this.inputs.clipNorm.value),
+      ...(this.hiddenChosen ? { hiddenSize: Number(this.inputs.hiddenSize.value) } : {}),
+      ...biasOf('forgetBias', this.inputs.forgetBias.value),
+      ...biasOf('updateBias', this.inputs.updateBias.value),
     };
   }
 
@@ -114,26 +159,8 @@ export class GradientsView {
     // Follow the host's controls (a restored panel), unless the user is moving one right now.
     if (!Object.values(this.inputs).includes(document.activeElement as HTMLInputElement))
       this.set(message.controls);
-    const points = message.cells.flatMap((cell) =>
-      cell.norms.map((norm, t) => ({
-        cell: CELL_NAMES[cell.cell] ?? cell.cell,
-        t: t + 1,
-        norm: Math.max(norm, 1e-30),
-      })),
-    );
-    renderPlot(this.chart, {
-      width: chartWidth(1),
-      height: 300,
-      marginLeft: 60,
-      y: { type: 'log', label: '‖dL/dh_t‖', grid: true, tickFormat: '.0e' },
-      x: { label: 'time step t', grid: true },
-      fx: { label: null, domain: Object.values(CELL_NAMES) },
-      color: { domain: Object.values(CELL_NAMES), range: seriesColors() },
-      marks: [
-        Plot.ruleY([1], { stroke: 'currentColor', strokeOpacity: 0.3 }),
-        Plot.lineY(points, { x: 't', y: 'norm', fx: 'cell', stroke: 'cell', strokeWidth: 2 }),
-      ],
-    });
+    this.plot(message.cells);
+    this.why.textContent = explanation(message.controls);
     this.regimes.replaceChildren(...message.cells.map((cell) => this.regime(cell)));
     this.rule.textContent = `Rule: ${message.rule}. Computed in ${message.millis.toFixed(0)} ms.`;
     this.table.replaceChildren(
@@ -151,8 +178,8 @@ export class GradientsView {
           'tr',
           {},
           el('td', {}, CELL_NAMES[cell.cell] ?? cell.cell),
-          el('td', {}, (cell.norms[0] ?? 0).toExponential(2)),
-          el('td', {}, (cell.norms[cell.norms.length - 1] ?? 0).toExponential(2)),
+          el('td', {}, formatNorm(cell.norms[0] ?? 0)),
+          el('td', {}, formatNorm(cell.norms[cell.norms.length - 1] ?? 0)),
           el('td', {}, cell.regime),
           el(
             'td',
@@ -161,6 +188,82 @@ export class GradientsView {
           ),
         ),
       ),
+    );
+  }
+
+  /**
+   * The log-scale domain is the data's own range, so nothing is clamped to a floor; a norm that
+   * really is 0 or infinite has no place on a log axis and is marked with a labelled "0" or "∞"
+   * at the frame's bottom or top edge instead.
+   */
+  private plot(cells: readonly CellGradients[]): void {
+    const points = cells.flatMap((cell) => normPoints(cell, 'h', cell.norms));
+    const cellPath = cells.flatMap((cell) =>
+      cell.cellNorms ? normPoints(cell, 'c', cell.cellNorms) : [],
+    );
+    const all = [...points, ...cellPath];
+    const plotted = all.filter((p) => p.norm > 0 && Number.isFinite(p.norm));
+    const zeros = all.filter((p) => p.norm === 0);
+    const infinite = all.filter((p) => p.norm === Infinity);
+    const lo = Math.min(...plotted.map((p) => p.norm), 1);
+    const hi = Math.max(...plotted.map((p) => p.norm), 1);
+    const finite = (p: NormPoint): boolean => p.norm > 0 && Number.isFinite(p.norm);
+    const line = (data: NormPoint[], dash?: string) =>
+      Plot.lineY(data, {
+        x: 't',
+        y: (p: NormPoint) => (finite(p) ? p.norm : NaN),
+        fx: 'cell',
+        stroke: 'cell',
+        strokeWidth: 2,
+        ...(dash ? { strokeDasharray: dash } : {}),
+      });
+    const edge = (data: NormPoint[], text: string, frameAnchor: 'top' | 'bottom') =>
+      Plot.text(data, {
+        x: 't',
+        fx: 'cell',
+        text: () => text,
+        frameAnchor,
+        dy: frameAnchor === 'top' ? 6 : -6,
+        fill: 'cell',
+        fontSize: 13,
+        fontWeight: 'bold',
+        className: frameAnchor === 'top' ? 'lab-infinite' : 'lab-zero',
+      });
+    renderPlot(this.chart, {
+      width: chartWidth(1),
+      height: 300,
+      marginLeft: 60,
+      y: { type: 'log', label: '‖dL/dh_t‖', grid: true, tickFormat: '.0e', domain: [lo, hi] },
+      x: { label: 'time step t', grid: true },
+      fx: { label: null, domain: Object.values(CELL_NAMES) },
+      color: { domain: Object.values(CELL_NAMES), range: seriesColors() },
+      marks: [
+        Plot.ruleY([1], { stroke: 'currentColor', strokeOpacity: 0.3 }),
+        line(points),
+        line(cellPath, '5 4'),
+        Plot.dot(plotted, {
+          x: 't',
+          y: 'norm',
+          fx: 'cell',
+          fill: 'cell',
+          r: 1.5,
+          title: (p: NormPoint) => p.norm.toExponential(3),
+          className: 'lab-points',
+        }),
+        edge(zeros, '0', 'bottom'),
+        edge(infinite, '∞', 'top'),
+      ],
+    });
+    this.legend.replaceChildren(
+      ...(cellPath.length > 0
+        ? [
+            el(
+              'span',
+              { class: 'lab-legend-dashed' },
+              '‖dL/dh_t‖ solid, ‖dL/dc_t‖ (LSTM cell state) dashed',
+            ),
+          ]
+        : []),
     );
   }
 
@@ -248,6 +351,49 @@ export class GradientsView {
       `${CELL_NAMES[cell.cell]}: ${cell.regime}${clip}`,
     );
   }
+}
+
+/** An empty select value means the default initialisation, left out of the controls. */
+const biasOf = (key: 'forgetBias' | 'updateBias', value: string): Partial<LabControls> =>
+  value === '' ? {} : { [key]: Number(value) };
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/**
+ * One sentence on why the curves look as they do: the per-step factor each cell's main path
+ * multiplies its gradient by. PyTorch's initialisation puts gate biases near 0, so sigmoid ~0.5.
+ */
+function explanation(controls: LabControls): string {
+  const f = sigmoid(controls.forgetBias ?? 0);
+  const z = sigmoid(controls.updateBias ?? 0);
+  const gate = (bias: number | undefined): string =>
+    bias === undefined ? 'bias near 0 (default init)' : `bias ${bias}`;
+  const slope =
+    controls.activation === 'relu'
+      ? 'relu passes it whole where a unit is active'
+      : `${controls.activation}'s slope is at most ${controls.activation === 'tanh' ? 1 : 0.25}`;
+  return (
+    `Vanilla RNN: each step multiplies the gradient by W_hh (radius ${controls.spectralRadius}) and ${slope}; ` +
+    `LSTM forget ${gate(controls.forgetBias)}: f ≈ ${f.toFixed(2)}, so the cell state keeps about ${f.toFixed(2)} of its gradient per step; ` +
+    `GRU update ${gate(controls.updateBias)}: z ≈ ${z.toFixed(2)}, so the state's own path keeps about ${z.toFixed(2)} per step.`
+  );
+}
+
+interface NormPoint {
+  cell: string;
+  path: 'h' | 'c';
+  t: number;
+  norm: number;
+}
+
+const normPoints = (cell: CellGradients, path: 'h' | 'c', norms: number[]): NormPoint[] =>
+  norms.map((norm, t) => ({ cell: CELL_NAMES[cell.cell] ?? cell.cell, path, t: t + 1, norm }));
+
+/** "0" and "∞" for norms off the log axis, the full exponent (3.20e+45) otherwise. */
+export function formatNorm(norm: number): string {
+  if (norm === 0) return '0';
+  if (norm === Infinity) return '∞';
+  return norm.toExponential(2);
 }
 
 const formatFactor = (factor: number): string =>

@@ -1,0 +1,113 @@
+import * as assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { CellGradients } from '../../src/core/explore/gradientLab';
+import type { LabControls } from '../../src/shared/explorerProtocol';
+import { openExplorerPage, type ExplorerPage } from './page';
+
+const controls: LabControls = { activation: 'relu', spectralRadius: 3, length: 12, clipNorm: 0 };
+
+/** Norms across 100 decades, plus one that really is infinite and one that really is 0. */
+const norms = [1e60, 3.2e45, 1e30, 1e15, 1, 1e-10, 1e-25, 1e-40, Infinity, 0, 2e5, 5e-33];
+
+const cell = (name: CellGradients['cell']): CellGradients => ({
+  cell: name,
+  norms,
+  regime: 'exploding',
+  totalNorm: 1,
+  clipFactor: 1,
+});
+
+describe('gradient lab plot in headless Chromium', { timeout: 120_000 }, () => {
+  let explorer: ExplorerPage;
+  before(async () => {
+    explorer = await openExplorerPage();
+    await explorer.page.locator('#tab-gradients').click();
+    await explorer.send({
+      type: 'gradients',
+      controls,
+      cells: [cell('rnn'), { ...cell('lstm'), cellNorms: norms }, cell('gru')],
+      rule: 'test rule',
+      millis: 1,
+    });
+  });
+  after(async () => explorer?.close());
+
+  it('plots every finite value inside the plot area, in order of value', async () => {
+    const { page } = explorer;
+    const dots = await page.evaluate(() => {
+      const svg = document.querySelector('.gradients-view svg[class^="plot"]') as SVGSVGElement;
+      return Array.from(svg.querySelectorAll('.lab-points circle')).map((c) => ({
+        y: Number(c.getAttribute('cy')),
+        value: Number(c.querySelector('title')?.textContent),
+        top: svg.getBoundingClientRect().top,
+        dotTop: c.getBoundingClientRect().top,
+      }));
+    });
+    const finite = norms.filter((n) => n > 0 && Number.isFinite(n));
+    assert.equal(dots.length, finite.length * 4, 'three cells and the LSTM cell path');
+    const height = Number(
+      await page.locator('.gradients-view svg[class^="plot"]').first().getAttribute('height'),
+    );
+    for (const dot of dots) {
+      const y = dot.dotTop - dot.top;
+      assert.ok(y >= 0 && y <= height, `y ${y} outside 0..${height} for ${dot.value}`);
+    }
+    const firstCell = dots.slice(0, finite.length).sort((a, b) => b.value - a.value);
+    for (let i = 1; i < firstCell.length; i++)
+      assert.ok(
+        (firstCell[i] as { y: number }).y > (firstCell[i - 1] as { y: number }).y,
+        'larger values sit higher',
+      );
+  });
+
+  it('marks 0 and ∞ with labels, and the table prints them as such', async () => {
+    const { page } = explorer;
+    const texts = async (selector: string): Promise<string[]> =>
+      page.locator(selector).allTextContents();
+    assert.ok((await texts('.gradients-view .lab-infinite text')).includes('∞'));
+    assert.ok((await texts('.gradients-view .lab-zero text')).includes('0'));
+    const table = (await page.locator('.gradients-view table').textContent()) ?? '';
+    assert.match(table, /1\.00e\+60/);
+    assert.doesNotMatch(table, /e\+0\b/);
+    assert.match((await page.locator('.gradients-view .lab-legend').textContent()) ?? '', /dashed/);
+    const edges = [Infinity, 1, 0];
+    await explorer.send({
+      type: 'gradients',
+      controls,
+      cells: [{ ...cell('rnn'), norms: edges }],
+      rule: 'test rule',
+      millis: 1,
+    });
+    const cells = await page.locator('.gradients-view table tr:nth-child(2) td').allTextContents();
+    assert.deepEqual(cells.slice(1, 3), ['∞', '0']);
+  });
+
+  it('posts the hidden size chosen in the toolbar', async () => {
+    const { page } = explorer;
+    await page.locator('#lab-hidden').selectOption('128');
+    await page.waitForTimeout(200); // the page throttles control changes
+    const posted = await explorer.posted();
+    const last = posted.filter((m) => m.type === 'lab').pop();
+    assert.deepEqual(last, { type: 'lab', controls: { ...controls, hiddenSize: 128 } });
+  });
+
+  it('posts gate biases and says why the curves look as they do', async () => {
+    const { page } = explorer;
+    await page.locator('#lab-forget-bias').selectOption('3');
+    await page.waitForTimeout(200); // the page throttles control changes
+    const posted = await explorer.posted();
+    const last = posted.filter((m) => m.type === 'lab').pop();
+    assert.deepEqual(last, {
+      type: 'lab',
+      controls: { ...controls, hiddenSize: 128, forgetBias: 3 },
+    });
+    await explorer.send({
+      type: 'gradients',
+      controls: { ...controls, forgetBias: 3 },
+      cells: [cell('rnn')],
+      rule: 'test rule',
+      millis: 1,
+    });
+    assert.match((await page.locator('.lab-why').textContent()) ?? '', /forget bias 3: f ≈ 0\.95/);
+  });
+});
