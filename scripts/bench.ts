@@ -8,10 +8,16 @@
  *   npm run bench -- --recipe --epochs 15 --cells rnn,gru   (both sides with dropout and weight
  *     averaging, the recipe the extension ships, for time to the target accuracies)
  *
- * Each run is a separate process, so peak memory is that run's own.
+ * Each run is a separate process, so peak memory is that run's own. Both sides report the same
+ * two timed regions (see REGIONS): "step", the training step alone with its batch built before
+ * the timer, and "epoch wall", the whole epoch as a user waits for it (shuffling and batch
+ * building included, held-out evaluation excluded). Our side runs scripts/bench/ours.ts (the
+ * engine's own trainModel loop), the peer scripts/peer/pytorch_names.py at its best setting
+ * (torch.set_num_threads(1), OPENBLAS_NUM_THREADS=1, pack_padded_sequence).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { NAMES_RECIPE } from '../src/core/tasks/names';
@@ -21,11 +27,31 @@ const PYTHON = '/usr/bin/python3';
 const TARGETS: Record<string, number> = { rnn: 0.78, gru: 0.8 };
 
 interface Run {
+  /** Step region: names trained per second of step time. */
   namesPerSecond: number;
+  /** Epoch-wall region: names trained per second of epoch wall time. */
+  wallNamesPerSecond: number;
   heldOutAccuracy: number;
   peakMB: number;
-  history: Array<{ accuracy: number; seconds: number }>;
+  /** Per epoch: held-out accuracy, cumulative step seconds and cumulative epoch-wall seconds. */
+  history: Array<{ accuracy: number; seconds: number; wallSeconds: number }>;
 }
+
+/** What each side's two timers hold; printed with every table. */
+const REGIONS = {
+  ours: {
+    step:
+      'trainStep (forward, cross-entropy, backward, clip_grad_norm_, Adam, and the count of right answers) ' +
+      '+ weight-average update when on; batch arrays built before the timer',
+    wall: 'shuffle + length bucketing + packing every batch + per-batch event-loop yield + the steps; held-out evaluation excluded',
+  },
+  peer: {
+    step:
+      'zero_grad + forward (pack_padded_sequence included) + cross-entropy + backward + clip_grad_norm_ + Adam.step ' +
+      '+ weight-average update when on; the tensors of each batch built (index gather + F.one_hot) just before its timer starts',
+    wall: 'randperm + length bucketing + building every batch (gather + F.one_hot, one at a time) + the steps; held-out evaluation excluded',
+  },
+};
 
 const { values } = parseArgs({
   options: {
@@ -66,12 +92,11 @@ function trainOurs(
   hidden: number,
   runEpochs: number,
 ): Run {
-  const args = ['--import', 'tsx', 'src/cli/main.ts', 'train', '--task', 'names', '--cell', cell];
+  const args = ['--import', 'tsx', 'scripts/bench/ours.ts', '--cell', cell];
   args.push('--hidden', String(hidden), '--batch', '64', '--lr', '0.003', '--clip', '5');
   args.push('--epochs', String(runEpochs));
   args.push('--dropout', String(recipe.dropout), '--average', String(recipe.average));
-  args.push('--schedule', 'constant');
-  args.push('--backend', backend, '--out', path.join('/tmp', `bench-${cell}.json`), '--json');
+  args.push('--backend', backend);
   if (recordGradients) args.push('--record-gradients');
   const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`ours failed: ${result.stderr.slice(-2000)}`);
@@ -87,19 +112,38 @@ function peer(cell: string): Run {
     PYTHON,
     [
       'scripts/peer/pytorch_names.py',
-      ...['--cell', cell, '--epochs', String(epochs), '--threads', '1'],
+      ...['--cell', cell, '--epochs', String(epochs), '--threads', '1', '--hidden', '128'],
+      ...['--batch', '64', '--lr', '0.003', '--clip', '5'],
       ...['--dropout', String(recipe.dropout), '--average', String(recipe.average)],
     ],
     { cwd: ROOT, encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } },
   );
   if (result.status !== 0) throw new Error(`PyTorch failed: ${result.stderr.slice(-2000)}`);
-  return lastJson(result.stdout);
+  const run = lastJson(result.stdout) as Run & {
+    threads?: number;
+    openblasThreads?: string | null;
+    blas?: string[];
+  };
+  // The peer at its best (../shared/docs/benchmarks.md): one torch thread, one OpenBLAS thread.
+  if (
+    run.threads !== 1 ||
+    run.openblasThreads !== '1' ||
+    !run.blas?.some((b) => /openblas/i.test(b))
+  )
+    log(
+      `warning: PyTorch ran with ${run.threads} threads, OPENBLAS_NUM_THREADS=${run.openblasThreads}, BLAS ${run.blas?.join(', ')}`,
+    );
+  return run;
 }
 
-/** Training seconds until held-out accuracy first reaches the target, if it does. */
-function timeTo(run: Run, target: number | undefined): number | null {
+/**
+ * Seconds (step or epoch wall) until held-out accuracy first reaches the target, if it does.
+ */
+function timeTo(run: Run, target: number | undefined, region: 'step' | 'wall'): number | null {
   if (target === undefined) return null;
-  return run.history.find((h) => h.accuracy >= target)?.seconds ?? null;
+  const hit = run.history.find((h) => h.accuracy >= target);
+  if (!hit) return null;
+  return region === 'step' ? hit.seconds : hit.wallSeconds;
 }
 
 const median = (xs: number[]): number => {
@@ -118,7 +162,10 @@ function scaling(): void {
   const backend = values.backends.split(',')[0] as string;
   const cells = values.cells.split(',');
   const hiddenSizes = [32, 64, 128, 256, 512];
-  console.log('Names task, 1 epoch, batch 64: names/s against hidden size (ours, ' + backend + ')');
+  console.log(
+    'Names task, 1 epoch, batch 64: step names/s against hidden size (ours, ' + backend + ')',
+  );
+  console.log(`ours step region: ${REGIONS.ours.step}`);
   console.log('| cell | ' + hiddenSizes.map((h) => `H=${h}`).join(' | ') + ' |');
   console.log('| --- |' + hiddenSizes.map(() => ' --- |').join(''));
   for (const cell of cells) {
@@ -197,6 +244,11 @@ if (!withPeer) {
       '  sudo apt-get install -y python3-torch libopenblas0-pthread',
   );
 }
+const loadAtStart = os.loadavg();
+log(
+  `load average at start: ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} cores)`,
+);
+const rate = (x: number): number => Math.round(x);
 const results = [];
 for (const cell of values.cells.split(',')) {
   for (const backend of values.backends.split(',')) {
@@ -206,51 +258,103 @@ for (const cell of values.cells.split(',')) {
       const o = trainOurs(cell, backend, values['record-gradients'], 128, epochs);
       ourRuns.push(o);
       log(
-        `${cell} ${backend} round ${round}: ours ${Math.round(o.namesPerSecond)} names/s, ${(100 * o.heldOutAccuracy).toFixed(2)}%`,
+        `${cell} ${backend} round ${round}: ours step ${rate(o.namesPerSecond)}, epoch wall ${rate(o.wallNamesPerSecond)} names/s, ${(100 * o.heldOutAccuracy).toFixed(2)}% (load ${os.loadavg()[0]?.toFixed(2)})`,
       );
       if (withPeer) {
         const p = peer(cell);
         peerRuns.push(p);
         log(
-          `${cell} ${backend} round ${round}: PyTorch ${Math.round(p.namesPerSecond)} names/s, ${(100 * p.heldOutAccuracy).toFixed(2)}%`,
+          `${cell} ${backend} round ${round}: PyTorch step ${rate(p.namesPerSecond)}, epoch wall ${rate(p.wallNamesPerSecond)} names/s, ${(100 * p.heldOutAccuracy).toFixed(2)}% (load ${os.loadavg()[0]?.toFixed(2)})`,
         );
       }
     }
     const last = <T>(runs: T[]): T | undefined => runs[runs.length - 1];
-    const oursNamesPerSec = median(ourRuns.map((r) => r.namesPerSecond));
-    const peerNamesPerSec = withPeer ? median(peerRuns.map((r) => r.namesPerSecond)) : null;
+    const lastOurs = last(ourRuns) as Run;
+    const lastPeer = last(peerRuns);
+    const region = (pick: (r: Run) => number) => {
+      const ours = median(ourRuns.map(pick));
+      const peerRate = withPeer ? median(peerRuns.map(pick)) : null;
+      return {
+        ours: rate(ours),
+        peer: peerRate === null ? null : rate(peerRate),
+        // Ratio of the medians; and each round's own ratio, to show the spread.
+        ratio: peerRate === null ? null : Number((ours / peerRate).toFixed(3)),
+        roundRatios: withPeer
+          ? ourRuns.map((o, i) => Number((pick(o) / pick(peerRuns[i] as Run)).toFixed(3)))
+          : [],
+      };
+    };
+    const target = TARGETS[cell];
     results.push({
       cell,
       backend,
       epochs,
-      oursNamesPerSec: Math.round(oursNamesPerSec),
-      peerNamesPerSec: peerNamesPerSec === null ? null : Math.round(peerNamesPerSec),
-      ratio:
-        peerNamesPerSec === null ? null : Number((oursNamesPerSec / peerNamesPerSec).toFixed(3)),
-      oursAccuracy: last(ourRuns)?.heldOutAccuracy ?? null,
-      peerAccuracy: last(peerRuns)?.heldOutAccuracy ?? null,
+      rounds,
+      step: region((r) => r.namesPerSecond),
+      wall: region((r) => r.wallNamesPerSecond),
+      oursAccuracy: lastOurs.heldOutAccuracy,
+      peerAccuracy: lastPeer?.heldOutAccuracy ?? null,
       oursPeakMB: Math.max(...ourRuns.map((r) => r.peakMB)),
       peerPeakMB: withPeer ? Math.max(...peerRuns.map((r) => Math.round(r.peakMB))) : null,
-      target: TARGETS[cell] ?? null,
-      oursSecondsToTarget: last(ourRuns) ? timeTo(last(ourRuns) as Run, TARGETS[cell]) : null,
-      peerSecondsToTarget: last(peerRuns) ? timeTo(last(peerRuns) as Run, TARGETS[cell]) : null,
+      target: target ?? null,
+      oursSecondsToTarget: {
+        step: timeTo(lastOurs, target, 'step'),
+        wall: timeTo(lastOurs, target, 'wall'),
+      },
+      peerSecondsToTarget: lastPeer
+        ? { step: timeTo(lastPeer, target, 'step'), wall: timeTo(lastPeer, target, 'wall') }
+        : null,
     });
   }
 }
+const loadAtEnd = os.loadavg();
 
 const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(2)}%`);
+const num = (x: number | null): string => (x === null ? '–' : x.toLocaleString('en-US'));
+const ratioText = (r: { ratio: number | null; roundRatios: number[] }): string =>
+  r.ratio === null
+    ? '–'
+    : `${r.ratio.toFixed(2)} (${r.roundRatios.map((x) => x.toFixed(2)).join(', ')})`;
+const seconds = (x: number | null | undefined): string =>
+  x === null || x === undefined ? 'not reached' : `${x.toFixed(1)} s`;
 const lines = [
-  `| cell | backend | ours names/s | PyTorch names/s | ratio | ours acc | PyTorch acc | ours peak MB | PyTorch peak MB | time to target ours / PyTorch |`,
-  `| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
+  `| cell | backend | step: ours names/s | step: PyTorch names/s | step ratio (rounds) | epoch wall: ours names/s | epoch wall: PyTorch names/s | epoch wall ratio (rounds) | ours acc | PyTorch acc | ours peak MB | PyTorch peak MB |`,
+  `| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
   ...results.map(
     (r) =>
-      `| ${r.cell} | ${r.backend} | ${r.oursNamesPerSec.toLocaleString('en-US')} | ${r.peerNamesPerSec?.toLocaleString('en-US') ?? '–'} | ${r.ratio ?? '–'} | ${pct(r.oursAccuracy)} | ${pct(r.peerAccuracy)} | ${r.oursPeakMB} | ${r.peerPeakMB ?? '–'} | ${r.target === null ? '–' : `${pct(r.target)}: ${r.oursSecondsToTarget?.toFixed(1) ?? 'not reached'} s / ${r.peerSecondsToTarget?.toFixed(1) ?? 'not reached'} s`} |`,
+      `| ${r.cell} | ${r.backend} | ${num(r.step.ours)} | ${num(r.step.peer)} | ${ratioText(r.step)} | ${num(r.wall.ours)} | ${num(r.wall.peer)} | ${ratioText(r.wall)} | ${pct(r.oursAccuracy)} | ${pct(r.peerAccuracy)} | ${r.oursPeakMB} | ${r.peerPeakMB ?? '–'} |`,
+  ),
+];
+const withTargets = results.filter((r) => r.target !== null);
+const targetLines = [
+  `| cell | target | ours: step / epoch wall | PyTorch: step / epoch wall |`,
+  `| --- | --- | --- | --- |`,
+  ...withTargets.map(
+    (r) =>
+      `| ${r.cell} | ${pct(r.target)} | ${seconds(r.oursSecondsToTarget.step)} / ${seconds(r.oursSecondsToTarget.wall)} | ${r.peerSecondsToTarget ? `${seconds(r.peerSecondsToTarget.step)} / ${seconds(r.peerSecondsToTarget.wall)}` : '–'} |`,
   ),
 ];
 console.log(
-  `Names task, hidden 128, batch 64, Adam 0.003, clip 5, ${values.recipe ? `dropout ${recipe.dropout} and weight averaging ${recipe.average}` : 'no dropout or averaging'}, ${epochs} epochs, median of ${rounds} interleaved rounds`,
+  `Names task, hidden 128, batch 64, Adam 0.003, clip 5, ${values.recipe ? `dropout ${recipe.dropout} and weight averaging ${recipe.average}` : 'no dropout or averaging'}, ${epochs} epochs, median of ${rounds} interleaved rounds (ours, PyTorch, ours, PyTorch); ` +
+    `load average ${loadAtStart[0]?.toFixed(2)} at start, ${loadAtEnd[0]?.toFixed(2)} at end (1-minute, ${os.cpus().length} cores)`,
+);
+console.log(
+  `ours (scripts/bench/ours.ts): step = ${REGIONS.ours.step}; epoch wall = ${REGIONS.ours.wall}`,
+);
+console.log(
+  `PyTorch (scripts/peer/pytorch_names.py, torch.set_num_threads(1), OPENBLAS_NUM_THREADS=1): step = ${REGIONS.peer.step}; epoch wall = ${REGIONS.peer.wall}`,
 );
 console.log(lines.join('\n'));
-if (values.json) console.log(JSON.stringify({ results }));
+if (withTargets.length > 0) {
+  console.log('\nSeconds until held-out accuracy first reaches the target (last round):');
+  console.log(targetLines.join('\n'));
+}
+const report = {
+  regions: REGIONS,
+  load: { start: loadAtStart, end: loadAtEnd, cores: os.cpus().length },
+  recipe,
+  results,
+};
+if (values.json) console.log(JSON.stringify(report));
 fs.mkdirSync(path.join(ROOT, '.bench'), { recursive: true });
-fs.writeFileSync(path.join(ROOT, '.bench', 'latest.json'), JSON.stringify({ results }, null, 2));
+fs.writeFileSync(path.join(ROOT, '.bench', 'latest.json'), JSON.stringify(report, null, 2));

@@ -5,6 +5,18 @@ nn.RNN / nn.LSTM / nn.GRU over pack_padded_sequence, a final nn.Linear, cross-en
 name-disjoint split (test when crc32(utf8(name)) % 5 == 0); batch 64, Adam, clip 5.
 Prints one line per epoch and a final JSON line.
 
+Two timed regions, the same two that scripts/bench/ours.ts times on our side:
+  step        forward (pack_padded_sequence included), cross-entropy, backward,
+              clip_grad_norm_, Adam, and the weight-average update when on. Each batch's tensors
+              are built before this timer starts.
+  epoch wall  from the epoch's shuffle to the end of its last step: shuffling, length
+              bucketing, building every batch (index gather + torch.nn.functional.one_hot) and
+              the steps. Held-out evaluation is not in it.
+Names are turned into a padded index matrix once, before training (as the engine encodes them
+once); each batch is then one gather and one one_hot call. By default batches are bucketed as
+the engine's are (shuffle, sort by length within pools of 16 batches, shuffle the batches), so
+both sides see batches of about one length; --no-bucket gives plain shuffled batches.
+
 Run with Debian's PyTorch at its best thread setting on 2 cores:
   OPENBLAS_NUM_THREADS=1 /usr/bin/python3 scripts/peer/pytorch_names.py --cell gru --epochs 10
 
@@ -16,7 +28,6 @@ import argparse
 import glob
 import json
 import os
-import random
 import resource
 import string
 import time
@@ -25,6 +36,7 @@ import zlib
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence
 
 ALPHABET = string.ascii_letters + " .,;'"
@@ -58,20 +70,56 @@ class Model(nn.Module):
         self.fc = nn.Linear(hidden, classes)
 
     def forward(self, x, lengths):
-        packed = pack_padded_sequence(x, lengths, enforce_sorted=False)
+        # Batches come sorted by length, longest first, so no sort happens here.
+        packed = pack_padded_sequence(x, lengths, enforce_sorted=True)
         _, h = self.rnn(packed)
         if isinstance(h, tuple):
             h = h[0]
         return self.fc(self.drop(h[-1]))
 
 
-def encode(batch):
-    lengths = torch.tensor([len(n) for n, _ in batch])
-    x = torch.zeros(int(lengths.max()), len(batch), len(ALPHABET))
-    for b, (name, _) in enumerate(batch):
-        for t, ch in enumerate(name):
-            x[t, b, ALPHABET.index(ch)] = 1
-    return x, lengths, torch.tensor([label for _, label in batch])
+def index_matrix(items):
+    """All names as one padded [N, max length] index matrix, their lengths and labels, once."""
+    lengths = torch.tensor([len(n) for n, _ in items])
+    ids = torch.zeros(len(items), int(lengths.max()), dtype=torch.long)
+    for row, (name, _) in enumerate(items):
+        ids[row, : len(name)] = torch.tensor([ALPHABET.index(ch) for ch in name])
+    return ids, lengths, torch.tensor([label for _, label in items])
+
+
+def make_batch(data, rows):
+    """One batch, vectorised: rows sorted longest first, one gather, one one_hot; time-major."""
+    ids, lengths, labels = data
+    batch_lengths = lengths[rows]
+    batch_lengths, order = batch_lengths.sort(descending=True)
+    rows = rows[order]
+    x = F.one_hot(ids[rows, : int(batch_lengths[0])].t(), len(ALPHABET)).float()
+    return x, batch_lengths, labels[rows]
+
+
+def epoch_batches(data, batch, generator, bucket):
+    """Each batch's rows, shuffled; with bucket, of about one length each (the engine's
+    bucketedBatches). The batches' tensors are built one at a time, just before each step's timer
+    starts, so only one batch's one-hot input is alive at a time (peak memory as a DataLoader's)."""
+    order = torch.randperm(len(data[0]), generator=generator)
+    if bucket:
+        pools = []
+        for pool in order.split(batch * 16):
+            pools.extend(pool[data[1][pool].argsort(stable=True)].split(batch))
+        chunks = [pools[i] for i in torch.randperm(len(pools), generator=generator).tolist()]
+    else:
+        chunks = list(order.split(batch))
+    return chunks
+
+
+def blas_library():
+    """The BLAS this process really loaded (Debian picks it by alternatives): OpenBLAS or not."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line}
+        return sorted(paths)
+    except OSError:
+        return []
 
 
 def main():
@@ -86,25 +134,28 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--dropout", type=float, default=0.0)
     parser.add_argument("--average", type=float, default=0.0, help="weight-average decay; 0 is off")
+    parser.add_argument("--no-bucket", dest="bucket", action="store_false", help="plain shuffled batches")
     parser.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "media", "data", "names"))
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    random.seed(args.seed)
+    generator = torch.Generator().manual_seed(args.seed)
     languages, train, test = load(args.data)
     model = Model(args.cell, args.hidden, len(languages), args.dropout)
     averages = [p.detach().clone() for p in model.parameters()]
     updates = 0
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     loss_fn = nn.CrossEntropyLoss()
-    test_batches = [encode(test[i : i + 512]) for i in range(0, len(test), 512)]
-    train_seconds, trained, history, seconds_at = 0.0, 0, [], []
+    train_data = index_matrix(train)
+    test_data = index_matrix(test)
+    test_batches = [make_batch(test_data, rows) for rows in torch.arange(len(test)).split(512)]
+    train_seconds, wall_seconds, trained, history, seconds_at, wall_at = 0.0, 0.0, 0, [], [], []
     for epoch in range(1, args.epochs + 1):
-        random.shuffle(train)
         model.train()
-        started = time.perf_counter()
-        for i in range(0, len(train), args.batch):
-            x, lengths, y = encode(train[i : i + args.batch])
+        epoch_started = time.perf_counter()
+        for rows in epoch_batches(train_data, args.batch, generator, args.bucket):
+            x, lengths, y = make_batch(train_data, rows)
+            started = time.perf_counter()
             optimizer.zero_grad()
             loss = loss_fn(model(x, lengths), y)
             loss.backward()
@@ -116,8 +167,9 @@ def main():
                 with torch.no_grad():
                     for average, p in zip(averages, model.parameters()):
                         average.mul_(decay).add_(p, alpha=1 - decay)
+            train_seconds += time.perf_counter() - started
             trained += len(y)
-        train_seconds += time.perf_counter() - started
+        wall_seconds += time.perf_counter() - epoch_started
         model.eval()
         correct = 0
         with torch.no_grad():
@@ -132,11 +184,16 @@ def main():
         accuracy = correct / len(test)
         history.append(accuracy)
         seconds_at.append(train_seconds)
-        print(f"epoch {epoch}/{args.epochs} held-out acc {100 * accuracy:.2f}% {trained / train_seconds:.0f} names/s", flush=True)
+        wall_at.append(wall_seconds)
+        print(f"epoch {epoch}/{args.epochs} held-out acc {100 * accuracy:.2f}% step {trained / train_seconds:.0f} names/s, "
+              f"epoch wall {trained / wall_seconds:.0f} names/s", flush=True)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"cell": args.cell, "epochs": args.epochs, "heldOutAccuracy": history[-1], "bestAccuracy": max(history),
-                      "namesPerSecond": trained / train_seconds, "seconds": train_seconds, "peakMB": peak_mb, "torch": torch.__version__,
-                      "history": [{"accuracy": a, "seconds": s} for a, s in zip(history, seconds_at)]}))
+                      "namesPerSecond": trained / train_seconds, "seconds": train_seconds, "stepSeconds": train_seconds,
+                      "wallNamesPerSecond": trained / wall_seconds, "wallSeconds": wall_seconds, "peakMB": peak_mb,
+                      "torch": torch.__version__, "threads": torch.get_num_threads(),
+                      "openblasThreads": os.environ.get("OPENBLAS_NUM_THREADS"), "blas": blas_library(), "bucket": args.bucket,
+                      "history": [{"accuracy": a, "seconds": s, "wallSeconds": w} for a, s, w in zip(history, seconds_at, wall_at)]}))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,128 @@
+/**
+ * Our side of `npm run bench`: trains the names classifier through the engine's own
+ * `trainModel` (the loop the CLI and the extension run) and prints one JSON line with two
+ * timed regions, so the bench can hold them against the same two regions of
+ * scripts/peer/pytorch_names.py:
+ *
+ *   step        trainStep (forward, cross-entropy, backward, clip_grad_norm_, Adam; the step
+ *               also counts the batch's right answers) plus the weight-average update when on.
+ *               The batch arrays are built before this timer. This is the engine's own
+ *               `trainSeconds`.
+ *   epoch wall  from the epoch's shuffle to the end of its last step: shuffling, length
+ *               bucketing, packing every batch, the per-batch event-loop yield and the steps.
+ *               Held-out evaluation (and, with averaging, making the averaged model for it) is
+ *               not in it.
+ *
+ *   node --import tsx scripts/bench/ours.ts --cell gru [--hidden 128] [--epochs 5]
+ *     [--dropout 0] [--average 0] [--backend wasm] [--seed 42] [--record-gradients]
+ */
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { initBackend, type BackendPreference } from '../../src/core/backend';
+import { loadNames } from '../../src/core/data/names';
+import type { CellType } from '../../src/core/model/config';
+import { SequenceModel } from '../../src/core/model/sequenceModel';
+import { encodeNames, namesModelConfig } from '../../src/core/tasks/names';
+import { classificationSource } from '../../src/core/training/classification';
+import type { Evaluation } from '../../src/core/training/evaluate';
+import { trainModel, type TrainingSource } from '../../src/core/training/trainer';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      cell: { type: 'string', default: 'gru' },
+      hidden: { type: 'string', default: '128' },
+      epochs: { type: 'string', default: '5' },
+      batch: { type: 'string', default: '64' },
+      lr: { type: 'string', default: '0.003' },
+      clip: { type: 'string', default: '5' },
+      dropout: { type: 'string', default: '0' },
+      average: { type: 'string', default: '0' },
+      seed: { type: 'string', default: '42' },
+      backend: { type: 'string', default: 'wasm' },
+      data: { type: 'string', default: path.join(ROOT, 'media', 'data', 'names') },
+      'record-gradients': { type: 'boolean', default: false },
+    },
+  });
+  const backend = await initBackend(values.backend as BackendPreference);
+  const batchSize = Number(values.batch);
+  const dataset = loadNames(values.data);
+  const { train, test } = encodeNames(dataset);
+  const config = namesModelConfig(
+    {
+      cell: values.cell as CellType,
+      hiddenSize: Number(values.hidden),
+      numLayers: 1,
+      dropout: Number(values.dropout),
+    },
+    dataset,
+  );
+  const inner = classificationSource(train, test, batchSize);
+  // Epoch wall: from the call that shuffles and builds the epoch's batches to the end of the
+  // epoch's last step (its onBatch call); the evaluation that follows is not in it.
+  const wallSeconds: number[] = [];
+  let epochStarted = 0;
+  let lastStepEnded = 0;
+  const source: TrainingSource<Evaluation> = {
+    batches: (random, epoch) => {
+      epochStarted = performance.now();
+      return inner.batches(random, epoch);
+    },
+    evaluate: (model) => {
+      wallSeconds.push((lastStepEnded - epochStarted) / 1000);
+      return inner.evaluate(model);
+    },
+  };
+  const seed = Number(values.seed);
+  const outcome = await trainModel(
+    SequenceModel.create(config, seed),
+    source,
+    {
+      epochs: Number(values.epochs),
+      schedule: 'constant',
+      batchSize,
+      optimizer: { name: 'adam', learningRate: Number(values.lr) },
+      clipNorm: Number(values.clip),
+      seed,
+      recordGradients: values['record-gradients'],
+      weightAveraging: Number(values.average),
+    },
+    {
+      onBatch: () => {
+        lastStepEnded = performance.now();
+      },
+    },
+  );
+  outcome.model.dispose();
+  const trained = train.length * outcome.history.length;
+  const wall = wallSeconds.reduce((a, b) => a + b, 0);
+  let wallSoFar = 0;
+  console.log(
+    JSON.stringify({
+      side: 'ours',
+      cell: values.cell,
+      backend: backend.name,
+      epochs: outcome.history.length,
+      heldOutAccuracy: outcome.history[outcome.history.length - 1]?.heldOut.accuracy ?? null,
+      namesPerSecond: trained / outcome.trainSeconds,
+      stepSeconds: outcome.trainSeconds,
+      wallNamesPerSecond: trained / wall,
+      wallSeconds: wall,
+      peakMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      history: outcome.history.map((h, i) => ({
+        accuracy: h.heldOut.accuracy,
+        seconds: h.trainSeconds,
+        wallSeconds: (wallSoFar += wallSeconds[i] as number),
+      })),
+    }),
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});
