@@ -1,14 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Frame } from 'playwright-core';
-import { ROOT, VSCode, waitFor } from './vscode';
+import { ROOT, VSCode, waitFor, type Webview } from './vscode';
 
 const VSIX = path.join(ROOT, 'dist', 'rnn-explorer.vsix');
 
 describe('the Explorer in a real VS Code', { timeout: 10 * 60_000 }, () => {
   let vscode: VSCode;
-  let frame: Frame;
+  /** Looked up afresh on every call: the page is replaced when the panel is shown again. */
+  let explorer: Webview;
 
   before(async () => {
     vscode = await VSCode.start({
@@ -22,41 +22,43 @@ describe('the Explorer in a real VS Code', { timeout: 10 * 60_000 }, () => {
 
   it('opens from the palette and draws one column per letter', async () => {
     await vscode.runCommand('RNN: Open Explorer');
-    frame = await vscode.webviewFrame('#name-input');
-    await frame.fill('#name-input', 'Nakamura');
+    explorer = vscode.webview('#name-input');
+    await explorer.fill('#name-input', 'Nakamura');
     await waitFor(
-      async () => (await frame.$$('svg.unfolded g.step')).length === 8,
+      async () => (await explorer.count('svg.unfolded g.step')) === 8,
       20_000,
       '8 time-step columns',
     );
     await vscode.screenshot('10-explorer-graph');
-    const status = await frame.innerText('.graph-view .status');
+    const status = await explorer.innerText('.graph-view .status');
     assert.match(status, /After "Nakamura": Japanese/);
   });
 
   it('steps through the name with the keyboard and the Step button', async () => {
-    await frame.click('button[aria-label="Step back one time step"]');
+    await explorer.click('button[aria-label="Step back one time step"]');
     await waitFor(
-      async () => (await frame.$$('svg.unfolded g.step.future')).length === 1,
+      async () => (await explorer.count('svg.unfolded g.step.future')) === 1,
       10_000,
       'one future step',
     );
-    await frame.click('button[aria-label="Step back one time step"]');
-    assert.equal((await frame.$$('svg.unfolded g.step.future')).length, 2);
-    assert.match(await frame.innerText('.graph-view .status'), /After "Nakamu"/);
-    await frame.focus('svg.unfolded g.step[data-step="2"]');
-    const tooltip = await frame.innerText('.tooltip');
+    await explorer.click('button[aria-label="Step back one time step"]');
+    assert.equal(await explorer.count('svg.unfolded g.step.future'), 2);
+    assert.match(await explorer.innerText('.graph-view .status'), /After "Nakamu"/);
+    await explorer.focus('svg.unfolded g.step[data-step="2"]');
+    const tooltip = await explorer.innerText('.tooltip');
     assert.match(tooltip, /h = \(1 − z\)·n \+ z·h₋₁ = /);
     await vscode.screenshot('11-explorer-step');
   });
 
   it('names the gradient regime and follows the spectral-radius control', async () => {
-    await frame.click('#tab-gradients');
-    const regime = async (): Promise<string> => frame.innerText('.regime[data-cell="rnn"]');
-    await frame.$eval('#lab-radius', (input: HTMLInputElement) => {
-      input.value = '0.5';
-      input.dispatchEvent(new Event('input'));
-    });
+    await explorer.click('#tab-gradients');
+    const regime = async (): Promise<string> => explorer.innerText('.regime[data-cell="rnn"]');
+    await explorer.on((frame) =>
+      frame.$eval('#lab-radius', (input: HTMLInputElement) => {
+        input.value = '0.5';
+        input.dispatchEvent(new Event('input'));
+      }),
+    );
     await waitFor(
       async () => /vanishing/.test(await regime()),
       15_000,
@@ -65,44 +67,49 @@ describe('the Explorer in a real VS Code', { timeout: 10 * 60_000 }, () => {
     await vscode.screenshot('12-gradients-vanishing');
     // Time from the control change to the redrawn regime label, measured in the page.
     const started = Date.now();
-    await frame.$eval('#lab-radius', (input: HTMLInputElement) => {
-      input.value = '3';
-      input.dispatchEvent(new Event('input'));
-    });
-    await frame.waitForFunction(
-      () => /exploding/.test(document.querySelector('.regime[data-cell="rnn"]')?.textContent ?? ''),
-      undefined,
-      { timeout: 15_000, polling: 'raf' },
+    await explorer.on((frame) =>
+      frame.$eval('#lab-radius', (input: HTMLInputElement) => {
+        input.value = '3';
+        input.dispatchEvent(new Event('input'));
+      }),
+    );
+    await explorer.on((frame) =>
+      frame.waitForFunction(
+        () =>
+          /exploding/.test(document.querySelector('.regime[data-cell="rnn"]')?.textContent ?? ''),
+        undefined,
+        { timeout: 15_000, polling: 'raf' },
+      ),
     );
     const followMs = Date.now() - started;
     console.log(`gradient lab followed the spectral-radius change in ${followMs} ms`);
     assert.ok(followMs < 1000, `${followMs} ms`);
     await vscode.screenshot('13-gradients-exploding');
-    assert.equal((await frame.$$('.gradients-view svg[class^="plot"]')).length > 0, true);
+    assert.equal((await explorer.count('.gradients-view svg[class^="plot"]')) > 0, true);
   });
 
   it('shows live training curves and the confusion matrix', async () => {
-    await frame.click('#tab-training');
+    await explorer.click('#tab-training');
     await vscode.runCommand('RNN: Train Name Classifier');
     await vscode.quickPickSelect('Train with defaults');
     await waitFor(
-      async () => (await frame.$$('.training-view svg[class^="plot"]')).length >= 4,
+      async () => (await explorer.count('.training-view svg[class^="plot"]')) >= 4,
       60_000,
       'live training charts',
     );
     await waitFor(
-      async () => /finished/.test(await frame.innerText('.training-view .status')),
+      async () => /finished/.test(await explorer.innerText('.training-view .status')),
       5 * 60_000,
       'training to finish',
     );
     await waitFor(
-      async () => (await frame.$$('.confusion g[aria-label="cell"] rect')).length === 18 * 18,
+      async () => (await explorer.count('.confusion g[aria-label="cell"] rect')) === 18 * 18,
       15_000,
       'an 18x18 confusion matrix',
     );
-    await frame.click('.confusion g[aria-label="cell"] rect >> nth=1');
+    await explorer.click('.confusion g[aria-label="cell"] rect >> nth=1');
     await waitFor(
-      async () => /predicted as/.test(await frame.innerText('.misclassified')),
+      async () => /predicted as/.test(await explorer.innerText('.misclassified')),
       15_000,
       'the misclassified names',
     );
@@ -116,9 +123,9 @@ describe('the Explorer in a real VS Code', { timeout: 10 * 60_000 }, () => {
       `event-loop delay with the Explorer open: ${delay?.[0]}`,
     );
     console.log(`with the Explorer drawing live training: ${delay[0]}`);
-    await frame.click('#tab-gradients');
+    await explorer.click('#tab-gradients');
     await waitFor(
-      async () => (await frame.$$('.during-training svg[class^="plot"]')).length === 2,
+      async () => (await explorer.count('.during-training svg[class^="plot"]')) === 2,
       15_000,
       'the training gradient charts',
     );
@@ -129,15 +136,15 @@ describe('the Explorer in a real VS Code', { timeout: 10 * 60_000 }, () => {
     await vscode.openFile('surnames.txt');
     await vscode.hoverWord('Schmidt');
     await vscode.page.locator('.monaco-hover a', { hasText: 'Explore' }).first().click();
-    // The panel was hidden behind the editor, so its webview is a new frame now.
-    frame = await vscode.webviewFrame('#name-input');
+    // The panel was hidden behind the editor, so its webview is a new page now; `explorer`
+    // finds it by itself.
     await waitFor(
-      async () => (await frame.inputValue('#name-input')) === 'Schmidt',
+      async () => (await explorer.inputValue('#name-input')) === 'Schmidt',
       15_000,
       'the Explorer on Schmidt',
     );
     await waitFor(
-      async () => (await frame.$$('svg.unfolded g.step')).length === 7,
+      async () => (await explorer.count('svg.unfolded g.step')) === 7,
       15_000,
       '7 columns',
     );
@@ -153,15 +160,11 @@ describe('the Explorer in a real VS Code', { timeout: 10 * 60_000 }, () => {
       .locator('.tabs-container .tab', { hasText: 'RNN Explorer' })
       .first()
       .click({ timeout: 60_000 });
-    // Re-find the frame on every try: the restored webview may load more than once.
-    frame = await waitFor(
-      async () => {
-        const f = await vscode.webviewFrame('#name-input', 5_000);
-        const restored =
-          (await f.inputValue('#name-input')) === 'Schmidt' &&
-          (await f.$$('svg.unfolded g.step')).length === 7;
-        return restored ? f : undefined;
-      },
+    // `explorer` finds the page anew on every call: the restored webview may load more than once.
+    await waitFor(
+      async () =>
+        (await explorer.inputValue('#name-input')) === 'Schmidt' &&
+        (await explorer.count('svg.unfolded g.step')) === 7,
       60_000,
       'the restored input and graph',
     );

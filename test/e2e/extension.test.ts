@@ -36,8 +36,7 @@ describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 
   });
 
   it('lists the RNN commands in the palette', async () => {
-    await vscode.page.keyboard.press('F1');
-    const input = vscode.page.locator('.quick-input-widget input');
+    const input = await vscode.openPalette();
     await input.fill('>RNN:');
     await vscode.quickPickRows();
     await vscode.screenshot('02-palette');
@@ -94,14 +93,8 @@ describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 
       'the progress notification',
     );
     await vscode.screenshot('05-training');
-    // A second training while one runs is refused, with a message.
-    await vscode.runCommand('RNN: Train Name Classifier');
-    await vscode.quickPickSelect('Train with defaults');
-    await waitFor(
-      async () => (await vscode.notifications()).some((t) => /already training/.test(t)),
-      15_000,
-      'the "already training" warning',
-    );
+    // That a second training is refused while one runs is checked in faults.test.ts, during a
+    // 200-epoch training: this one can end (in about 2 s) before a second request gets there.
     const finished = await waitFor(
       () => /Training finished/.test(vscode.readLog()),
       10 * 60_000,
@@ -136,13 +129,13 @@ describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 
       30_000,
       'the trained model, active, in the sidebar',
     );
-    const lossChart = await vscode.webviewFrame('body > .chart', 30_000);
+    const lossChart = vscode.webview('body > .chart');
     await waitFor(
       async () => /finished: loss \d\.\d{3}/.test(await lossChart.innerText('body > .status')),
       30_000,
       'the sidebar loss chart',
     );
-    assert.ok((await lossChart.$$('body > .chart svg path')).length > 0);
+    assert.ok((await lossChart.count('body > .chart svg path')) > 0);
     await vscode.screenshot('06-sidebar');
     assert.match(trained[1]!, /^\d+\.\d% · \d+ epochs · \d{4}-\d{2}-\d{2} \d{2}:\d{2} · active$/);
     const all = await rows();

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import { CODE_SERVER_ENTRY, NODE24, ROOT, serveArgs } from '../../scripts/e2e/paths.mjs';
 
 export { ROOT };
@@ -19,6 +19,8 @@ export interface StartOptions {
   workspace: string;
   settings?: Record<string, unknown>;
   trusted?: boolean;
+  /** The browser window's size; the README's screenshots use 1600 x 1000. */
+  viewport?: { width: number; height: number };
 }
 
 async function freePort(): Promise<number> {
@@ -60,6 +62,95 @@ function findFiles(dir: string, name: string): string[] {
     if (entry.isDirectory()) return findFiles(full, name);
     return entry.name === name ? [full] : [];
   });
+}
+
+/** What keeps the keyboard from the workbench while it is open: a modal editor, a dialog. */
+const MODALS = '.monaco-modal-editor-block, .monaco-dialog-modal-block';
+
+/** The errors of a call on a frame whose page went away (a reload replaced it) meanwhile. */
+const PAGE_GONE = /frame (was|has been|got) detached|execution context was destroyed/i;
+
+/**
+ * A webview, found by what its page contains. VS Code shows a webview's page in an iframe two
+ * deep and replaces that iframe whenever the page loads again ("Reload Webviews", a window
+ * reload, the panel shown again after being hidden), so no Frame is kept here: each call looks
+ * up the frame that has the selector now. A call whose frame goes away under it is run again on
+ * the page that replaced it (only that error, at most three times): the same query on the new
+ * page, not a retry of a failed assertion.
+ */
+export class Webview {
+  constructor(
+    private readonly page: Page,
+    readonly selector: string,
+    private readonly loadedAfter?: number,
+  ) {}
+
+  /** The frame that shows the webview now. */
+  async frame(ms = 30_000): Promise<Frame> {
+    const after = this.loadedAfter;
+    return waitFor(
+      async () => {
+        for (const frame of this.page.frames()) {
+          if (frame.isDetached() || !(await frame.$(this.selector).catch(() => null))) continue;
+          if (after !== undefined && (await loadedAt(frame).catch(() => 0)) <= after) continue;
+          return frame;
+        }
+        return undefined;
+      },
+      ms,
+      `a webview with ${this.selector}${after === undefined ? '' : ' loaded after the reload'}`,
+    );
+  }
+
+  /** Runs `use` on the current frame, and on its replacement if a reload takes it away. */
+  async on<T>(use: (frame: Frame) => Promise<T>, ms = 30_000): Promise<T> {
+    for (let replaced = 0; ; replaced++) {
+      const frame = await this.frame(ms);
+      try {
+        return await use(frame);
+      } catch (error) {
+        if (replaced >= 3 || !PAGE_GONE.test(String(error))) throw error;
+      }
+    }
+  }
+
+  /** When the page shown now was loaded (its performance.timeOrigin); a later load is larger. */
+  loadedAt(): Promise<number> {
+    return this.on(loadedAt);
+  }
+
+  click(selector: string): Promise<void> {
+    return this.on((frame) => frame.click(selector));
+  }
+
+  fill(selector: string, value: string): Promise<void> {
+    return this.on((frame) => frame.fill(selector, value));
+  }
+
+  focus(selector: string): Promise<void> {
+    return this.on((frame) => frame.focus(selector));
+  }
+
+  async selectOption(selector: string, value: string): Promise<void> {
+    await this.on((frame) => frame.selectOption(selector, value));
+  }
+
+  innerText(selector: string): Promise<string> {
+    return this.on((frame) => frame.innerText(selector));
+  }
+
+  inputValue(selector: string): Promise<string> {
+    return this.on((frame) => frame.inputValue(selector));
+  }
+
+  /** How many elements match `selector` now. */
+  count(selector: string): Promise<number> {
+    return this.on((frame) => frame.locator(selector).count());
+  }
+}
+
+function loadedAt(frame: Frame): Promise<number> {
+  return frame.evaluate(() => performance.timeOrigin);
 }
 
 export class VSCode {
@@ -143,7 +234,9 @@ export class VSCode {
           '--disable-sync',
         ],
       });
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const page = await browser.newPage({
+        viewport: options.viewport ?? { width: 1400, height: 900 },
+      });
       await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
       await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
       fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -170,11 +263,44 @@ export class VSCode {
     );
   }
 
-  /** F1, the command's title, Enter. */
-  async runCommand(title: string): Promise<void> {
+  /**
+   * F1, once the workbench takes the keyboard, and the palette's input. A modal (the Workspace
+   * Trust editor opens as one; so do dialogs) keeps the keyboard to itself: F1 pressed while it
+   * has focus opens nothing. And F1 pressed while a quick input is still closing lands in that
+   * one. So both must be gone first; a modal that stays is the test's to close, and fails here.
+   */
+  async openPalette(): Promise<Locator> {
+    await waitFor(
+      async () => (await this.page.locator(MODALS).filter({ visible: true }).count()) === 0,
+      15_000,
+      'no modal on screen (the test must close it before using the palette)',
+    ).catch(async (error: Error) => {
+      throw new Error(`${error.message}; focus: ${await this.focused()}`);
+    });
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.waitFor({ state: 'visible', timeout: 15_000 }).catch(async (error: Error) => {
+      throw new Error(`F1 opened no palette (focus: ${await this.focused()}): ${error.message}`);
+    });
+    return input;
+  }
+
+  /** Where the keyboard focus is, for error messages. */
+  async focused(): Promise<string> {
+    return this.page
+      .evaluate(() => {
+        const active = document.activeElement;
+        if (!active) return 'nothing';
+        const modal = active.closest('[aria-modal="true"]') ? ' inside a modal' : '';
+        return `${active.tagName.toLowerCase()}.${String(active.className).trim().replace(/\s+/g, '.')}${modal}`;
+      })
+      .catch((error: unknown) => `unknown (${String(error)})`);
+  }
+
+  /** F1, the command's title, Enter. */
+  async runCommand(title: string): Promise<void> {
+    const input = await this.openPalette();
     await input.fill(`>${title}`);
     // Click the row whose label is exactly the title: Enter would run the top row, and fuzzy
     // matching can rank another command first ("Open Example Names" for "Open Explorer").
@@ -215,9 +341,7 @@ export class VSCode {
 
   /** Quick Open (the palette without its ">"). */
   async openFile(relativePath: string): Promise<void> {
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    const input = await this.openPalette();
     await input.fill(relativePath);
     await this.page
       .locator('.quick-input-list .monaco-list-row', { hasText: relativePath })
@@ -248,18 +372,21 @@ export class VSCode {
     );
   }
 
-  /** The webview frame (two iframes deep) that contains `selector`. */
+  /**
+   * The webview whose page contains `selector`, looked up afresh by every call on it (see
+   * Webview). With `loadedAfter`, only a page loaded after that time (Webview.loadedAt) counts:
+   * right after "Reload Webviews" the old page is still there for a moment.
+   */
+  webview(selector: string, options: { loadedAfter?: number } = {}): Webview {
+    return new Webview(this.page, selector, options.loadedAfter);
+  }
+
+  /**
+   * The frame (two iframes deep) of the webview that contains `selector`, as it is now. Do not
+   * keep it across anything that may load the page again; use webview() for that.
+   */
   async webviewFrame(selector: string, ms = 30_000): Promise<Frame> {
-    return waitFor(
-      async () => {
-        for (const frame of this.page.frames()) {
-          if (await frame.$(selector).catch(() => null)) return frame;
-        }
-        return undefined;
-      },
-      ms,
-      `a webview with ${selector}`,
-    );
+    return this.webview(selector).frame(ms);
   }
 
   async notifications(): Promise<string[]> {

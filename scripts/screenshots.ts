@@ -1,0 +1,119 @@
+/**
+ * npm run screenshots: every view of the extension in a real VS Code (code-server) at 1600 x 1000,
+ * in the dark, light and high-contrast themes, into .e2e/screenshots/themes/. The README's
+ * pictures are copied from there (`--readme` copies them into media/screenshots/).
+ * Needs what the end-to-end tests need: `npm run package` and scripts/e2e/setup-code-server.sh.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Frame } from 'playwright-core';
+import { ROOT, SCREENSHOTS, VSCode, waitFor } from '../test/e2e/vscode';
+
+const THEMES = {
+  dark: 'Default Dark Modern',
+  light: 'Default Light Modern',
+  hc: 'Default High Contrast',
+} as const;
+
+/** The README's pictures, by the shot they are taken from. */
+const README_SHOTS: Record<string, string> = {
+  'dark-hover': 'hover.png',
+  'dark-graph': 'explorer-graph.png',
+  'dark-gradients': 'explorer-gradients.png',
+  'dark-training': 'explorer-training.png',
+  'dark-gradients-training': 'explorer-gradients-training.png',
+  'dark-predictions': 'predict.png',
+  'dark-sidebar': 'sidebar.png',
+  'light-graph': 'theme-light-graph.png',
+  'hc-gradients': 'theme-hc-gradients.png',
+};
+
+const { values } = parseArgs({
+  options: {
+    themes: { type: 'string', default: Object.keys(THEMES).join(',') },
+    readme: { type: 'boolean', default: false },
+  },
+});
+const out = path.join(SCREENSHOTS, 'themes');
+fs.mkdirSync(out, { recursive: true });
+
+async function shoot(vscode: VSCode, theme: string, view: string): Promise<void> {
+  const file = path.join(out, `${theme}-${view}.png`);
+  // Let transitions and the last redraw settle, as a person would look.
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  await vscode.page.screenshot({ path: file });
+  console.log(file);
+}
+
+async function tab(frame: Frame, id: string): Promise<void> {
+  await frame.click(`#tab-${id}`);
+}
+
+async function themeShots(theme: keyof typeof THEMES): Promise<void> {
+  const vscode = await VSCode.start({
+    vsix: path.join(ROOT, 'dist', 'rnn-explorer.vsix'),
+    workspace: path.join(ROOT, 'media', 'examples'),
+    viewport: { width: 1600, height: 1000 },
+    settings: {
+      'workbench.colorTheme': THEMES[theme],
+      'rnnExplorer.training.epochs': 3,
+      'rnnExplorer.training.hiddenSize': 64,
+    },
+  });
+  try {
+    await vscode.activated();
+    await vscode.openFile('surnames.txt');
+    await vscode.hoverWord('Nakamura');
+    await shoot(vscode, theme, 'hover');
+    await vscode.page.mouse.move(5, 500);
+
+    await vscode.runCommand('RNN: Open Explorer');
+    const frame = await vscode.webviewFrame('#name-input');
+    await frame.fill('#name-input', 'Papadopoulos');
+    await waitFor(
+      async () => (await frame.$$('svg.unfolded g.step')).length === 12,
+      20_000,
+      '12 columns',
+    );
+    await shoot(vscode, theme, 'graph');
+    await tab(frame, 'gradients');
+    await shoot(vscode, theme, 'gradients');
+    await tab(frame, 'predictions');
+    await shoot(vscode, theme, 'predictions');
+
+    await tab(frame, 'training');
+    await vscode.runCommand('RNN: Train Name Classifier');
+    await vscode.quickPickSelect('Train with defaults');
+    await waitFor(
+      async () => /finished/.test(await frame.innerText('.training-view .status')),
+      5 * 60_000,
+      'training to finish',
+    );
+    await shoot(vscode, theme, 'training');
+    await tab(frame, 'gradients');
+    await shoot(vscode, theme, 'gradients-training');
+
+    await vscode.page.locator('.activitybar [aria-label^="RNN Explorer"]').first().click();
+    await vscode.webviewFrame('body > .chart', 30_000);
+    await shoot(vscode, theme, 'sidebar');
+
+    await vscode.runCommand('RNN: Compare Input Orders…');
+    await vscode.quickInputType('Dostoevsky');
+    await vscode.webviewFrame('.distance', 30_000);
+    await shoot(vscode, theme, 'order');
+  } finally {
+    await vscode.stop();
+  }
+}
+
+for (const theme of values.themes.split(',') as Array<keyof typeof THEMES>) {
+  if (!(theme in THEMES)) throw new Error(`Unknown theme ${theme}: one of ${Object.keys(THEMES)}`);
+  await themeShots(theme);
+}
+if (values.readme) {
+  for (const [shot, name] of Object.entries(README_SHOTS)) {
+    const from = path.join(out, `${shot}.png`);
+    if (fs.existsSync(from)) fs.copyFileSync(from, path.join(ROOT, 'media', 'screenshots', name));
+  }
+}
