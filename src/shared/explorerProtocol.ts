@@ -5,6 +5,7 @@
  */
 import type { GradientLabSettings, CellGradients } from '../core/explore/gradientLab';
 import type { OutputEntry, SequenceTrace } from '../core/explore/trace';
+import type { BlockRadius } from '../core/explore/trainedLab';
 import type { EpochSummary } from './trainingMessages';
 
 export type ExplorerView = 'graph' | 'gradients' | 'training' | 'predictions';
@@ -22,7 +23,14 @@ export type LabControls = Pick<
   GradientLabSettings,
   'activation' | 'spectralRadius' | 'length' | 'clipNorm'
 > &
-  Partial<Pick<GradientLabSettings, 'hiddenSize' | 'forgetBias' | 'updateBias'>>;
+  Partial<Pick<GradientLabSettings, 'hiddenSize' | 'forgetBias' | 'updateBias'>> & {
+    /** 'model': the names model in use, with its own weights; absent: random weights. */
+    weights?: 'model';
+  };
+
+/** What the lab drew on when it followed the trained model in use. */
+export type TrainedLabInfo =
+  { title: string; radii: BlockRadius[] } | { title: string; reason: string };
 
 /** The gate biases the lab offers besides PyTorch's initialisation (absent). */
 export const LAB_GATE_BIASES: readonly number[] = [1, 3];
@@ -96,6 +104,8 @@ export type HostMessage =
       cells: CellGradients[];
       rule: string;
       millis: number;
+      /** Present when the controls asked for the trained model's weights. */
+      trained?: TrainedLabInfo;
     }
   | { type: 'training'; snapshot: TrainingSnapshot }
   | { type: 'misclassified'; actual: string; predicted: string; names: string[] }
@@ -154,7 +164,8 @@ export function parseWebviewMessage(raw: unknown): { message: WebviewMessage } |
         isNumber(c.clipNorm, 0, 1000) &&
         (c.hiddenSize === undefined || LAB_HIDDEN_SIZES.includes(c.hiddenSize as number)) &&
         isLabBias(c.forgetBias) &&
-        isLabBias(c.updateBias)
+        isLabBias(c.updateBias) &&
+        (c.weights === undefined || c.weights === 'model')
       ) {
         return {
           message: {
@@ -167,6 +178,7 @@ export function parseWebviewMessage(raw: unknown): { message: WebviewMessage } |
               ...(c.hiddenSize === undefined ? {} : { hiddenSize: c.hiddenSize as number }),
               ...(c.forgetBias === undefined ? {} : { forgetBias: c.forgetBias as number }),
               ...(c.updateBias === undefined ? {} : { updateBias: c.updateBias as number }),
+              ...(c.weights === undefined ? {} : { weights: 'model' as const }),
             },
           },
         };

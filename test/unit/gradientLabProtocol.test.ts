@@ -40,4 +40,15 @@ describe('gradient lab controls: hidden size', () => {
           parseWebviewMessage({ type: 'lab', controls: { ...controls, forgetBias: bias } }),
       );
   });
+
+  it("passes the trained model's weights through and rejects any other source", () => {
+    assert.deepEqual(
+      parseWebviewMessage({ type: 'lab', controls: { ...controls, weights: 'model' } }),
+      { message: { type: 'lab', controls: { ...controls, weights: 'model' } } },
+    );
+    for (const weights of ['random', 'file', 1, null])
+      assert.ok(
+        'error' in parseWebviewMessage({ type: 'lab', controls: { ...controls, weights } }),
+      );
+  });
 });

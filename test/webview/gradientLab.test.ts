@@ -110,4 +110,41 @@ describe('gradient lab plot in headless Chromium', { timeout: 120_000 }, () => {
     });
     assert.match((await page.locator('.lab-why').textContent()) ?? '', /forget bias 3: f ≈ 0\.95/);
   });
+
+  it('follows the names model in use: its own radii, one cell, random-only controls off', async () => {
+    const { page } = explorer;
+    await page.locator('#lab-weights').selectOption('model');
+    await page.waitForTimeout(200); // the page throttles control changes
+    const last = (await explorer.posted()).filter((m) => m.type === 'lab').pop();
+    assert.equal(last?.type === 'lab' && last.controls.weights, 'model');
+    for (const id of ['lab-radius', 'lab-activation', 'lab-hidden', 'lab-forget-bias'])
+      assert.equal(await page.locator(`#${id}`).isDisabled(), true, `${id} is off`);
+    assert.equal(await page.locator('#lab-length').isDisabled(), false);
+    await explorer.send({
+      type: 'gradients',
+      controls: { ...controls, weights: 'model' },
+      cells: [{ ...cell('gru'), norms: [2.17, 2.5, 3.04], regime: 'stable' }],
+      rule: 'test rule',
+      millis: 1,
+      trained: {
+        title: 'GRU 128 (default)',
+        radii: [
+          { block: 'W_hr', radius: 2.527 },
+          { block: 'W_hz', radius: 3.18 },
+          { block: 'W_hn', radius: 3.406 },
+        ],
+      },
+    });
+    const trained = (await page.locator('.lab-trained').textContent()) ?? '';
+    assert.match(trained, /GRU 128 \(default\)/);
+    assert.match(trained, /ρ\(W_hr\) = 2\.53, ρ\(W_hz\) = 3\.18, ρ\(W_hn\) = 3\.41/);
+    // One facet, the model's own cell, not three.
+    const facets = await page
+      .locator('.gradients-view svg[class^="plot"] [aria-label="fx-axis tick label"] text')
+      .allTextContents();
+    assert.deepEqual(facets, ['GRU']);
+    assert.match((await page.locator('.lab-why').textContent()) ?? '', /GRU: .*stable/);
+    await page.locator('#lab-weights').selectOption('');
+    assert.equal(await page.locator('#lab-radius').isDisabled(), false);
+  });
 });

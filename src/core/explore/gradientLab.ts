@@ -91,13 +91,14 @@ function labValues(config: ModelConfig, settings: GradientLabSettings): Map<stri
   return values;
 }
 
-function labWeights(config: ModelConfig, values: Map<string, Float32Array>): LabWeights {
+/** The float64 pass's copy of a one-layer model's weights, in PyTorch's layouts. */
+export function labWeights(config: ModelConfig, values: Map<string, Float32Array>): LabWeights {
   const read = (name: string): Float64Array => Float64Array.from(values.get(name) as Float32Array);
   return {
     cell: config.cell,
     activation: config.nonlinearity,
     hidden: config.hiddenSize,
-    vocabulary: VOCABULARY,
+    vocabulary: config.inputSize,
     wIH: read('rnn.weight_ih_l0'),
     wHH: read('rnn.weight_hh_l0'),
     bIH: read('rnn.bias_ih_l0'),
@@ -107,44 +108,49 @@ function labWeights(config: ModelConfig, values: Map<string, Float32Array>): Lab
   };
 }
 
-function labTokens(settings: GradientLabSettings): Int32Array {
-  const random = new Random(settings.seed + 2);
-  return Int32Array.from({ length: settings.length }, () => Math.floor(random.next() * VOCABULARY));
+/** The lab's random input: `length` tokens drawn uniformly from a vocabulary of `vocabulary`. */
+export function labTokens(length: number, vocabulary: number, seed: number): Int32Array {
+  const random = new Random(seed + 2);
+  return Int32Array.from({ length }, () => Math.floor(random.next() * vocabulary));
 }
 
 /**
- * The model's own float32 tfjs pass: its ||dL/dh_t|| (which overflow at extreme settings) and
- * the total parameter-gradient norm that clipping sees.
+ * A model's own float32 tfjs pass on `tokens` with the loss at the last step: its ||dL/dh_t||
+ * (which overflow at extreme settings) and the total parameter-gradient norm that clipping sees.
  */
+export function tfjsGradients(
+  model: SequenceModel,
+  tokens: Int32Array,
+  label: number,
+): { norms: number[]; totalNorm: number } {
+  const T = tokens.length;
+  const data = { steps: T, batch: 1, mask: new Float32Array(T).fill(1), tokens };
+  let norms: number[] = [];
+  const totalNorm = tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(
+      () =>
+        crossEntropy(
+          model.logits(data, { onStepNorms: (byLayer) => (norms = byLayer[0] ?? []) }),
+          Int32Array.of(label),
+        ),
+      model.trainableVariables,
+    );
+    value.dispose();
+    const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
+    return tf.sqrt(tf.addN(squares)).dataSync()[0] as number;
+  });
+  return { norms, totalNorm };
+}
+
+/** The lab model's float32 pass (see tfjsGradients). */
 export function modelGradients(
   cell: CellType,
   settings: GradientLabSettings,
 ): { norms: number[]; totalNorm: number } {
   const config = labConfig(cell, settings);
   const model = SequenceModel.fromValues(config, labValues(config, settings));
-  const T = settings.length;
-  const data = {
-    steps: T,
-    batch: 1,
-    mask: new Float32Array(T).fill(1),
-    tokens: labTokens(settings),
-  };
   try {
-    let norms: number[] = [];
-    const totalNorm = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(
-        () =>
-          crossEntropy(
-            model.logits(data, { onStepNorms: (byLayer) => (norms = byLayer[0] ?? []) }),
-            Int32Array.of(LABEL),
-          ),
-        model.trainableVariables,
-      );
-      value.dispose();
-      const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
-      return tf.sqrt(tf.addN(squares)).dataSync()[0] as number;
-    });
-    return { norms, totalNorm };
+    return tfjsGradients(model, labTokens(settings.length, VOCABULARY, settings.seed), LABEL);
   } finally {
     model.dispose();
   }
@@ -154,7 +160,7 @@ export function modelGradients(
 export function labProblem(cell: CellType, settings: GradientLabSettings) {
   const config = labConfig(cell, settings);
   const weights = labWeights(config, labValues(config, settings));
-  return { weights, tokens: labTokens(settings), label: LABEL };
+  return { weights, tokens: labTokens(settings.length, VOCABULARY, settings.seed), label: LABEL };
 }
 
 /** The lab's exact float64 ||dL/dh_t|| (and ||dL/dc_t|| for the LSTM). */
@@ -168,18 +174,30 @@ export function exactGradients(cell: CellType, settings: GradientLabSettings): L
  * same recurrent-weight scale and the same random input sequence.
  */
 export function gradientLab(settings: GradientLabSettings): CellGradients[] {
-  return (['rnn', 'lstm', 'gru'] as CellType[]).map((cell) => {
-    const { totalNorm } = modelGradients(cell, settings);
-    const { hNorms, cNorms } = exactGradients(cell, settings);
-    const clipFactor =
-      settings.clipNorm > 0 ? Math.min(1, settings.clipNorm / (totalNorm + 1e-6)) : 1;
-    const result: CellGradients = {
+  return (['rnn', 'lstm', 'gru'] as CellType[]).map((cell) =>
+    cellGradients(
       cell,
-      norms: hNorms,
-      regime: classifyRegime(hNorms),
-      totalNorm,
-      clipFactor,
-    };
-    return cNorms ? { ...result, cellNorms: cNorms } : result;
-  });
+      exactGradients(cell, settings),
+      modelGradients(cell, settings).totalNorm,
+      settings.clipNorm,
+    ),
+  );
+}
+
+/** One cell's result from its exact norms and its float32 total parameter-gradient norm. */
+export function cellGradients(
+  cell: CellType,
+  { hNorms, cNorms }: LabNorms,
+  totalNorm: number,
+  clipNorm: number,
+): CellGradients {
+  const clipFactor = clipNorm > 0 ? Math.min(1, clipNorm / (totalNorm + 1e-6)) : 1;
+  const result: CellGradients = {
+    cell,
+    norms: hNorms,
+    regime: classifyRegime(hNorms),
+    totalNorm,
+    clipFactor,
+  };
+  return cNorms ? { ...result, cellNorms: cNorms } : result;
 }

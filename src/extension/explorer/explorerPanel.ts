@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { gradientLab, REGIME_RULE } from '../../core/explore/gradientLab';
+import { gradientLab, REGIME_RULE, type CellGradients } from '../../core/explore/gradientLab';
+import { trainedModelLab } from '../../core/explore/trainedLab';
 import { traceSequence } from '../../core/explore/trace';
 import { NAMES_TASK, type NamesClassifier } from '../../core/tasks/names';
 import type { ExplorerSubjects, Subject } from './subjects';
@@ -8,6 +9,7 @@ import {
   type ExplorerView,
   type HostMessage,
   type LabControls,
+  type TrainedLabInfo,
   type ModelSummary,
   type WebviewMessage,
 } from '../../shared/explorerProtocol';
@@ -261,19 +263,29 @@ export class ExplorerPanel implements vscode.Disposable {
     });
   }
 
-  private lab(controls: LabControls): void {
+  private async lab(controls: LabControls): Promise<void> {
     const started = performance.now();
-    const cells = gradientLab({
-      ...controls,
-      hiddenSize: controls.hiddenSize ?? LAB_HIDDEN,
-      seed: LAB_SEED,
-    });
+    const settings = { ...controls, hiddenSize: controls.hiddenSize ?? LAB_HIDDEN, seed: LAB_SEED };
+    let cells: CellGradients[] | undefined;
+    let trained: TrainedLabInfo | undefined;
+    if (controls.weights === 'model') {
+      const { classifier, title } = await this.services.classifier();
+      const result = trainedModelLab(classifier.model, settings);
+      if (result.ok) {
+        cells = [result.cell];
+        trained = { title, radii: result.radii };
+      } else {
+        trained = { title, reason: result.reason };
+      }
+    }
+    cells ??= gradientLab(settings);
     this.post({
       type: 'gradients',
       controls,
       cells,
       rule: REGIME_RULE,
       millis: performance.now() - started,
+      ...(trained ? { trained } : {}),
     });
   }
 

@@ -27,6 +27,8 @@ export class GradientsView {
   private readonly rule = el('p', { class: 'rule' });
   private readonly legend = el('p', { class: 'rule lab-legend' });
   private readonly why = el('p', { class: 'rule lab-why' });
+  /** Which model's weights, and their spectral radii, when the lab follows the trained model. */
+  private readonly trained = el('p', { class: 'rule lab-trained', 'aria-live': 'polite' });
   private readonly duringTraining = el('div', { class: 'during-training' });
   private readonly inputs: Record<keyof LabControls, HTMLInputElement | HTMLSelectElement>;
   /** Whether the hidden size is the user's (or the host's) choice rather than the default. */
@@ -57,6 +59,14 @@ export class GradientsView {
         select.append(el('option', { value: String(bias) }, String(bias)));
       return select;
     };
+    const weights = el('select', {
+      id: 'lab-weights',
+      'aria-label': 'Whose recurrent weights the lab uses',
+    }) as HTMLSelectElement;
+    weights.append(
+      el('option', { value: '' }, 'random, at the radius set'),
+      el('option', { value: 'model' }, 'the names model in use'),
+    );
     const forgetBias = biasSelect('lab-forget-bias', 'Forget-gate bias of the LSTM');
     const updateBias = biasSelect('lab-update-bias', 'Update-gate bias of the GRU');
     const range = (
@@ -82,6 +92,7 @@ export class GradientsView {
       hiddenSize,
       forgetBias,
       updateBias,
+      weights,
     };
     this.readouts = {
       spectralRadius: el('output', { for: 'lab-radius' }),
@@ -99,6 +110,7 @@ export class GradientsView {
       el(
         'div',
         { class: 'toolbar' },
+        field('Weights', weights),
         field('Activation', activation),
         field('Spectral radius of W_hh', this.inputs.spectralRadius, this.readouts.spectralRadius),
         field('Length', this.inputs.length, this.readouts.length),
@@ -110,6 +122,7 @@ export class GradientsView {
       this.regimes,
       this.chart,
       this.legend,
+      this.trained,
       this.why,
       this.rule,
       el('details', {}, el('summary', {}, 'Numbers'), this.table),
@@ -128,6 +141,7 @@ export class GradientsView {
       controls.forgetBias === undefined ? '' : String(controls.forgetBias);
     this.inputs.updateBias.value =
       controls.updateBias === undefined ? '' : String(controls.updateBias);
+    this.inputs.weights.value = controls.weights ?? '';
     this.updateReadouts();
   }
 
@@ -140,6 +154,7 @@ export class GradientsView {
       ...(this.hiddenChosen ? { hiddenSize: Number(this.inputs.hiddenSize.value) } : {}),
       ...biasOf('forgetBias', this.inputs.forgetBias.value),
       ...biasOf('updateBias', this.inputs.updateBias.value),
+      ...(this.inputs.weights.value === 'model' ? { weights: 'model' as const } : {}),
     };
   }
 
@@ -148,6 +163,15 @@ export class GradientsView {
     this.readouts.spectralRadius.textContent = c.spectralRadius.toFixed(2);
     this.readouts.length.textContent = String(c.length);
     this.readouts.clipNorm.textContent = c.clipNorm === 0 ? 'off' : String(c.clipNorm);
+    // A trained model brings its own activation, radius, size and biases: only length and
+    // clipping still apply.
+    for (const key of RANDOM_ONLY) {
+      this.inputs[key].disabled = c.weights === 'model';
+      this.inputs[key].title =
+        c.weights === 'model'
+          ? 'The trained model has its own; choose random weights to set it.'
+          : '';
+    }
   }
 
   private changed(): void {
@@ -160,7 +184,13 @@ export class GradientsView {
     if (!Object.values(this.inputs).includes(document.activeElement as HTMLInputElement))
       this.set(message.controls);
     this.plot(message.cells);
-    this.why.textContent = explanation(message.controls);
+    this.trained.textContent = message.trained
+      ? trainedText(message.trained, message.controls)
+      : '';
+    this.why.textContent =
+      message.trained && 'radii' in message.trained
+        ? trainedExplanation(message.cells[0], message.trained)
+        : explanation(message.controls);
     this.regimes.replaceChildren(...message.cells.map((cell) => this.regime(cell)));
     this.rule.textContent = `Rule: ${message.rule}. Computed in ${message.millis.toFixed(0)} ms.`;
     this.table.replaceChildren(
@@ -235,7 +265,7 @@ export class GradientsView {
       marginLeft: 60,
       y: { type: 'log', label: '‖dL/dh_t‖', grid: true, tickFormat: '.0e', domain: [lo, hi] },
       x: { label: 'time step t', grid: true },
-      fx: { label: null, domain: Object.values(CELL_NAMES) },
+      fx: { label: null, domain: cells.map((cell) => CELL_NAMES[cell.cell] ?? cell.cell) },
       color: { domain: Object.values(CELL_NAMES), range: seriesColors() },
       marks: [
         Plot.ruleY([1], { stroke: 'currentColor', strokeOpacity: 0.3 }),
@@ -351,6 +381,50 @@ export class GradientsView {
       `${CELL_NAMES[cell.cell]}: ${cell.regime}${clip}`,
     );
   }
+}
+
+/** The controls that shape random weights, and mean nothing for a trained model's. */
+const RANDOM_ONLY = [
+  'activation',
+  'spectralRadius',
+  'hiddenSize',
+  'forgetBias',
+  'updateBias',
+] as const;
+
+type TrainedInfo = NonNullable<GradientsMessage['trained']>;
+
+function trainedText(info: TrainedInfo, controls: LabControls): string {
+  if ('reason' in info) return `${info.title}: ${info.reason} Showing random weights instead.`;
+  const radii = info.radii.map((r) => `ρ(${r.block}) = ${r.radius.toFixed(2)}`).join(', ');
+  return (
+    `${info.title}, its own trained weights: spectral radius ${radii}. ` +
+    `Input: ${controls.length} random letters; the loss is at the last step, against the first language.`
+  );
+}
+
+/** Why a trained model's curve looks as it does, from its own radii and regime. */
+function trainedExplanation(
+  cell: CellGradients | undefined,
+  info: Extract<TrainedInfo, { radii: unknown }>,
+): string {
+  if (!cell) return '';
+  const name = CELL_NAMES[cell.cell] ?? cell.cell;
+  if (cell.cell === 'rnn') {
+    const r = info.radii[0]?.radius ?? 0;
+    return (
+      `${name}: each step multiplies the gradient by W_hh (radius ${r.toFixed(2)}) and tanh's slope (at most 1), ` +
+      `so with a radius ${r < 1 ? 'below' : 'above'} 1 the gradient ${r < 1 ? 'must shrink' : 'can grow'} step by step: here it is ${cell.regime}.`
+    );
+  }
+  const path =
+    cell.cell === 'lstm'
+      ? 'the cell state, scaled by the forget gate f'
+      : 'the state, scaled by the update gate z';
+  return (
+    `${name}: training sets the gates, so its gradient flows back mainly through ${path} at each step; ` +
+    `the recurrent radii above matter less than those gates. Here it is ${cell.regime}.`
+  );
 }
 
 /** An empty select value means the default initialisation, left out of the controls. */
