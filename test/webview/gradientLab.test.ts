@@ -147,4 +147,24 @@ describe('gradient lab plot in headless Chromium', { timeout: 120_000 }, () => {
     await page.locator('#lab-weights').selectOption('');
     assert.equal(await page.locator('#lab-radius').isDisabled(), false);
   });
+
+  it('says clipping overflows when the float32 total norm is not finite, never "not triggered"', async () => {
+    const { page } = explorer;
+    await explorer.send({
+      type: 'gradients',
+      controls: { ...controls, clipNorm: 5 },
+      cells: [
+        { ...cell('rnn'), totalNorm: Number.NaN, clipFactor: Number.NaN },
+        { ...cell('lstm'), totalNorm: 12.9, clipFactor: 5 / 12.9 },
+        { ...cell('gru'), totalNorm: 4.4, clipFactor: 1 },
+      ],
+      rule: 'test rule',
+      millis: 1,
+    });
+    const rows = await page.locator('.gradients-view table tr').allTextContents();
+    assert.match(rows[1] ?? '', /overflows/);
+    assert.match(rows[2] ?? '', /scales gradients by 0\.388/);
+    assert.match(rows[3] ?? '', /not triggered/);
+    assert.match((await page.locator('.regime[data-cell="rnn"]').textContent()) ?? '', /overflows/);
+  });
 });

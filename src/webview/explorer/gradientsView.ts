@@ -33,6 +33,8 @@ export class GradientsView {
   private readonly inputs: Record<keyof LabControls, HTMLInputElement | HTMLSelectElement>;
   /** Whether the hidden size is the user's (or the host's) choice rather than the default. */
   private hiddenChosen = false;
+  /** The clipping threshold of the results shown. */
+  private clipNorm = 0;
   private readonly readouts: Record<'spectralRadius' | 'length' | 'clipNorm', HTMLElement>;
 
   constructor(
@@ -191,6 +193,7 @@ export class GradientsView {
       message.trained && 'radii' in message.trained
         ? trainedExplanation(message.cells[0], message.trained)
         : explanation(message.controls);
+    this.clipNorm = message.controls.clipNorm;
     this.regimes.replaceChildren(...message.cells.map((cell) => this.regime(cell)));
     this.rule.textContent = `Rule: ${message.rule}. Computed in ${message.millis.toFixed(0)} ms.`;
     this.table.replaceChildren(
@@ -211,11 +214,7 @@ export class GradientsView {
           el('td', {}, formatNorm(cell.norms[0] ?? 0)),
           el('td', {}, formatNorm(cell.norms[cell.norms.length - 1] ?? 0)),
           el('td', {}, cell.regime),
-          el(
-            'td',
-            {},
-            cell.clipFactor < 1 ? `scales by ${formatFactor(cell.clipFactor)}` : 'not triggered',
-          ),
+          el('td', {}, clipping(cell, message.controls.clipNorm) ?? 'not triggered'),
         ),
       ),
     );
@@ -373,8 +372,8 @@ export class GradientsView {
   }
 
   private regime(cell: CellGradients): HTMLElement {
-    const clip =
-      cell.clipFactor < 1 ? ` · clipping scales gradients by ${formatFactor(cell.clipFactor)}` : '';
+    const clipped = clipping(cell, this.clipNorm);
+    const clip = clipped ? ` · clipping ${clipped}` : '';
     return el(
       'span',
       { class: `regime ${cell.regime}`, 'data-cell': cell.cell },
@@ -468,6 +467,18 @@ export function formatNorm(norm: number): string {
   if (norm === 0) return '0';
   if (norm === Infinity) return '∞';
   return norm.toExponential(2);
+}
+
+/**
+ * What clipping does to this cell's gradients, or undefined when it is off or not triggered. The
+ * total norm comes from the model's float32 pass: past ~3.4e38 it is Infinity (or NaN), and
+ * clip_grad_norm_ can then only multiply by 0, which that says rather than printing a factor.
+ */
+function clipping(cell: CellGradients, clipNorm: number): string | undefined {
+  if (clipNorm <= 0) return undefined;
+  if (!Number.isFinite(cell.totalNorm))
+    return 'overflows: the float32 gradient norm is past 3.4e38, so clip_grad_norm_ multiplies by 0';
+  return cell.clipFactor < 1 ? `scales gradients by ${formatFactor(cell.clipFactor)}` : undefined;
 }
 
 const formatFactor = (factor: number): string =>
