@@ -98,10 +98,68 @@ async function themeShots(theme: keyof typeof THEMES): Promise<void> {
     await vscode.webviewFrame('body > .chart', 30_000);
     await shoot(vscode, theme, 'sidebar');
 
+    // The lab on the trained model's own weights.
+    await tab(frame, 'gradients');
+    await frame.selectOption('#lab-weights', 'model');
+    await waitFor(
+      async () => /spectral radius/.test(await frame.innerText('.lab-trained')),
+      20_000,
+      "the lab on the model's weights",
+    );
+    await shoot(vscode, theme, 'gradients-model');
+    await frame.selectOption('#lab-weights', '');
+
     await vscode.runCommand('RNN: Compare Input Orders…');
     await vscode.quickInputType('Dostoevsky');
     await vscode.webviewFrame('.distance', 30_000);
     await shoot(vscode, theme, 'order');
+
+    // The other tasks' dashboards: each shows its own measures.
+    await vscode.runCommand('RNN: Forecast Time Series…');
+    await vscode.quickPickSelect('airline-passengers.csv');
+    await vscode.quickInputType('24');
+    await vscode.quickInputType('12');
+    await vscode.webviewFrame('.verdict', 5 * 60_000);
+    await shoot(vscode, theme, 'forecast');
+    await vscode.runCommand('RNN: Open Explorer');
+    const explorer = await vscode.webviewFrame('#tab-training');
+    await tab(explorer, 'training');
+    await waitFor(
+      async () => /finished/.test(await explorer.innerText('.training-view .status')),
+      60_000,
+      'the forecaster dashboard',
+    );
+    await shoot(vscode, theme, 'training-forecast');
+
+    await vscode.runCommand('RNN: Train Text Model…');
+    await vscode.quickPickSelect('The three sentences');
+    for (const title of [/Cell/, /Inputs during training/]) {
+      await waitFor(
+        async () =>
+          title.test(
+            await vscode.page.locator('.quick-input-widget .quick-input-title').innerText(),
+          ),
+        15_000,
+        `the prompt ${title}`,
+      );
+      await vscode.page.keyboard.press('Enter');
+    }
+    await waitFor(
+      async () =>
+        /priming string/i.test(
+          await vscode.page
+            .locator('.quick-input-widget .quick-input-title')
+            .innerText()
+            .catch(() => ''),
+        ),
+      5 * 60_000,
+      'the text model to finish',
+    );
+    await vscode.closeQuickInput();
+    await vscode.runCommand('RNN: Open Explorer');
+    const text = await vscode.webviewFrame('#tab-training');
+    await tab(text, 'training');
+    await shoot(vscode, theme, 'training-text');
   } finally {
     await vscode.stop();
   }
