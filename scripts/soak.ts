@@ -12,6 +12,7 @@ import { runJob } from '../src/core/tasks/jobs';
 import { CLASSIC_SENTENCES, generateText } from '../src/core/tasks/languageModel';
 import { BUNDLED_SERIES, forecastReport, readBundledSeries } from '../src/core/tasks/forecasting';
 import { NamesClassifier } from '../src/core/tasks/names';
+import { trainSettings } from '../src/core/training/settings';
 
 const ROOT = path.resolve(__dirname, '..');
 const { values } = parseArgs({
@@ -20,15 +21,8 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'wasm' },
   },
 });
-const settings = (epochs: number, learningRate: number) => ({
-  epochs,
-  schedule: 'constant' as const,
-  batchSize: 64,
-  optimizer: { name: 'adam' as const, learningRate },
-  clipNorm: 5,
-  seed: 42,
-  recordGradients: true,
-});
+const settings = (epochs: number, learningRate: number) =>
+  trainSettings({ epochs, optimizer: { name: 'adam', learningRate }, recordGradients: true });
 
 async function main(): Promise<void> {
   const backend = (await initBackend(values.backend as 'wasm')).name;

@@ -26,6 +26,7 @@ import { encodeNames, namesModelConfig } from '../../src/core/tasks/names';
 import { classificationSource } from '../../src/core/training/classification';
 import type { Evaluation } from '../../src/core/training/evaluate';
 import { trainModel, type TrainingSource } from '../../src/core/training/trainer';
+import { trainSettings } from '../../src/core/training/settings';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -79,16 +80,15 @@ async function main(): Promise<void> {
   const outcome = await trainModel(
     SequenceModel.create(config, seed),
     source,
-    {
+    trainSettings({
       epochs: Number(values.epochs),
-      schedule: 'constant',
       batchSize,
       optimizer: { name: 'adam', learningRate: Number(values.lr) },
       clipNorm: Number(values.clip),
       seed,
       recordGradients: values['record-gradients'],
       weightAveraging: Number(values.average),
-    },
+    }),
     {
       onBatch: () => {
         lastStepEnded = performance.now();

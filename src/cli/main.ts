@@ -5,6 +5,7 @@ import { loadModel, saveModel } from '../core/io/modelFile';
 import type { CellType } from '../core/model/config';
 import { NAMES_RECIPE, NamesClassifier, trainNames } from '../core/tasks/names';
 import type { OptimizerName } from '../core/training/optimizers';
+import { trainSettings } from '../core/training/settings';
 import type { LearningRateSchedule } from '../core/training/trainer';
 import { BACKENDS, number, oneOf, UsageError } from './args';
 import { ProgressBar } from './progressBar';
@@ -56,7 +57,7 @@ async function train(args: string[]): Promise<void> {
   const numLayers = number(values.layers, 1, 'layers');
   const epochs = number(values.epochs, 10, 'epochs');
   const optimizer = oneOf<OptimizerName>(values.optimizer, ['adam', 'sgd'], 'adam', 'optimizer');
-  const settings = {
+  const settings = trainSettings({
     epochs,
     schedule: oneOf<LearningRateSchedule>(
       values.schedule,
@@ -74,7 +75,7 @@ async function train(args: string[]): Promise<void> {
     seed: number(values.seed, 42, 'seed'),
     recordGradients: values['record-gradients'],
     weightAveraging: number(values.average, NAMES_RECIPE.weightAveraging, 'average'),
-  };
+  });
   const backend = await initBackend(
     oneOf<BackendPreference>(values.backend, BACKENDS, 'auto', 'backend'),
   );

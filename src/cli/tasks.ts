@@ -18,6 +18,7 @@ import {
   taskMetadata,
 } from '../core/io/pytorchInterop';
 import type { CellType } from '../core/model/config';
+import { trainSettings } from '../core/training/settings';
 import { seriesFromCsv } from '../core/tasks/forecasting';
 import { runJob, type TaskJob } from '../core/tasks/jobs';
 import { CLASSIC_SENTENCES, generateText } from '../core/tasks/languageModel';
@@ -76,18 +77,12 @@ async function train(
   const log = json
     ? (line: string) => process.stderr.write(line + '\n')
     : (line: string) => console.log(line);
-  const settings = {
+  const settings = trainSettings({
     epochs: number(text(values, 'epochs'), defaults.epochs, 'epochs'),
-    schedule: 'constant' as const,
     batchSize: number(text(values, 'batch'), defaults.batch, 'batch'),
-    optimizer: {
-      name: 'adam' as const,
-      learningRate: number(text(values, 'lr'), defaults.lr, 'lr'),
-    },
-    clipNorm: 5,
+    optimizer: { name: 'adam', learningRate: number(text(values, 'lr'), defaults.lr, 'lr') },
     seed: number(text(values, 'seed'), 42, 'seed'),
-    recordGradients: false,
-  };
+  });
   const out = path.resolve(
     text(values, 'out') ??
       path.join('models', `${job.task}-${job.model.cell}-h${job.model.hiddenSize}.json`),

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BACKEND_ORDER, engineMemory, type BackendPreference } from '../core/backend';
 import { copyModel } from '../core/io/modelFile';
+import { trainSettings } from '../core/training/settings';
 import { MAX_NAME_LENGTH, type NamesClassifier } from '../core/tasks/names';
 import type { BackendService } from './backendService';
 import { pickCell, pickNumber, pickOpenFile } from './commands/prompts';
@@ -174,7 +175,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
         choices.numLayers > 1 ? ` x${choices.numLayers}` : '',
         bidirectional ? ' bidirectional' : '',
       ),
-      settings: {
+      settings: trainSettings({
         epochs: choices.epochs,
         schedule: settings.schedule(),
         batchSize: choices.batchSize,
@@ -184,7 +185,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
         // The Explorer's gradient views read these; they cost a few arithmetic passes per step.
         recordGradients: true,
         weightAveraging: choices.weightAveraging,
-      },
+      }),
     });
   };
 

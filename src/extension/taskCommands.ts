@@ -37,6 +37,7 @@ import {
   NAME_GENERATION_TASK,
 } from '../core/tasks/nameGeneration';
 import type { NamesClassifier } from '../core/tasks/names';
+import { trainSettings } from '../core/training/settings';
 import type { TrainSettings } from '../core/training/trainer';
 import type { ModelRegistry } from './modelRegistry';
 import type { ViewNode } from './modelsView';
@@ -57,17 +58,16 @@ export interface TaskCommandServices {
   ready(): Promise<unknown>;
 }
 
-function trainSettings(epochs: number, learningRate: number, batchSize: number): TrainSettings {
+function taskTrainSettings(epochs: number, learningRate: number, batchSize: number): TrainSettings {
   const d = settings.training();
-  return {
+  return trainSettings({
     epochs,
-    schedule: 'constant',
     batchSize,
     optimizer: { name: 'adam', learningRate },
     clipNorm: d.clipNorm,
     seed: d.seed,
     recordGradients: true,
-  };
+  });
 }
 
 /** Reads a workspace file after checking its size, so a huge file is refused before it loads. */
@@ -236,7 +236,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
         },
       },
       title: vscode.l10n.t('{0} on {1}', cell.toUpperCase(), source.name),
-      settings: trainSettings(epochs, classic ? 0.01 : 0.003, classic ? 64 : 32),
+      settings: taskTrainSettings(epochs, classic ? 0.01 : 0.003, classic ? 64 : 32),
     });
   });
 
@@ -329,7 +329,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
         model: { cell, hiddenSize: 128, numLayers: 1, teacherForcing: true },
       },
       title: vscode.l10n.t('{0} 128 name generator', cell.toUpperCase()),
-      settings: trainSettings(epochs, 0.003, 64),
+      settings: taskTrainSettings(epochs, 0.003, 64),
     });
   });
 
@@ -400,7 +400,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
         model: { cell: 'gru', hiddenSize: 32, numLayers: 1, window, horizon },
       },
       title: vscode.l10n.t('GRU 32 on {0} {1}', series.name, series.column),
-      settings: trainSettings(epochs, 0.003, 32),
+      settings: taskTrainSettings(epochs, 0.003, 32),
     });
   };
 

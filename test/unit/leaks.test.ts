@@ -7,6 +7,7 @@ import { infer } from '../../src/core/model/inference';
 import { SequenceModel } from '../../src/core/model/sequenceModel';
 import { evaluateClassifier } from '../../src/core/training/evaluate';
 import { createOptimizer } from '../../src/core/training/optimizers';
+import { trainSettings } from '../../src/core/training/settings';
 import { trainStep } from '../../src/core/training/step';
 import { classificationBatch } from '../../src/core/training/classification';
 import { trainClassifier } from '../../src/core/training/trainer';
@@ -28,15 +29,15 @@ const config = (cell: CellType) =>
     head: 'last',
     dropout: 0.2,
   }) as const;
-const settings = {
+const settings = trainSettings({
   epochs: 2,
-  schedule: 'cosine' as const,
+  schedule: 'cosine',
   batchSize: 8,
-  optimizer: { name: 'adam' as const, learningRate: 0.01 },
+  optimizer: { name: 'adam', learningRate: 0.01 },
   clipNorm: 1,
   seed: 3,
   recordGradients: true,
-};
+});
 
 describe('no public operation leaks tensors', () => {
   before(useTestBackend);

@@ -17,6 +17,7 @@ import {
 } from '../../src/core/tasks/languageModel';
 import { generateNames, trainNameGenerator } from '../../src/core/tasks/nameGeneration';
 import type { TrainSettings } from '../../src/core/training/trainer';
+import { trainSettings } from '../../src/core/training/settings';
 import { useTestBackend } from './helpers';
 
 /**
@@ -26,16 +27,8 @@ import { useTestBackend } from './helpers';
  */
 const ROOT = path.resolve(__dirname, '..', '..');
 
-const settings = (overrides: Partial<TrainSettings>): TrainSettings => ({
-  epochs: 1,
-  schedule: 'constant',
-  batchSize: 64,
-  optimizer: { name: 'adam', learningRate: 0.01 },
-  clipNorm: 5,
-  seed: 42,
-  recordGradients: false,
-  ...overrides,
-});
+const settings = (overrides: Partial<TrainSettings>): TrainSettings =>
+  trainSettings({ epochs: 1, optimizer: { name: 'adam', learningRate: 0.01 }, ...overrides });
 
 const textOptions = (overrides: Partial<TextModelOptions>): TextModelOptions => ({
   cell: 'rnn',

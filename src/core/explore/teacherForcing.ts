@@ -1,6 +1,7 @@
 import { CLASSIC_SENTENCES, generateText, trainTextModel } from '../tasks/languageModel';
 import type { TrainCallbacks, TrainSettings } from '../training/trainer';
 import type { NextTokenScore } from '../training/nextToken';
+import { trainSettings } from '../training/settings';
 
 /** One training run of a comparison, e.g. teacher forcing against free-running. */
 export interface ComparedRun {
@@ -14,15 +15,10 @@ export interface ComparedRun {
 }
 
 /** The lessons' setting for the three sentences: a small vanilla RNN and a high learning rate. */
-export const CLASSIC_SETTINGS: TrainSettings = {
+export const CLASSIC_SETTINGS: TrainSettings = trainSettings({
   epochs: 150,
-  schedule: 'constant',
-  batchSize: 64,
   optimizer: { name: 'adam', learningRate: 0.01 },
-  clipNorm: 5,
-  seed: 42,
-  recordGradients: false,
-};
+});
 
 /**
  * The same model and data trained twice, feeding the true previous character (teacher forcing)
