@@ -118,11 +118,15 @@ describe('Explorer webview in headless Chromium', { timeout: 120_000 }, () => {
     assert.equal(await page.locator('svg.unfolded g.step').count(), 10);
     const strip = page.locator('svg.unfolded g.step[data-step="0"] g[data-strip="h0"]');
     assert.equal(await strip.getAttribute('data-units'), '128');
-    const squares = await strip
-      .locator('path')
-      .evaluateAll((paths) =>
-        paths.reduce((n, p) => n + (p.getAttribute('d')?.match(/M/g)?.length ?? 0), 0),
-      );
+    // A square per unit: a rect each, or a subpath each of a path per colour.
+    const squares = await strip.evaluate(
+      (g) =>
+        g.querySelectorAll('rect.unit').length +
+        [...g.querySelectorAll('path')].reduce(
+          (n, p) => n + (p.getAttribute('d')?.match(/M/g)?.length ?? 0),
+          0,
+        ),
+    );
     assert.equal(squares, 128, 'one square per unit');
     assert.match(
       await page.locator('.graph-view .status').innerText(),

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchData, packBatch } from '../data/batches';
 import { Vocabulary } from '../data/alphabet';
-import type { CellType } from '../model/config';
+import type { CellType, Nonlinearity } from '../model/config';
 import { infer } from '../model/inference';
 import type { SequenceData } from '../model/recurrentStack';
 import { runStack } from '../model/recurrentStack';
@@ -26,8 +26,11 @@ export interface OutputEntry {
 
 export interface StepTrace {
   symbol: string;
-  /** Per layer: h_t, and the gates (LSTM: also c_t). */
-  layers: Array<{ h: number[]; c?: number[]; gates: Record<string, number[]> }>;
+  /**
+   * Per layer: h_t, and the gates (LSTM: also c_t). GRU: also `hn`, W_hn h_{t−1} + b_hn as the
+   * forward pass computed it, the term the reset gate scales inside n_t.
+   */
+  layers: Array<{ h: number[]; c?: number[]; hn?: number[]; gates: Record<string, number[]> }>;
   /** Top 3 outputs after reading the input up to and including this step. */
   top: OutputEntry[];
   /** ||dL/dh_t|| per layer, for the loss of the final prediction. */
@@ -40,6 +43,8 @@ export interface SequenceTrace {
   /** Between symbols when the input is written out again ('' for characters). */
   separator: string;
   cell: CellType;
+  /** A plain RNN's nonlinearity (GRU and LSTM use tanh for their state). */
+  activation?: Nonlinearity;
   hiddenSize: number;
   numLayers: number;
   steps: StepTrace[];
@@ -133,9 +138,12 @@ export function traceInput(
       gateNames.forEach(
         (name, k) => (gates[name] = round((run.saved?.[k] as Float32Array).subarray(at, at + H))),
       );
+      // The GRU's fourth saved array is W_hn h_{t−1} + b_hn (the kernel keeps it for backward).
+      const hn = config.cell === 'gru' ? run.saved?.[gateNames.length] : undefined;
       return {
         h: round(run.hs.subarray(at, at + H)),
         ...(run.cs ? { c: round(run.cs.subarray(at, at + H)) } : {}),
+        ...(hn ? { hn: round(hn.subarray(at, at + H)) } : {}),
         gates,
       };
     }),
@@ -147,6 +155,7 @@ export function traceInput(
     folded: traced.symbols.join(traced.separator),
     separator: traced.separator,
     cell: config.cell,
+    ...(config.cell === 'rnn' ? { activation: config.nonlinearity } : {}),
     hiddenSize: H,
     numLayers: config.numLayers,
     steps,

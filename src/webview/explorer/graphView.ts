@@ -1,48 +1,169 @@
-import { interpolateRdBu } from 'd3-scale-chromatic';
 import type { OutputEntry, SequenceTrace, StepTrace } from '../../core/explore/trace';
+import { colourBar, divergingColour, stateLimit } from '../common/colourScale';
 import { el, percent, svg } from './dom';
 import type { ExplorerState } from './vscodeApi';
 
 /**
  * The unfolded graph: one column per time step with its input symbol, each layer's hidden state
- * as a strip of coloured units (and optionally the gates), the prediction after the prefix, and
- * the gradient flowing back through time as arrows whose weight follows ||dL/dh_t||.
+ * (and on request its gates) as a grid of coloured units on the shared diverging scale, the
+ * prediction after the prefix, and, as an overlay, a bar per step whose height is ||dL/dh_t||.
  */
-const ROW_GAP = 14;
-const STRIP_HEIGHT = 14;
 const HEADER = 28;
+/** Space between two rows of a layer, and between two layers. */
+const ROW_GAP = 6;
+const LAYER_GAP = 12;
+/** Units per row of a state's grid: 128 units are 8 rows of 16 squares (4 px at zoom 1). */
+const UNITS_PER_ROW = 16;
+/** A one-row grid is at least this tall. */
+const MIN_STRIP_HEIGHT = 14;
 /** Three rows of prediction under each column. */
 const OUTPUT_ROW = 18;
 const FOOTER = 3 * OUTPUT_ROW + 10;
-/** Distinct colours a strip uses; finer steps are invisible at a unit's width. */
-const COLOR_LEVELS = 21;
+/** The tallest gradient bar, and the room a layer's bar row takes. */
+const BAR_MAX = 40;
+const BAR_ROW = BAR_MAX + 14;
+/** Font sizes of the graph's texts (media/explorer.css sets the same). */
+const FONT = { symbol: 15, output: 11, small: 10, label: 11, axis: 11 } as const;
 
-/** -1..1 to a diverging colour: red negative, blue positive. */
-const unitColor = (value: number): string =>
-  interpolateRdBu((1 - Math.max(-1, Math.min(1, value))) / 2);
+/** How the units of a state are laid out: the order is the same in every column. */
+export type UnitOrder = 'index' | 'final';
+const UNIT_ORDERS: Record<UnitOrder, string> = {
+  final: 'final value',
+  index: 'unit index',
+};
+/**
+ * By final value: the last column reads red to blue, and every earlier column shows which of
+ * those units were already set and which the later symbols moved.
+ */
+const DEFAULT_ORDER: UnitOrder = 'final';
+
+/** Colour steps of a strip, odd so that one is 0: 0.05 apart on the ±1 scale, finer than a
+ * 4-px square shows (the tooltip has the exact value). */
+const COLOUR_LEVELS = 41;
+
+/** The graph's remembered options; `sortUnits` rides along in the saved graph state. */
+export type GraphOptions = ExplorerState['graph'] & { sortUnits?: UnitOrder };
+
+/** What a gate row is, and its equation as PyTorch's documentation writes it. */
+interface GateInfo {
+  title: string;
+  equation: string;
+  /** sigmoid gates lie in 0..1, tanh ones in −1..1, c anywhere. */
+  squash: 'σ' | 'tanh' | 'none';
+}
+
+const GATES: Record<string, Record<string, GateInfo>> = {
+  gru: {
+    r: {
+      title: 'reset gate',
+      equation: 'r_t = σ(W_ir x_t + b_ir + W_hr h_{t−1} + b_hr)',
+      squash: 'σ',
+    },
+    z: {
+      title: 'update gate',
+      equation: 'z_t = σ(W_iz x_t + b_iz + W_hz h_{t−1} + b_hz)',
+      squash: 'σ',
+    },
+    n: {
+      title: 'new gate (candidate state)',
+      equation: 'n_t = tanh(W_in x_t + b_in + r_t ⊙ (W_hn h_{t−1} + b_hn))',
+      squash: 'tanh',
+    },
+  },
+  lstm: {
+    i: {
+      title: 'input gate',
+      equation: 'i_t = σ(W_ii x_t + b_ii + W_hi h_{t−1} + b_hi)',
+      squash: 'σ',
+    },
+    f: {
+      title: 'forget gate',
+      equation: 'f_t = σ(W_if x_t + b_if + W_hf h_{t−1} + b_hf)',
+      squash: 'σ',
+    },
+    g: {
+      title: 'cell gate (candidate)',
+      equation: 'g_t = tanh(W_ig x_t + b_ig + W_hg h_{t−1} + b_hg)',
+      squash: 'tanh',
+    },
+    o: {
+      title: 'output gate',
+      equation: 'o_t = σ(W_io x_t + b_io + W_ho h_{t−1} + b_ho)',
+      squash: 'σ',
+    },
+    c: {
+      title: 'cell state',
+      equation: 'c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t',
+      squash: 'none',
+    },
+  },
+};
+
+const H_EQUATION: Record<string, string> = {
+  gru: 'h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}',
+  lstm: 'h_t = o_t ⊙ tanh(c_t)',
+};
 
 /** A forecast shows its value; a class its probability. */
 const shown = (entry: OutputEntry): string => entry.display ?? percent(entry.probability);
+const f3 = (v: number): string => v.toFixed(3);
+const norm = (v: number): string => (Number.isFinite(v) ? v.toExponential(2) : String(v));
+
+let measureContext: CanvasRenderingContext2D | null | undefined;
+/** A text's width in px in the given font, without laying it out (the view may be hidden). */
+function textWidth(text: string, font: string): number {
+  if (measureContext === undefined)
+    measureContext = document.createElement('canvas').getContext('2d');
+  if (!measureContext) return text.length * 0.65 * 16;
+  measureContext.font = font;
+  return measureContext.measureText(text).width;
+}
 
 export interface GraphCallbacks {
-  onState(change: Partial<ExplorerState['graph']>): void;
+  onState(change: Partial<GraphOptions>): void;
+}
+
+interface Layout {
+  H: number;
+  columnWidth: number;
+  pitch: number;
+  left: number;
+  perRow: number;
+  cellWidth: number;
+  cellHeight: number;
+  stripHeight: number;
+  rowNames: string[];
+  layerHeight: number;
+  outputsTop: number;
+  barsTop: number;
+  limit: number;
+  maxNorm: number;
+  /** The colour of each of the COLOUR_LEVELS steps, from −limit to +limit. */
+  palette: string[];
+  /** Per layer, the unit shown at each position. */
+  order: number[][];
 }
 
 export class GraphView {
   readonly root: HTMLElement;
   private readonly canvas: HTMLElement;
+  private readonly legend: HTMLElement;
   private readonly status: HTMLElement;
   private readonly tooltip: HTMLElement;
   private readonly playButton: HTMLButtonElement;
   private trace?: SequenceTrace;
   private timer?: number;
+  private layout?: Layout;
   /** How long the last render took, for the render-time check. */
   lastRenderMs = 0;
 
   constructor(
-    private options: ExplorerState['graph'],
+    private options: GraphOptions,
     private readonly callbacks: GraphCallbacks,
   ) {
+    // A saved state from before the control, or from a newer build, falls back to the default.
+    if (!(options.sortUnits && options.sortUnits in UNIT_ORDERS))
+      this.options = { ...options, sortUnits: DEFAULT_ORDER };
     this.playButton = el(
       'button',
       { type: 'button', 'aria-label': 'Play the forward pass' },
@@ -59,6 +180,12 @@ export class GraphView {
     const zoomOut = el('button', { type: 'button', 'aria-label': 'Zoom out' }, '−');
     const gates = el('input', { type: 'checkbox', id: 'show-gates' }) as HTMLInputElement;
     const gradients = el('input', { type: 'checkbox', id: 'show-gradients' }) as HTMLInputElement;
+    const sort = el(
+      'select',
+      { id: 'sort-units', 'aria-label': 'Sort units by' },
+      ...Object.entries(UNIT_ORDERS).map(([value, label]) => el('option', { value }, label)),
+    ) as HTMLSelectElement;
+    sort.value = this.options.sortUnits ?? DEFAULT_ORDER;
     gates.checked = options.showGates;
     gradients.checked = options.showGradients;
     this.playButton.addEventListener('click', () => this.togglePlay());
@@ -75,7 +202,9 @@ export class GraphView {
     gradients.addEventListener('change', () =>
       this.setOptions({ showGradients: gradients.checked }),
     );
+    sort.addEventListener('change', () => this.setOptions({ sortUnits: sort.value as UnitOrder }));
     this.status = el('div', { class: 'status', 'aria-live': 'polite' });
+    this.legend = el('div', { class: 'graph-legend' });
     this.canvas = el('div', {
       class: 'graph-canvas',
       tabindex: '0',
@@ -105,8 +234,10 @@ export class GraphView {
         zoomIn,
         el('label', {}, gates, ' gates'),
         el('label', {}, gradients, ' gradient flow'),
+        el('label', { class: 'field' }, 'units sorted by', sort),
       ),
       this.status,
+      this.legend,
       this.canvas,
       this.tooltip,
     );
@@ -126,6 +257,7 @@ export class GraphView {
       this.canvas.replaceChildren(
         el('p', { class: 'empty' }, reason ?? 'Type a name to see the network read it.'),
       );
+      this.legend.replaceChildren();
       this.status.textContent = '';
       return;
     }
@@ -133,7 +265,7 @@ export class GraphView {
     this.render();
   }
 
-  private setOptions(change: Partial<ExplorerState['graph']>): void {
+  private setOptions(change: Partial<GraphOptions>): void {
     this.options = { ...this.options, ...change };
     this.callbacks.onState(change);
     this.render();
@@ -174,22 +306,144 @@ export class GraphView {
     }, 450);
   }
 
+  /** The rows of a layer: h, then (on request) the gates in PyTorch's order, and LSTM's c. */
+  private rowNames(trace: SequenceTrace): string[] {
+    if (!this.options.showGates) return ['h'];
+    const first = trace.steps[0]?.layers[0];
+    const gates = Object.keys(first?.gates ?? {});
+    return ['h', ...gates, ...(first?.c ? ['c'] : [])];
+  }
+
+  /** Per layer, the units in display order (the same in every column). */
+  private unitOrder(trace: SequenceTrace): number[][] {
+    const H = trace.hiddenSize;
+    const sort = this.options.sortUnits ?? DEFAULT_ORDER;
+    return Array.from({ length: trace.numLayers }, (_, l) => {
+      const units = Array.from({ length: H }, (_, j) => j);
+      if (sort === 'index') return units;
+      // Most negative (red) first, most positive (blue) last, by the state after the input.
+      const last = trace.steps[trace.steps.length - 1]?.layers[l]?.h ?? [];
+      const key = Float64Array.from(units, (j) => last[j] ?? 0);
+      return units.sort((a, b) => key[a]! - key[b]! || a - b);
+    });
+  }
+
+  private fonts(): { family: string } {
+    const family =
+      getComputedStyle(document.body).getPropertyValue('--vscode-editor-font-family').trim() ||
+      getComputedStyle(document.body).fontFamily ||
+      'monospace';
+    return { family };
+  }
+
+  private computeLayout(trace: SequenceTrace): Layout {
+    const { family } = this.fonts();
+    const H = trace.hiddenSize;
+    const columnWidth = Math.max(24, Math.round(64 * this.options.zoom));
+    const perRow = Math.max(1, Math.min(H, UNITS_PER_ROW));
+    const rows = Math.ceil(H / perRow);
+    const cellWidth = columnWidth / perRow;
+    const cellHeight = rows === 1 ? Math.max(cellWidth, MIN_STRIP_HEIGHT) : cellWidth;
+    const stripHeight = rows * cellHeight;
+    const rowNames = this.rowNames(trace);
+    const layerHeight = rowNames.length * (stripHeight + ROW_GAP) - ROW_GAP + LAYER_GAP;
+    // Every output label whole: a column is as wide as its widest label needs.
+    let widest = 0;
+    for (const step of trace.steps) {
+      step.top.slice(0, 3).forEach((entry, rank) => {
+        const font = rank === 0 ? `600 ${FONT.output}px ${family}` : `${FONT.small}px ${family}`;
+        widest = Math.max(widest, textWidth(entry.display ?? entry.label, font));
+      });
+    }
+    const gap = Math.round(columnWidth * 0.35);
+    const pitch = Math.ceil(Math.max(columnWidth + gap, widest + 10));
+    const maxNorm = Math.max(
+      0,
+      ...trace.steps.flatMap((s) => s.gradNorms.filter((v) => Number.isFinite(v))),
+    );
+    // The left margin holds the row labels and the gradient axis, measured.
+    const labels =
+      trace.steps[0]?.layers.flatMap((_, l) => rowNames.map((r) => this.rowLabel(trace, r, l))) ??
+      [];
+    let left = 0;
+    for (const label of labels)
+      left = Math.max(left, textWidth(label, `600 ${FONT.label}px ${family}`));
+    if (this.options.showGradients) {
+      for (const label of this.axisLabels(trace, maxNorm))
+        left = Math.max(left, textWidth(label, `${FONT.axis}px ${family}`));
+    }
+    left = Math.ceil(left + 14);
+    const outputsTop = HEADER + trace.numLayers * layerHeight;
+    // ±1 for tanh cells, as in every view; wider only for a relu RNN's states.
+    let extreme = 0;
+    for (const step of trace.steps) {
+      for (const layer of step.layers) {
+        for (const v of layer.h) extreme = Math.max(extreme, Math.abs(v));
+        for (const gate of Object.values(layer.gates))
+          for (const v of gate) extreme = Math.max(extreme, Math.abs(v));
+      }
+    }
+    const limit = stateLimit([extreme]);
+    const top = (COLOUR_LEVELS - 1) / 2;
+    return {
+      H,
+      columnWidth,
+      pitch,
+      left,
+      perRow,
+      cellWidth,
+      cellHeight,
+      stripHeight,
+      rowNames,
+      layerHeight,
+      outputsTop,
+      barsTop: outputsTop + FOOTER,
+      limit,
+      palette: Array.from({ length: COLOUR_LEVELS }, (_, k) =>
+        divergingColour(((k - top) / top) * limit, limit),
+      ),
+      maxNorm,
+      order: this.unitOrder(trace),
+    };
+  }
+
+  private rowLabel(trace: SequenceTrace, row: string, layer: number): string {
+    return trace.numLayers > 1 ? `L${layer + 1} ${row}` : row;
+  }
+
+  private axisLabels(trace: SequenceTrace, maxNorm: number): string[] {
+    return [
+      ...Array.from({ length: trace.numLayers }, (_, l) =>
+        trace.numLayers > 1 ? `‖dL/dh‖ L${l + 1}` : '‖dL/dh‖',
+      ),
+      '0',
+      norm(maxNorm),
+    ];
+  }
+
+  private columnX(layout: Layout, t: number): number {
+    return layout.left + t * layout.pitch + (layout.pitch - layout.columnWidth) / 2;
+  }
+
+  private rowY(trace: SequenceTrace, layout: Layout, layer: number, row: number): number {
+    return (
+      HEADER +
+      (trace.numLayers - 1 - layer) * layout.layerHeight +
+      row * (layout.stripHeight + ROW_GAP)
+    );
+  }
+
   private render(): void {
     const trace = this.trace;
     if (!trace) return;
     const started = performance.now();
-    const { zoom, showGates, showGradients } = this.options;
+    const { showGradients } = this.options;
     const T = trace.steps.length;
     const cursor = this.options.cursor < 0 ? T - 1 : this.options.cursor;
-    const H = trace.hiddenSize;
-    const columnWidth = Math.max(24, Math.round(64 * zoom));
-    const gap = Math.round(columnWidth * 0.35);
-    const unitWidth = columnWidth / H;
-    const gateNames = Object.keys(trace.steps[0]?.layers[0]?.gates ?? {});
-    const rowsPerLayer = 1 + (showGates ? gateNames.length : 0);
-    const layerHeight = rowsPerLayer * (STRIP_HEIGHT + 3) + ROW_GAP;
-    const height = HEADER + trace.numLayers * layerHeight + FOOTER;
-    const width = T * (columnWidth + gap) + gap;
+    const layout = (this.layout = this.computeLayout(trace));
+    const { columnWidth, pitch, rowNames, maxNorm } = layout;
+    const height = layout.barsTop + (showGradients ? trace.numLayers * BAR_ROW + 4 : 0);
+    const width = layout.left + T * pitch + 4;
     const root = svg('svg', {
       width,
       height,
@@ -197,9 +451,10 @@ export class GraphView {
       role: 'img',
       'aria-label': `Unfolded ${trace.cell} over ${T} steps`,
     });
-    const maxNorm = Math.max(1e-30, ...trace.steps.flatMap((s) => s.gradNorms));
+    root.append(this.rowLabels(trace, layout));
+    if (showGradients) root.append(this.gradientAxis(trace, layout));
     trace.steps.forEach((step, t) => {
-      const x = gap + t * (columnWidth + gap);
+      const x = this.columnX(layout, t);
       const column = svg('g', {
         class: `step${t > cursor ? ' future' : ''}`,
         'data-step': t,
@@ -211,53 +466,42 @@ export class GraphView {
       symbol.textContent = step.symbol === ' ' ? '␣' : step.symbol;
       column.append(symbol);
       step.layers.forEach((layer, l) => {
-        const y0 = HEADER + (trace.numLayers - 1 - l) * layerHeight;
-        column.append(this.strip(layer.h, x, y0, unitWidth, `h${l}`));
-        if (showGates) {
-          gateNames.forEach((name, g) => {
-            const values = layer.gates[name] ?? [];
-            const strip = this.strip(
-              values.map((v) => 2 * v - 1),
-              x,
-              y0 + (g + 1) * (STRIP_HEIGHT + 3),
-              unitWidth,
-              `${name}${l}`,
-            );
-            column.append(strip);
-          });
-        }
-        if (t > 0) {
-          const arrowY = y0 + STRIP_HEIGHT / 2;
-          const norm = step.gradNorms[l] ?? 0;
-          const weight = showGradients
-            ? 0.5 + 5.5 * Math.max(0, 1 + Math.log10(norm / maxNorm) / 6)
-            : 1;
-          const arrow = svg('line', {
-            x1: x - gap + 1,
-            y1: arrowY,
-            x2: x - 1,
-            y2: arrowY,
-            class: showGradients ? 'flow gradient' : 'flow',
-            'stroke-width': weight.toFixed(2),
+        rowNames.forEach((row, r) => {
+          const values = row === 'h' ? layer.h : row === 'c' ? (layer.c ?? []) : layer.gates[row];
+          column.append(
+            this.strip(values ?? [], x, this.rowY(trace, layout, l, r), layout, l, `${row}${l}`),
+          );
+        });
+        if (t > 0) column.append(...this.arrows(step, t, l, x, layout, trace));
+        if (showGradients) {
+          const value = step.gradNorms[l] ?? 0;
+          const barHeight = maxNorm > 0 && Number.isFinite(value) ? (BAR_MAX * value) / maxNorm : 0;
+          const baseline = layout.barsTop + l * BAR_ROW + BAR_MAX + 4;
+          const bar = svg('rect', {
+            x: x + columnWidth * 0.2,
+            y: baseline - barHeight,
+            width: columnWidth * 0.6,
+            height: barHeight,
+            class: 'grad-bar',
+            'data-layer': l,
+            'data-norm': value,
           });
           const title = svg('title');
-          title.textContent = `||dL/dh_${t}|| = ${norm.toExponential(2)} (layer ${l + 1})`;
-          arrow.append(title);
-          column.append(arrow);
+          title.textContent = `||dL/dh_${t + 1}|| = ${norm(value)} (layer ${l + 1})`;
+          bar.append(title);
+          column.append(bar);
         }
       });
       // The top 3 after this prefix: a label and a bar each, the first one bold.
-      const outY = HEADER + trace.numLayers * layerHeight;
-      const chars = Math.max(3, Math.floor(columnWidth / 6.5));
       step.top.slice(0, 3).forEach((entry, rank) => {
-        const y = outY + 4 + rank * OUTPUT_ROW;
+        const y = layout.outputsTop + 4 + rank * OUTPUT_ROW;
         const label = svg('text', {
           x: x + columnWidth / 2,
           y: y + 9,
           class: rank === 0 ? 'output top' : 'output small',
         });
-        // A forecast shows its value (its row says which step); a class shows its name.
-        label.textContent = (entry.display ?? entry.label).slice(0, chars);
+        // A forecast shows its value (its row says which step); a class shows its name, whole.
+        label.textContent = entry.display ?? entry.label;
         const bar = svg('rect', {
           x,
           y: y + 12,
@@ -270,12 +514,40 @@ export class GraphView {
         bar.append(title);
         column.append(label, bar);
       });
-      column.addEventListener('mousemove', (event) => this.explain(step, t, event, x, unitWidth));
-      column.addEventListener('focus', () => this.explain(step, t, undefined, x, unitWidth));
+      column.addEventListener('mousemove', (event) => this.hover(step, t, event));
+      column.addEventListener('focus', () =>
+        this.explainUnit(step, t, trace.numLayers - 1, 'h', 0),
+      );
       column.addEventListener('mouseleave', () => (this.tooltip.hidden = true));
       root.append(column);
     });
     this.canvas.replaceChildren(root);
+    const limitText = String(Number(layout.limit.toPrecision(3)));
+    this.legend.replaceChildren(
+      colourBar({
+        kind: 'diverging',
+        domain: [-layout.limit, layout.limit],
+        label:
+          `unit value: −${limitText} red · 0 white · +${limitText} blue` +
+          (this.options.showGates && trace.cell !== 'rnn'
+            ? `; σ gates lie in 0…1, white to blue${trace.cell === 'lstm' ? `; c beyond ±${limitText} at the ends` : ''}`
+            : ''),
+      }),
+      el(
+        'span',
+        { class: 'caption' },
+        `units in rows of ${layout.perRow}, sorted by ${UNIT_ORDERS[this.options.sortUnits ?? DEFAULT_ORDER]}`,
+      ),
+      ...(showGradients
+        ? [
+            el(
+              'span',
+              { class: 'caption gradient-legend' },
+              `orange bars: ||dL/dh_t|| of the final prediction's loss, linear scale, tallest = ${norm(maxNorm)}`,
+            ),
+          ]
+        : []),
+    );
     const prefix = trace.steps
       .slice(0, cursor + 1)
       .map((step) => step.symbol)
@@ -286,31 +558,160 @@ export class GraphView {
     this.root.dataset.renderMs = this.lastRenderMs.toFixed(1);
   }
 
+  /** Row labels at the left: h and the gates by name, each with its equation as its title. */
+  private rowLabels(trace: SequenceTrace, layout: Layout): SVGGElement {
+    const group = svg('g', { class: 'row-labels' });
+    for (let l = 0; l < trace.numLayers; l++) {
+      layout.rowNames.forEach((row, r) => {
+        const y = this.rowY(trace, layout, l, r) + layout.stripHeight / 2 + 4;
+        // The group holds the title, so the label's text is the gate's name alone.
+        const item = svg('g', { class: 'row', 'data-row': row, 'data-layer': l, tabindex: 0 });
+        const title = svg('title');
+        title.textContent = this.rowTitle(trace, row, l);
+        const label = svg('text', { x: layout.left - 8, y, class: 'row-label' });
+        label.textContent = this.rowLabel(trace, row, l);
+        item.append(title, label);
+        const explain = (): void => this.explainRow(row, l);
+        item.addEventListener('mouseenter', explain);
+        item.addEventListener('focus', explain);
+        item.addEventListener('mouseleave', () => (this.tooltip.hidden = true));
+        group.append(item);
+      });
+    }
+    return group;
+  }
+
+  private rowTitle(trace: SequenceTrace, row: string, layer: number): string {
+    const where = trace.numLayers > 1 ? `, layer ${layer + 1}` : '';
+    if (row === 'h') {
+      const equation =
+        H_EQUATION[trace.cell] ??
+        `h_t = ${trace.activation ?? 'tanh'}(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh)`;
+      return `h — hidden state${where}: ${equation}`;
+    }
+    const gate = GATES[trace.cell]?.[row];
+    return gate ? `${row} — ${gate.title}${where}: ${gate.equation}` : row;
+  }
+
+  private gradientAxis(trace: SequenceTrace, layout: Layout): SVGGElement {
+    const group = svg('g', { class: 'gradient-axis' });
+    const x = layout.left - 4;
+    for (let l = 0; l < trace.numLayers; l++) {
+      const baseline = layout.barsTop + l * BAR_ROW + BAR_MAX + 4;
+      const top = baseline - BAR_MAX;
+      group.append(svg('line', { x1: x, x2: x, y1: top, y2: baseline, class: 'axis' }));
+      for (const [y, text] of [
+        [baseline, '0'],
+        [top, norm(layout.maxNorm)],
+      ] as const) {
+        group.append(svg('line', { x1: x - 3, x2: x, y1: y, y2: y, class: 'axis' }));
+        const label = svg('text', { x: x - 5, y: y + 4, class: 'axis-label' });
+        label.textContent = text;
+        group.append(label);
+      }
+      const name = svg('text', { x: x - 5, y: (top + baseline) / 2 + 4, class: 'axis-label' });
+      name.textContent = this.axisLabels(trace, layout.maxNorm)[l] ?? '';
+      group.append(name);
+    }
+    return group;
+  }
+
   /**
-   * One path per colour level rather than one rect per unit: a 100-step, 128-unit graph is then
-   * about 2,000 elements instead of 13,000, and draws well within the 100 ms budget.
+   * The recurrence h_{t−1} → h_t as a grey arrow; with the overlay, the gradient flowing back
+   * h_t → h_{t−1} as an orange arrow whose width is linear in ||dL/dh_t||.
+   */
+  private arrows(
+    step: StepTrace,
+    t: number,
+    l: number,
+    x: number,
+    layout: Layout,
+    trace: SequenceTrace,
+  ): SVGElement[] {
+    const x1 = this.columnX(layout, t - 1) + layout.columnWidth + 2;
+    const x2 = x - 2;
+    const y = this.rowY(trace, layout, l, 0) + layout.stripHeight / 2;
+    const forward = svg('path', {
+      d: `M${x1} ${y - 3}H${x2}m-4 -3l4 3l-4 3`,
+      class: 'flow',
+    });
+    if (!this.options.showGradients) return [forward];
+    const value = step.gradNorms[l] ?? 0;
+    const weight =
+      layout.maxNorm > 0 && Number.isFinite(value) ? 0.75 + (4 * value) / layout.maxNorm : 0.75;
+    const back = svg('line', {
+      x1: x2,
+      y1: y + 4,
+      x2: x1,
+      y2: y + 4,
+      class: 'flow gradient',
+      'stroke-width': weight.toFixed(2),
+    });
+    const title = svg('title');
+    title.textContent = `||dL/dh_${t + 1}|| = ${norm(value)} (layer ${l + 1}), flowing back to h_${t}`;
+    back.append(title);
+    return [forward, back];
+  }
+
+  /**
+   * A state's units as a grid of squares in the layer's unit order, drawn as one path per colour
+   * step rather than one rect per unit: a 100-step, 128-unit graph is then about 3,000 elements
+   * instead of 13,000, and draws within the 100 ms budget. Each path says which units it holds
+   * (`data-units`, in the order of its squares) and the value its colour stands for.
    */
   private strip(
     values: readonly number[],
     x: number,
     y: number,
-    unitWidth: number,
+    layout: Layout,
+    layer: number,
     name: string,
   ): SVGGElement {
-    const group = svg('g', { class: 'strip', 'data-strip': name, 'data-units': values.length });
-    const byLevel = new Map<number, string[]>();
-    const w = (unitWidth + 0.3).toFixed(2);
-    values.forEach((value, j) => {
-      const level = Math.round(((Math.max(-1, Math.min(1, value)) + 1) / 2) * (COLOR_LEVELS - 1));
-      const parts = byLevel.get(level) ?? [];
-      parts.push(`M${(x + j * unitWidth).toFixed(2)} ${y}h${w}v${STRIP_HEIGHT}h-${w}z`);
-      byLevel.set(level, parts);
+    const group = svg('g', {
+      class: 'strip',
+      'data-strip': name,
+      'data-units': values.length,
+      'data-layer': layer,
+      'data-x': x.toFixed(2),
+      'data-y': y.toFixed(2),
     });
-    for (const [level, parts] of byLevel) {
+    const order = layout.order[layer] ?? [];
+    const w = (layout.cellWidth + 0.25).toFixed(2);
+    const h = (layout.cellHeight + 0.25).toFixed(2);
+    const byLevel = new Map<number, { d: string[]; units: number[] }>();
+    const top = (COLOUR_LEVELS - 1) / 2;
+    order.forEach((unit, position) => {
+      if (unit >= values.length) return;
+      const v = values[unit] ?? 0;
+      const ratio = Number.isFinite(v) ? Math.max(-1, Math.min(1, v / layout.limit)) : 0;
+      const level = Math.round(ratio * top);
+      const cx = (x + (position % layout.perRow) * layout.cellWidth).toFixed(2);
+      const cy = (y + Math.floor(position / layout.perRow) * layout.cellHeight).toFixed(2);
+      const entry = byLevel.get(level) ?? { d: [], units: [] };
+      entry.d.push(`M${cx} ${cy}h${w}v${h}h-${w}z`);
+      entry.units.push(unit);
+      byLevel.set(level, entry);
+    });
+    for (const [level, entry] of byLevel) {
       group.append(
-        svg('path', { d: parts.join(''), fill: unitColor((2 * level) / (COLOR_LEVELS - 1) - 1) }),
+        svg('path', {
+          d: entry.d.join(''),
+          fill: layout.palette[level + top] ?? 'none',
+          'data-units': entry.units.join(' '),
+          'data-value': String((level / top) * layout.limit),
+        }),
       );
     }
+    // Units near 0 are near white: a faint frame keeps the strip's edge visible.
+    group.append(
+      svg('rect', {
+        x,
+        y,
+        width: layout.columnWidth,
+        height: layout.stripHeight,
+        class: 'strip-frame',
+      }),
+    );
     return group;
   }
 
@@ -319,56 +720,144 @@ export class GraphView {
     return `Step ${t + 1}, symbol ${step.symbol}: ${top}`;
   }
 
-  /** The hovered unit's values, and its cell equation with the numbers put in. */
-  private explain(
-    step: StepTrace,
-    t: number,
-    event: MouseEvent | undefined,
-    x: number,
-    unitWidth: number,
-  ): void {
-    const trace = this.trace;
-    if (!trace) return;
-    const svgBox = this.canvas.querySelector('svg')?.getBoundingClientRect();
-    const unit =
-      event && svgBox
-        ? Math.max(
-            0,
-            Math.min(
-              trace.hiddenSize - 1,
-              Math.floor((event.clientX - svgBox.left - x) / unitWidth),
-            ),
-          )
-        : 0;
-    const layer = step.layers[step.layers.length - 1];
-    if (!layer) return;
-    const previous = t > 0 ? (trace.steps[t - 1]?.layers[step.layers.length - 1]?.h[unit] ?? 0) : 0;
-    const h = layer.h[unit] ?? 0;
-    const g = (name: string): number => layer.gates[name]?.[unit] ?? 0;
-    const f = (v: number): string => v.toFixed(3);
-    let equation: string;
-    if (trace.cell === 'gru') {
-      equation = `h = (1 − z)·n + z·h₋₁ = (1 − ${f(g('z'))})·${f(g('n'))} + ${f(g('z'))}·${f(previous)} = ${f(h)}`;
-    } else if (trace.cell === 'lstm') {
-      const c = layer.c?.[unit] ?? 0;
-      equation = `c = f·c₋₁ + i·g;  h = o·tanh(c) = ${f(g('o'))}·tanh(${f(c)}) = ${f(h)}   (i ${f(g('i'))}, f ${f(g('f'))}, g ${f(g('g'))})`;
-    } else {
-      equation = `h = tanh(W_ih x + b_ih + W_hh h₋₁ + b_hh) = ${f(h)}   (h₋₁ = ${f(previous)})`;
+  private hover(step: StepTrace, t: number, event: MouseEvent): void {
+    const target = event.target as Element | null;
+    const strip = target?.closest('g.strip');
+    const layout = this.layout;
+    const box = this.canvas.querySelector('svg')?.getBoundingClientRect();
+    if (strip && layout && box) {
+      // The square under the pointer, from its position in the strip's grid.
+      const layer = Number(strip.getAttribute('data-layer'));
+      const row = (strip.getAttribute('data-strip') ?? 'h').replace(/\d+$/, '');
+      const dx = event.clientX - box.left - Number(strip.getAttribute('data-x'));
+      const dy = event.clientY - box.top - Number(strip.getAttribute('data-y'));
+      const column = Math.max(0, Math.min(layout.perRow - 1, Math.floor(dx / layout.cellWidth)));
+      const line = Math.max(0, Math.floor(dy / layout.cellHeight));
+      const order = layout.order[layer] ?? [];
+      const unit = order[Math.min(order.length - 1, line * layout.perRow + column)];
+      if (unit !== undefined) this.explainUnit(step, t, layer, row, unit);
+      return;
     }
+    const bar = target?.closest('rect.grad-bar');
+    if (bar) this.explainGradient(step, t, Number(bar.getAttribute('data-layer')));
+  }
+
+  private showTip(lines: Array<string | HTMLElement>): void {
     this.tooltip.hidden = false;
     this.tooltip.replaceChildren(
-      el(
-        'div',
-        {},
-        `Step ${t + 1} “${step.symbol}”, unit ${unit} of ${trace.hiddenSize}, top layer`,
-      ),
-      el('div', { class: 'equation' }, equation),
-      el(
-        'div',
-        {},
-        `||dL/dh_${t + 1}|| = ${(step.gradNorms[step.gradNorms.length - 1] ?? 0).toExponential(2)}`,
-      ),
-      el('div', {}, `Top 3 so far: ${step.top.map((s) => `${s.label} ${shown(s)}`).join(', ')}`),
+      ...lines.map((line) => (typeof line === 'string' ? el('div', {}, line) : line)),
     );
+  }
+
+  private explainGradient(step: StepTrace, t: number, layer: number): void {
+    const trace = this.trace;
+    if (!trace) return;
+    this.showTip([
+      `Step ${t + 1} “${step.symbol}”, layer ${layer + 1}`,
+      el('div', { class: 'equation' }, `||dL/dh_${t + 1}|| = ${norm(step.gradNorms[layer] ?? 0)}`),
+      `The gradient of the final prediction's loss with respect to h_${t + 1}; the bar's height is linear in it (tallest ${norm(this.layout?.maxNorm ?? 0)}).`,
+    ]);
+  }
+
+  /** A row label: what the row is, its equation, and its numbers at the cursor's step. */
+  private explainRow(row: string, layer: number): void {
+    const trace = this.trace;
+    if (!trace) return;
+    const t = this.options.cursor < 0 ? trace.steps.length - 1 : this.options.cursor;
+    const step = trace.steps[t];
+    if (!step) return;
+    this.showTip([this.rowTitle(trace, row, layer), this.rowSummary(trace, step, t, row, layer)]);
+  }
+
+  /** A row's numbers at one step: mean, min and max over its units. */
+  private rowSummary(
+    trace: SequenceTrace,
+    step: StepTrace,
+    t: number,
+    row: string,
+    layer: number,
+  ): string {
+    const state = step.layers[layer];
+    const values = (row === 'h' ? state?.h : row === 'c' ? state?.c : state?.gates[row]) ?? [];
+    if (values.length === 0) return '';
+    let sum = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of values) {
+      sum += v;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    return `${row} at step ${t + 1} “${step.symbol}” over its ${trace.hiddenSize} units: mean ${f3(sum / values.length)}, min ${f3(min)}, max ${f3(max)}`;
+  }
+
+  /** The hovered unit's value, and its row's own equation with the numbers put in. */
+  private explainUnit(step: StepTrace, t: number, layer: number, row: string, unit: number): void {
+    const trace = this.trace;
+    if (!trace) return;
+    const state = step.layers[layer];
+    if (!state) return;
+    const previousState = t > 0 ? trace.steps[t - 1]?.layers[layer] : undefined;
+    const previous = previousState?.h[unit] ?? 0;
+    const g = (name: string): number => state.gates[name]?.[unit] ?? 0;
+    const where = `Step ${t + 1} “${step.symbol}”, unit ${unit} of ${trace.hiddenSize}, layer ${layer + 1} of ${trace.numLayers}`;
+    const norms = `||dL/dh_${t + 1}|| = ${norm(step.gradNorms[layer] ?? 0)}`;
+    const top = `Top 3 so far: ${step.top.map((s) => `${s.label} ${shown(s)}`).join(', ')}`;
+    if (row === 'h') {
+      const h = state.h[unit] ?? 0;
+      let equation: string;
+      if (trace.cell === 'gru') {
+        equation = `h = (1 − z)·n + z·h₋₁ = (1 − ${f3(g('z'))})·${f3(g('n'))} + ${f3(g('z'))}·${f3(previous)} = ${f3(h)}`;
+      } else if (trace.cell === 'lstm') {
+        const c = state.c?.[unit] ?? 0;
+        equation = `c = f·c₋₁ + i·g;  h = o·tanh(c) = ${f3(g('o'))}·tanh(${f3(c)}) = ${f3(h)}   (i ${f3(g('i'))}, f ${f3(g('f'))}, g ${f3(g('g'))})`;
+      } else {
+        const act = trace.activation ?? 'tanh';
+        equation = `h = ${act}(W_ih x + b_ih + W_hh h₋₁ + b_hh) = ${f3(h)}   (h₋₁ = ${f3(previous)})`;
+      }
+      this.showTip([
+        `${where}: h = ${f3(h)}`,
+        el('div', { class: 'equation' }, equation),
+        norms,
+        top,
+      ]);
+      return;
+    }
+    const gate = GATES[trace.cell]?.[row];
+    if (!gate) return;
+    const value = row === 'c' ? (state.c?.[unit] ?? 0) : g(row);
+    let numbers: string;
+    if (row === 'c') {
+      const cPrevious = previousState?.c?.[unit] ?? 0;
+      numbers = `= ${f3(g('f'))}·${f3(cPrevious)} + ${f3(g('i'))}·${f3(g('g'))} = ${f3(value)}`;
+    } else if (row === 'n') {
+      const hn = state.hn?.[unit];
+      const r = g('r');
+      if (hn === undefined) numbers = `= ${f3(value)}   (r_t = ${f3(r)})`;
+      else if (Math.abs(value) < 0.999) {
+        // The input term is what tanh's inverse leaves once the reset-scaled term is taken out.
+        const inputTerm = Math.atanh(value) - r * hn;
+        numbers = `= tanh(${f3(inputTerm)} + ${f3(r)}·${f3(hn)}) = ${f3(value)}`;
+      } else numbers = `= ${f3(value)}   (r_t = ${f3(r)}, W_hn h_{t−1} + b_hn = ${f3(hn)})`;
+    } else {
+      // The pre-activation, from the activation's inverse, while it is not saturated.
+      const pre =
+        gate.squash === 'σ'
+          ? value > 0.001 && value < 0.999
+            ? Math.log(value / (1 - value))
+            : undefined
+          : Math.abs(value) < 0.999
+            ? Math.atanh(value)
+            : undefined;
+      numbers =
+        pre === undefined
+          ? `= ${f3(value)} (saturated)`
+          : `= ${gate.squash}(${f3(pre)}) = ${f3(value)}`;
+    }
+    this.showTip([
+      `${where}: ${row} (${gate.title}) = ${f3(value)}`,
+      el('div', { class: 'equation' }, `${gate.equation} ${numbers}`),
+      this.rowSummary(trace, step, t, row, layer),
+    ]);
   }
 }

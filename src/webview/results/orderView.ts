@@ -1,4 +1,5 @@
 import type { OrderedInput } from '../../shared/resultsProtocol';
+import { colourBar, divergingColour, stateLimit } from '../common/colourScale';
 import { chartWidth, Plot, renderPlot } from '../explorer/charts';
 import { el, percent } from '../explorer/dom';
 import { formatNumber } from './format';
@@ -18,7 +19,7 @@ const norm = (xs: readonly number[]): number => Math.sqrt(xs.reduce((s, x) => s 
 export class OrderView implements ResultsView {
   readonly root: HTMLElement;
   private readonly strips: HTMLElement[];
-  private readonly scaleLegend = el('div', { class: 'state-scale', 'aria-hidden': 'true' });
+  private readonly scaleLegend = el('div', { class: 'state-scale' });
 
   constructor(
     title: string,
@@ -92,18 +93,9 @@ export class OrderView implements ResultsView {
   }
 
   draw(): void {
-    const limit = Math.max(
-      1e-6,
-      ...this.inputs.flatMap((input) => input.finalState.map((v) => Math.abs(v))),
-    );
-    // One scale for every strip, so equal colours mean equal values.
-    const color = {
-      type: 'diverging' as const,
-      scheme: 'RdBu' as const,
-      reverse: true,
-      domain: [-limit, limit],
-      pivot: 0,
-    };
+    // One scale for every strip, and the same as the Explorer's graph: negative red, 0 white,
+    // positive blue, ±1 at the ends for tanh states (so equal colours mean equal values).
+    const limit = stateLimit(this.inputs.flatMap((input) => input.finalState));
     const columns = Math.min(3, Math.max(1, this.inputs.length));
     this.inputs.forEach((input, i) => {
       // The column's own width once mounted; an estimate from the window while hidden.
@@ -125,9 +117,14 @@ export class OrderView implements ResultsView {
           tickSize: 3,
           label: null,
         },
-        color,
+        // The fills are the shared scale's colours, drawn as they are.
+        color: { type: 'identity' },
         marks: [
-          Plot.cell(cells, { x: 'unit', fill: 'value', inset: 0 }),
+          Plot.cell(cells, {
+            x: 'unit',
+            fill: (c: UnitCell) => divergingColour(c.value, limit),
+            inset: 0,
+          }),
           // Near-zero units are near white: the frame keeps the strip's edge visible.
           Plot.frame({ stroke: 'currentColor', strokeOpacity: 0.35 }),
           Plot.tip(
@@ -141,18 +138,12 @@ export class OrderView implements ResultsView {
         ],
       });
     });
-    const scale = Plot.scale({ color });
-    const ramp = el('span', { class: 'ramp' });
-    for (let k = 0; k <= 20; k++) {
-      const stop = el('span');
-      stop.style.background = String(scale.apply(-limit + (2 * limit * k) / 20));
-      ramp.append(stop);
-    }
     this.scaleLegend.replaceChildren(
-      el('span', {}, formatNumber(-limit)),
-      ramp,
-      el('span', {}, `+${formatNumber(limit)}`),
-      el('span', { class: 'caption' }, 'unit value, same scale for every input'),
+      colourBar({
+        kind: 'diverging',
+        domain: [-limit, limit],
+        label: 'unit value, same scale for every input: negative red, 0 white, positive blue',
+      }),
     );
   }
 }
