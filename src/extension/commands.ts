@@ -3,10 +3,11 @@ import * as vscode from 'vscode';
 import { BACKEND_ORDER, engineMemory, type BackendPreference } from '../core/backend';
 import { copyModel } from '../core/io/modelFile';
 import { trainSettings } from '../core/training/settings';
-import { MAX_NAME_LENGTH, type NamesClassifier } from '../core/tasks/names';
+import { MAX_NAME_LENGTH, NAMES_TASK, type NamesClassifier } from '../core/tasks/names';
 import type { BackendService } from './backendService';
 import { pickCell, pickNumber, pickOpenFile } from './commands/prompts';
-import { modelTitle, type ModelEntry, type ModelRegistry } from './modelRegistry';
+import { plural } from './modelChoice';
+import type { ModelEntry, ModelRegistry } from './modelRegistry';
 import type { ViewNode } from './modelsView';
 import { settings, type TrainingDefaults } from './settings';
 import type { TrainingController } from './training/trainingController';
@@ -26,7 +27,7 @@ const bar = (p: number): string => '█'.repeat(Math.round(p * 20)).padEnd(20, '
 async function askTrainingChoices(
   defaults: TrainingDefaults,
 ): Promise<TrainingDefaults | undefined> {
-  const summary = `${defaults.cell.toUpperCase()}, hidden ${defaults.hiddenSize}, ${defaults.numLayers} layer(s), ${defaults.epochs} epochs, lr ${defaults.learningRate}`;
+  const summary = `${defaults.cell.toUpperCase()}, hidden ${defaults.hiddenSize}, ${plural(defaults.numLayers, 'layer')}, ${plural(defaults.epochs, 'epoch')}, lr ${defaults.learningRate}`;
   const mode = await vscode.window.showQuickPick(
     [
       { label: '$(play) Train with defaults', description: summary, custom: false },
@@ -66,10 +67,20 @@ function validateName(value: string): string | undefined {
   return undefined;
 }
 
-async function pickModel(registry: ModelRegistry, title: string): Promise<ModelEntry | undefined> {
-  const items = registry.entries().map((entry) => ({
-    label: modelTitle(entry),
-    description: entry.manifest.heldOut ? percent(entry.manifest.heldOut.accuracy) : undefined,
+async function pickModel(
+  registry: ModelRegistry,
+  title: string,
+  task?: string,
+): Promise<ModelEntry | undefined> {
+  const entries = registry.entries().filter((e) => task === undefined || e.manifest.task === task);
+  const items = entries.map((entry) => ({
+    label: registry.title(entry),
+    description: [
+      entry.manifest.heldOut ? percent(entry.manifest.heldOut.accuracy) : undefined,
+      registry.isActive(entry) ? 'in use' : undefined,
+    ]
+      .filter(Boolean)
+      .join(' · '),
     detail: entry.id,
     entry,
   }));
@@ -193,7 +204,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     const entry = entryOf(node) ?? registry.activeEntry();
     if (!entry) return;
     const target = await vscode.window.showSaveDialog({
-      title: vscode.l10n.t('Save {0}', modelTitle(entry)),
+      title: vscode.l10n.t('Save {0}', registry.title(entry)),
       filters: { 'RNN Explorer model': ['json'] },
       defaultUri: vscode.Uri.file(
         path.join(
@@ -237,7 +248,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       const entry = await registry.addLoaded(file.fsPath);
       log.info(`Loaded ${file.fsPath}`);
       void vscode.window.showInformationMessage(
-        vscode.l10n.t('Loaded {0}; it is now the active model.', modelTitle(entry)),
+        vscode.l10n.t('Loaded {0}; it is now the active model.', registry.title(entry)),
       );
     } catch (error) {
       log.warn(`Load failed: ${(error as Error).message}`);
@@ -282,11 +293,18 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     if (entry) await registry.setActive(entry.id);
   };
 
+  /** The one way besides the sidebar to change the hover's model: a finished training never does. */
+  const useForHover = async (node?: ViewNode): Promise<void> => {
+    const entry =
+      entryOf(node) ?? (await pickModel(registry, 'RNN: Use Model for Hover', NAMES_TASK));
+    if (entry) await registry.setActive(entry.id);
+  };
+
   const remove = async (node?: ViewNode): Promise<void> => {
     const entry = entryOf(node);
     if (!entry || entry.origin === 'default') return;
     const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Remove {0}?', modelTitle(entry)),
+      vscode.l10n.t('Remove {0}?', registry.title(entry)),
       { modal: true },
       'Remove',
     );
@@ -301,6 +319,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     vscode.commands.registerCommand('rnnExplorer.saveModel', save),
     vscode.commands.registerCommand('rnnExplorer.loadModel', load),
     vscode.commands.registerCommand('rnnExplorer.useModel', use),
+    vscode.commands.registerCommand('rnnExplorer.useModelForHover', useForHover),
     vscode.commands.registerCommand('rnnExplorer.removeModel', remove),
     vscode.commands.registerCommand('rnnExplorer.selectBackend', selectBackend),
     vscode.commands.registerCommand('rnnExplorer.showLog', () => log.show()),

@@ -7,7 +7,7 @@ import { registerCommands } from './commands';
 import { Checkpoints } from './training/checkpoints';
 import { ExplorerSubjects } from './explorer/subjects';
 import { registerTaskCommands } from './taskCommands';
-import { ModelRegistry, modelTitle } from './modelRegistry';
+import { ModelRegistry } from './modelRegistry';
 import { LossChartView } from './lossChartView';
 import { ModelsView } from './modelsView';
 import { NameHoverProvider } from './nameHover';
@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
     const entry = registry.activeEntry();
     return {
       classifier: registry.classifier(),
-      title: entry ? modelTitle(entry) : 'default model',
+      title: entry ? registry.title(entry) : 'default model',
     };
   };
 

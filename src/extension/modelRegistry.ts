@@ -1,41 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeConfig } from '../core/model/config';
-import {
-  inspectModel,
-  loadModel,
-  type LoadedModel,
-  type ModelManifest,
-} from '../core/io/modelFile';
-import { TASK_TITLES, type TaskName } from '../core/tasks/jobs';
+import { inspectModel, loadModel, type LoadedModel } from '../core/io/modelFile';
+import { modelTitle, type ModelEntry, type ModelOrigin } from './modelChoice';
 import { NAMES_TASK, NamesClassifier } from '../core/tasks/names';
 
-export type ModelOrigin = 'default' | 'trained' | 'loaded';
-
-export interface ModelEntry {
-  /** The manifest's absolute path. */
-  id: string;
-  origin: ModelOrigin;
-  manifest: ModelManifest;
-}
+export type { ModelEntry, ModelOrigin } from './modelChoice';
 
 /** The names key predates the other tasks; keeping it keeps users' chosen model. */
 const activeKey = (task: string): string =>
   task === NAMES_TASK ? 'rnnExplorer.activeModel' : `rnnExplorer.activeModel.${task}`;
 const LOADED_KEY = 'rnnExplorer.loadedModels';
-
-export function modelTitle(entry: ModelEntry): string {
-  const suffix =
-    entry.origin === 'default'
-      ? ' (default)'
-      : entry.origin === 'loaded'
-        ? ` (${path.basename(entry.id)})`
-        : '';
-  const task = entry.manifest.task;
-  const kind = task === NAMES_TASK ? '' : `${TASK_TITLES[task as TaskName] ?? task}: `;
-  return `${kind}${describeConfig(entry.manifest.config)}${suffix}`;
-}
 
 /**
  * The models the user can pick from: the bundled default, those trained here (kept in global
@@ -113,6 +88,16 @@ export class ModelRegistry implements vscode.Disposable {
     return entry.manifest.task === NAMES_TASK
       ? entry.id === this.activeId()
       : entry.id === this.activeFor(entry.manifest.task);
+  }
+
+  /** The entry's title, unique among the listed models ("GRU 128", "GRU 128 #2"). */
+  title(entry: ModelEntry): string {
+    return modelTitle(entry, this.entries());
+  }
+
+  /** A model was added without becoming active (a finished training): list it again. */
+  added(): void {
+    this.changed.fire();
   }
 
   activeEntry(): ModelEntry | undefined {

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import { NAMES_TASK } from '../core/tasks/names';
 import type { BackendService } from './backendService';
-import { modelTitle, type ModelEntry, type ModelRegistry } from './modelRegistry';
+import { describeSplit, plural } from './modelChoice';
+import type { ModelEntry, ModelRegistry } from './modelRegistry';
 import type { TrainingController } from './training/trainingController';
 
 export type ViewNode =
@@ -78,40 +80,51 @@ export class ModelsView implements vscode.TreeDataProvider<ViewNode>, vscode.Dis
       return item;
     }
     const { entry, active } = node;
-    const item = new vscode.TreeItem(modelTitle(entry));
+    const item = new vscode.TreeItem(this.registry.title(entry));
     const heldOut = entry.manifest.heldOut;
     // Date and time, so that two models of the same size can be told apart.
     const created = entry.manifest.createdAt.slice(0, 16).replace('T', ' ');
-    const epochs = entry.manifest.training ? `${entry.manifest.training.epochs} epochs` : undefined;
-    item.description = [modelFigure(entry.manifest), epochs, created, active ? 'active' : undefined]
+    const epochs = entry.manifest.training
+      ? plural(entry.manifest.training.epochs, 'epoch')
+      : undefined;
+    const forHover = entry.manifest.task === NAMES_TASK;
+    const inUse = active ? (forHover ? 'in use for hover' : 'in use') : undefined;
+    item.description = [modelFigure(entry.manifest), epochs, created, inUse]
       .filter(Boolean)
       .join(' · ');
     const tooltip = new vscode.MarkdownString();
-    tooltip.appendText(`${modelTitle(entry)}\n\n`);
+    tooltip.appendText(`${this.registry.title(entry)}\n\n`);
     if (heldOut) {
       tooltip.appendText(
-        `Held-out accuracy ${percent(heldOut.accuracy)}, macro ${percent(heldOut.macroAccuracy)} on ${heldOut.size} names (${heldOut.split})\n\n`,
+        `Held-out accuracy ${percent(heldOut.accuracy)}, ${percent(heldOut.macroAccuracy)} averaged over the languages, on ${plural(heldOut.size, 'name')} (${describeSplit(heldOut.split)})\n\n`,
       );
     }
     const t = entry.manifest.training;
     if (t)
       tooltip.appendText(
-        `Trained ${t.epochs} epochs on ${t.backend}, ${Math.round(t.sequencesPerSecond)} names/s\n\n`,
+        `Trained ${plural(t.epochs, 'epoch')} on ${t.backend}, ${Math.round(t.sequencesPerSecond)} names/s\n\n`,
+      );
+    if (active)
+      tooltip.appendText(
+        forHover
+          ? 'In use for the hover and predictions.\n\n'
+          : "In use for this task's commands.\n\n",
       );
     tooltip.appendText(entry.id);
     item.tooltip = tooltip;
     item.iconPath = new vscode.ThemeIcon(active ? 'pass-filled' : 'circle-large-outline');
+    // package.json's menus read these: ".names" models get "Use for Hover", others "Use Model".
     item.contextValue = active
       ? 'model.active'
-      : entry.origin === 'default'
-        ? 'model'
-        : 'model.removable';
+      : `${entry.origin === 'default' ? 'model' : 'model.removable'}${forHover ? '.names' : ''}`;
     if (!active)
-      item.command = {
-        command: 'rnnExplorer.useModel',
-        title: vscode.l10n.t('Use Model'),
-        arguments: [node],
-      };
+      item.command = forHover
+        ? {
+            command: 'rnnExplorer.useModelForHover',
+            title: vscode.l10n.t('Use Model for Hover'),
+            arguments: [node],
+          }
+        : { command: 'rnnExplorer.useModel', title: vscode.l10n.t('Use Model'), arguments: [node] };
     return item;
   }
 

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { formatEpoch } from '../shared/trainingFigures';
 import type { BackendService } from './backendService';
 import type { TrainingController } from './training/trainingController';
 
@@ -18,7 +19,7 @@ export function createStatusBar(
     const name = backend.active?.name ?? 'starting…';
     const run = training.running;
     item.text = run
-      ? `$(sync~spin) RNN ${name} · epoch ${run.epoch}/${run.epochs}`
+      ? `$(sync~spin) RNN ${name} · ${formatEpoch(run.epoch, run.epochs)}`
       : `$(pulse) RNN: ${name}`;
     item.tooltip = `RNN Explorer backend: ${name}. Click to choose another.`;
     item.show();

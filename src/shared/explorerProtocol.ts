@@ -6,6 +6,7 @@
 import type { GradientLabSettings, CellGradients } from '../core/explore/gradientLab';
 import type { OutputEntry, SequenceTrace } from '../core/explore/trace';
 import type { BlockRadius } from '../core/explore/trainedLab';
+import type { TaskName } from '../core/tasks/jobs';
 import type { EpochSummary } from './trainingMessages';
 
 export type ExplorerView = 'graph' | 'gradients' | 'training' | 'predictions';
@@ -65,6 +66,8 @@ export interface BatchPoint {
   loss: number;
   learningRate: number;
   sequencesPerSecond: number;
+  /** Names per second for a classifier, characters per second for a next-token model. */
+  tokensPerSecond?: number;
 }
 
 /** Gradient norms recorded at a sampled training step. */
@@ -79,6 +82,13 @@ export interface GradientSample {
 export interface TrainingSnapshot {
   state: 'idle' | 'running' | 'paused' | 'finished' | 'stopped';
   title?: string;
+  /** Which task is training: the dashboard shows the figures that fit it. */
+  task?: TaskName;
+  /**
+   * The epoch running now, from 1 (or the last one that ran, once the run has ended): the
+   * `epoch 3/10` of the notification and the status bar (see formatEpoch).
+   */
+  epoch?: number;
   epochs: number;
   batches: BatchPoint[];
   history: EpochPoint[];

@@ -33,6 +33,8 @@ export type WorkerToHost =
       loss: number;
       learningRate: number;
       sequencesPerSecond: number;
+      /** Scored predictions per second: names, or characters for a next-token model. */
+      tokensPerSecond: number;
       stepGradNorms: number[];
       paramGradNorms: Record<string, number>;
     }

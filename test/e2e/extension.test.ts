@@ -109,6 +109,14 @@ describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 
       `extension host event-loop delay during training: p50 ${delay[1]} ms, p99 ${delay[2]} ms`,
     );
     await assertNoErrorToasts(vscode);
+    // A new model never replaces the hover's model by itself: the notification compares it with
+    // the model in use (here the bundled default) and only its button switches.
+    const offer = vscode.page
+      .locator('.notifications-toasts .notification-toast', { hasText: 'held-out' })
+      .filter({ hasText: 'the model in use, GRU 128 (default)' })
+      .first();
+    await offer.waitFor({ state: 'visible', timeout: 30_000 });
+    await offer.getByRole('button', { name: 'Use for Hover' }).click();
     await vscode.page.locator('.activitybar [aria-label^="RNN Explorer"]').first().click();
     const view = vscode.page.locator('.pane-body', { hasText: 'Backend:' }).first();
     /** [label, description] of each sidebar row. */
@@ -124,20 +132,27 @@ describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 
     const trained = await waitFor(
       async () =>
         (await rows()).find(
-          ([label, description]) => label === `GRU ${HIDDEN}` && /active/.test(description!),
+          ([label, description]) =>
+            label === `GRU ${HIDDEN}` && /in use for hover/.test(description!),
         ),
       30_000,
-      'the trained model, active, in the sidebar',
+      'the trained model, in use for hover, in the sidebar',
     );
     const lossChart = vscode.webview('body > .chart');
     await waitFor(
-      async () => /finished: loss \d\.\d{3}/.test(await lossChart.innerText('body > .status')),
+      async () =>
+        /finished · epoch \d+\/\d+: training cross-entropy, last batch \d\.\d{3}/.test(
+          await lossChart.innerText('body > .status'),
+        ),
       30_000,
       'the sidebar loss chart',
     );
     assert.ok((await lossChart.count('body > .chart svg path')) > 0);
     await vscode.screenshot('06-sidebar');
-    assert.match(trained[1]!, /^\d+\.\d% · \d+ epochs · \d{4}-\d{2}-\d{2} \d{2}:\d{2} · active$/);
+    assert.match(
+      trained[1]!,
+      /^\d+\.\d% · \d+ epochs? · \d{4}-\d{2}-\d{2} \d{2}:\d{2} · in use for hover$/,
+    );
     const all = await rows();
     assert.match(all[0]![0]!, /^Backend: (wasm|cpu|tensorflow)$/);
     assert.ok(

@@ -223,11 +223,15 @@ describe('Explorer webview in headless Chromium', { timeout: 120_000 }, () => {
     assert.match((await page.locator('.gradients-view table').textContent()) ?? '', /Vanilla RNN/);
   });
 
-  it('training dashboard: four live charts, an 18x18 confusion matrix, and controls', async () => {
+  it('training dashboard: three live charts (the constant learning rate as text), an 18x18 confusion matrix, and controls', async () => {
     const { page } = explorer;
     await page.locator('#tab-training').click();
     await explorer.send({ type: 'training', snapshot: recordedTraining() });
-    assert.equal(await page.locator('.training-view .grid svg[class^="plot"]').count(), 4);
+    assert.equal(await page.locator('.training-view .grid svg[class^="plot"]').count(), 3);
+    assert.match(
+      await page.locator('.training-view .figures').innerText(),
+      /learning rate: 0\.003 \(constant\)/,
+    );
     assert.equal(await page.locator('.confusion g[aria-label="cell"] rect').count(), 18 * 18);
     assert.equal(
       await page.locator('.gradients-view .during-training svg[class^="plot"]').count(),

@@ -19,10 +19,13 @@ export interface ExplorerPage {
 
 export async function openExplorerPage(
   theme: 'vscode-dark' | 'vscode-light' | 'vscode-high-contrast' = 'vscode-dark',
+  /** Another webview bundle that shares the Explorer's stylesheet, e.g. 'sidebar.js'. */
+  options: { bundle?: string; viewport?: { width: number; height: number } } = {},
 ): Promise<ExplorerPage> {
-  const script = path.join(ROOT, 'dist', 'webview', 'explorer.js');
+  const bundle = options.bundle ?? 'explorer.js';
+  const script = path.join(ROOT, 'dist', 'webview', bundle);
   if (!fs.existsSync(script))
-    throw new Error('dist/webview/explorer.js is missing: run npm run build');
+    throw new Error(`dist/webview/${bundle} is missing: run npm run build`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-webview-'));
   const html = path.join(dir, 'index.html');
   fs.writeFileSync(
@@ -44,7 +47,9 @@ export async function openExplorerPage(
       '--allow-file-access-from-files',
     ],
   });
-  const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+  const page = await browser.newPage({
+    viewport: options.viewport ?? { width: 1300, height: 900 },
+  });
   // A string, not a function: tsx would add helpers to a serialised function that the page lacks.
   await page.addInitScript(`
     window.__posted = [];

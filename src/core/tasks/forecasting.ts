@@ -32,16 +32,38 @@ const TEST_FRACTION = 0.2;
 
 /** The series bundled with the extension, with a window and horizon that suit each. */
 export const BUNDLED_SERIES = [
-  { id: 'airline', file: 'airline-passengers.csv', column: 'Passengers', window: 24, horizon: 12 },
+  {
+    id: 'airline',
+    file: 'airline-passengers.csv',
+    column: 'Passengers',
+    unit: 'thousand passengers',
+    window: 24,
+    horizon: 12,
+  },
   {
     id: 'temperatures',
     file: 'daily-min-temperatures.csv',
     column: 'Temp',
+    unit: '°C',
     window: 30,
     horizon: 7,
   },
-  { id: 'sunspots', file: 'monthly-sunspots.csv', column: 'Sunspots', window: 48, horizon: 12 },
-  { id: 'bitcoin', file: 'btc-usd-daily.csv', column: 'Close', window: 30, horizon: 7 },
+  {
+    id: 'sunspots',
+    file: 'monthly-sunspots.csv',
+    column: 'Sunspots',
+    unit: 'sunspots',
+    window: 48,
+    horizon: 12,
+  },
+  {
+    id: 'bitcoin',
+    file: 'btc-usd-daily.csv',
+    column: 'Close',
+    unit: 'USD',
+    window: 30,
+    horizon: 7,
+  },
 ] as const;
 
 type BundledSeries = (typeof BUNDLED_SERIES)[number];
@@ -73,6 +95,19 @@ export function seriesFromCsv(text: string, fileName: string, column: string): S
   const timeColumn = table.columns.indexOf(column) === 0 ? undefined : 0;
   const times = timeColumn === undefined ? undefined : table.rows.map((row) => row[0] ?? '');
   return { name: fileName, column, values, times };
+}
+
+/**
+ * The normalisation a forecaster's losses are in (the training part's standard deviation) and
+ * the data's unit: the bundled series' own, or the column's name for a user's CSV.
+ */
+export function forecastScale(
+  series: Pick<Series, 'name' | 'column' | 'values'>,
+  options: Pick<ForecastOptions, 'window' | 'horizon'>,
+): { std: number; unit: string } {
+  const prepared = prepareSeries(series.values, { ...options, testFraction: TEST_FRACTION });
+  const bundled = BUNDLED_SERIES.find((b) => b.file === series.name && b.column === series.column);
+  return { std: prepared.std, unit: bundled?.unit ?? series.column };
 }
 
 export interface ForecastOptions {

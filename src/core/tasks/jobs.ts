@@ -7,6 +7,7 @@ import type { SequenceModel } from '../model/sequenceModel';
 import type { NextTokenScore } from '../training/nextToken';
 import type { BatchProgress, EpochReport, HeldOutScore, TrainSettings } from '../training/trainer';
 import {
+  forecastScale,
   trainForecaster,
   type ForecastOptions,
   type ForecastReport,
@@ -48,6 +49,13 @@ export interface EpochFigures {
   /** The figure a user watches: accuracy, bits per character, or RMSE. */
   headline: { name: string; value: number; unit: string };
   sequencesPerSecond: number;
+  /** Scored predictions per second: names (classifier), characters (text, name generation), 0 (forecast). */
+  tokensPerSecond?: number;
+  /**
+   * Forecasting: the normalisation the losses are in. An MSE of m is an RMSE of √m · std in
+   * `unit`, the data's own units (e.g. passengers).
+   */
+  scale?: { std: number; unit: string };
   confusion: number[][];
   predictions: number[];
 }
@@ -78,12 +86,13 @@ interface Report<E extends HeldOutScore> {
   trainAccuracy: number;
   heldOut: E;
   sequencesPerSecond: number;
+  tokensPerSecond: number;
 }
 
 function figures<E extends HeldOutScore>(
   report: Report<E>,
   details: Pick<EpochFigures, 'heldOutAccuracy' | 'macroAccuracy' | 'headline'> &
-    Partial<Pick<EpochFigures, 'confusion' | 'predictions'>>,
+    Partial<Pick<EpochFigures, 'confusion' | 'predictions' | 'scale'>>,
 ): EpochFigures {
   return {
     epoch: report.epoch,
@@ -92,6 +101,7 @@ function figures<E extends HeldOutScore>(
     trainAccuracy: report.trainAccuracy,
     heldOutLoss: report.heldOut.loss,
     sequencesPerSecond: report.sequencesPerSecond,
+    tokensPerSecond: report.tokensPerSecond,
     confusion: [],
     predictions: [],
     ...details,
@@ -105,12 +115,15 @@ const nextTokenFigures = (r: Report<NextTokenScore>): EpochFigures =>
     headline: { name: 'held-out bits per character', value: r.heldOut.bitsPerToken, unit: 'bits' },
   });
 
-const forecastFigures = (r: Report<ForecastScore>): EpochFigures =>
-  figures(r, {
-    heldOutAccuracy: NaN,
-    macroAccuracy: NaN,
-    headline: { name: 'test RMSE', value: r.heldOut.rmse, unit: '' },
-  });
+const forecastFigures =
+  (scale: { std: number; unit: string }) =>
+  (r: Report<ForecastScore>): EpochFigures =>
+    figures(r, {
+      heldOutAccuracy: NaN,
+      macroAccuracy: NaN,
+      headline: { name: 'test RMSE', value: r.heldOut.rmse, unit: scale.unit },
+      scale,
+    });
 
 export async function runJob(
   job: TaskJob,
@@ -196,8 +209,8 @@ export async function runJob(
       return finish(outcome, info, c.history);
     }
     case 'forecast': {
-      const c = collect(forecastFigures);
       const series = { ...job.series, values: Float64Array.from(job.series.values) };
+      const c = collect(forecastFigures(forecastScale(series, job.model)));
       const { outcome, info, report } = await trainForecaster(
         series,
         job.model,

@@ -37,6 +37,8 @@ export interface BatchProgress {
   step: StepResult;
   /** Training throughput so far, excluding evaluation. */
   sequencesPerSecond: number;
+  /** Scored predictions per second so far: names for a classifier, characters for a next-token model, 0 for regression. */
+  tokensPerSecond: number;
 }
 
 /** What any task's held-out evaluation reports: at least a loss. */
@@ -53,6 +55,8 @@ export interface EpochReport<E extends HeldOutScore = Evaluation> {
   heldOut: E;
   trainSeconds: number;
   sequencesPerSecond: number;
+  /** As BatchProgress.tokensPerSecond, over the run so far. */
+  tokensPerSecond: number;
 }
 
 export interface TrainCallbacks<E extends HeldOutScore = Evaluation> {
@@ -124,6 +128,7 @@ export async function trainModel<E extends HeldOutScore>(
   const history: EpochReport<E>[] = [];
   let trainSeconds = 0;
   let trained = 0;
+  let trainedTokens = 0;
   let completed = true;
   try {
     for (let epoch = 1; epoch <= settings.epochs && completed; epoch++) {
@@ -162,6 +167,7 @@ export async function trainModel<E extends HeldOutScore>(
         lossSum += step.loss * batch.size;
         correct += step.correct;
         scored += batch.scored ?? 0;
+        trainedTokens += batch.scored ?? 0;
         callbacks.onBatch?.({
           learningRate,
           epoch,
@@ -169,6 +175,7 @@ export async function trainModel<E extends HeldOutScore>(
           batches: batches.length,
           step,
           sequencesPerSecond: trained / Math.max(trainSeconds, 1e-9),
+          tokensPerSecond: trainedTokens / Math.max(trainSeconds, 1e-9),
         });
       }
       if (!completed) break;
@@ -185,6 +192,7 @@ export async function trainModel<E extends HeldOutScore>(
         heldOut: average ? average.evaluate(evaluate) : evaluate(model),
         trainSeconds,
         sequencesPerSecond: trained / Math.max(trainSeconds, 1e-9),
+        tokensPerSecond: trainedTokens / Math.max(trainSeconds, 1e-9),
       };
       history.push(report);
       callbacks.onEpoch?.(report);

@@ -53,6 +53,10 @@ export class ExplorerPanel implements vscode.Disposable {
   private pending?: { view: ExplorerView; input?: string };
   private trainingTimer?: NodeJS.Timeout;
   private lastTrainingPost = 0;
+  /** The last model summary sent, to skip a registry change that leaves it as it is. */
+  private shownSummary?: string;
+  /** The lab's last controls, to redraw it when they name the model in use and that changes. */
+  private labControls?: LabControls;
 
   static show(services: ExplorerServices, view: ExplorerView = 'graph', input?: string): void {
     if (ExplorerPanel.current) {
@@ -111,7 +115,22 @@ export class ExplorerPanel implements vscode.Disposable {
       }),
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       services.training.onDidChange(() => this.scheduleTraining()),
+      // The header names the model in use: follow a model chosen elsewhere (sidebar, command,
+      // a finished training's "Use for Hover").
+      services.subjects.onDidChange(() => void this.modelChanged()),
     );
+  }
+
+  private async modelChanged(): Promise<void> {
+    if (!this.ready) return; // `ready` sends the model in use then.
+    // The lab on the trained weights follows the names model in use.
+    if (this.labControls?.weights === 'model') await this.lab(this.labControls);
+    const subject = await this.subject();
+    const shown = this.shownSummary;
+    const model = this.summary(subject);
+    if (JSON.stringify(model) === shown) return;
+    const input = this.services.memento.get<Place>(PLACE_KEY)?.input ?? subject.defaultInput;
+    this.post({ type: 'model', model, input });
   }
 
   /** An input from outside (a hover link, a command) is a name: explore the names classifier. */
@@ -216,7 +235,7 @@ export class ExplorerPanel implements vscode.Disposable {
 
   private summary(subject: Subject): ModelSummary {
     const { config } = subject.loaded.model;
-    return {
+    const summary: ModelSummary = {
       title: subject.title,
       cell: config.cell,
       hiddenSize: config.hiddenSize,
@@ -226,6 +245,8 @@ export class ExplorerPanel implements vscode.Disposable {
       hint: subject.reading.hint,
       subjects: this.services.subjects.choices(),
     };
+    this.shownSummary = JSON.stringify(summary);
+    return summary;
   }
 
   private async explain(text: string): Promise<void> {
@@ -264,6 +285,7 @@ export class ExplorerPanel implements vscode.Disposable {
   }
 
   private async lab(controls: LabControls): Promise<void> {
+    this.labControls = controls;
     const started = performance.now();
     const settings = { ...controls, hiddenSize: controls.hiddenSize ?? LAB_HIDDEN, seed: LAB_SEED };
     let cells: CellGradients[] | undefined;

@@ -1,11 +1,11 @@
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { subjectReading, type SubjectReading } from '../../core/explore/subjects';
 import type { LoadedModel } from '../../core/io/modelFile';
 import { bundledSource, readBundledSeries } from '../../core/tasks/forecasting';
 import { NAMES_TASK } from '../../core/tasks/names';
 import type { SubjectChoice } from '../../shared/explorerProtocol';
-import { modelTitle, type ModelRegistry } from '../modelRegistry';
+import type { ModelRegistry } from '../modelRegistry';
 
 export interface Subject {
   task: string;
@@ -22,13 +22,19 @@ export interface Subject {
 export class ExplorerSubjects implements vscode.Disposable {
   private readonly cache = new Map<string, { id: string; subject: Subject }>();
   private readonly subscription: vscode.Disposable;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** After the registry changed (a model chosen, added or removed) and the cache was cleared. */
+  readonly onDidChange = this.changed.event;
 
   constructor(
     private readonly registry: ModelRegistry,
     private readonly extensionPath: string,
     private readonly ready: () => Promise<unknown>,
   ) {
-    this.subscription = registry.onDidChange(() => this.clear());
+    this.subscription = registry.onDidChange(() => {
+      this.clear();
+      this.changed.fire();
+    });
   }
 
   choices(): SubjectChoice[] {
@@ -36,7 +42,7 @@ export class ExplorerSubjects implements vscode.Disposable {
     return tasks
       .map((task) => {
         const entry = this.registry.entries().find((e) => e.id === this.activeId(task));
-        return entry ? { task, title: modelTitle(entry) } : undefined;
+        return entry ? { task, title: this.registry.title(entry) } : undefined;
       })
       .filter((c): c is SubjectChoice => c !== undefined);
   }
@@ -55,7 +61,7 @@ export class ExplorerSubjects implements vscode.Disposable {
         : this.registry.loadEntry(entry);
     const subject: Subject = {
       task,
-      title: modelTitle(entry),
+      title: this.registry.title(entry),
       loaded,
       reading: subjectReading(loaded.manifest),
       defaultInput: this.defaultInput(loaded.manifest),
@@ -99,5 +105,6 @@ export class ExplorerSubjects implements vscode.Disposable {
   dispose(): void {
     this.clear();
     this.subscription.dispose();
+    this.changed.dispose();
   }
 }

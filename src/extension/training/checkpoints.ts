@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { copyModel, weightsFileFor } from '../../core/io/modelFile';
 import { TASK_TITLES, type TaskName } from '../../core/tasks/jobs';
+import { trainingActivates } from '../modelChoice';
 import type { ModelRegistry } from '../modelRegistry';
+import { offerForHover } from './trainingController';
 
 /** A training that was running when the window went away. */
 interface InterruptedRun {
@@ -75,8 +77,13 @@ export class Checkpoints {
       if (keep === 'Keep It') {
         const target = this.registry.newTrainedModelFile(`${run.task}-epoch${run.lastEpoch}`);
         copyModel(run.checkpointFile, target);
-        await this.registry.setActive(target);
         this.log.info(`Kept the checkpoint of epoch ${run.lastEpoch} as ${target}`);
+        // Like a finished training: a names model is offered for the hover, not put in use.
+        if (trainingActivates(run.task)) await this.registry.setActive(target);
+        else {
+          this.registry.added();
+          void offerForHover(this.registry, target);
+        }
       }
     } finally {
       this.remove(run.checkpointFile);

@@ -9,10 +9,12 @@ import type { TrainSettings } from '../../core/training/trainer';
 import { loadNames } from '../../core/data/names';
 import type { BatchPoint, GradientSample, TrainingSnapshot } from '../../shared/explorerProtocol';
 import type { EpochSummary, HostToWorker, WorkerToHost } from '../../shared/trainingMessages';
+import { plural, trainedNamesNotice, trainingActivates, USE_FOR_HOVER } from '../modelChoice';
 import type { ModelRegistry } from '../modelRegistry';
 import { settings } from '../settings';
 import type { Checkpoints } from './checkpoints';
 import { formatHeadline } from '../../shared/format';
+import { progressLine, throughput, throughputUnit } from '../../shared/trainingFigures';
 
 export interface TrainingStatus {
   epoch: number;
@@ -28,6 +30,9 @@ export interface TrainingStatus {
 /** What the Explorer's dashboard draws; kept after a run ends so reopening shows it. */
 interface RunRecord {
   title: string;
+  task: TaskJob['task'];
+  /** The epoch running (from 1), or the last that ran: see formatEpoch. */
+  epoch: number;
   epochs: number;
   state: TrainingSnapshot['state'];
   batches: BatchPoint[];
@@ -56,8 +61,8 @@ export interface FinishedTraining {
 }
 
 /**
- * Runs one training at a time in a worker thread, with a cancellable progress notification,
- * and makes the new model active when it completes.
+ * Runs one training at a time in a worker thread, with a cancellable progress notification.
+ * A new names model is offered for the hover, never put in use silently (trainingActivates).
  */
 export class TrainingController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TrainingStatus | undefined>();
@@ -107,6 +112,8 @@ export class TrainingController implements vscode.Disposable {
     return {
       state: r?.state ?? 'idle',
       title: r?.title,
+      task: r?.task,
+      epoch: r?.epoch,
       epochs: r?.epochs ?? 0,
       batches: r?.batches ?? [],
       history: r?.history.map(({ confusion: _c, predictions: _p, ...point }) => point) ?? [],
@@ -167,8 +174,9 @@ export class TrainingController implements vscode.Disposable {
       );
       return;
     }
+    // Epoch 1 is the one starting: every counter shows the epoch running (formatEpoch).
     this.status = {
-      epoch: 0,
+      epoch: 1,
       epochs: request.settings.epochs,
       fraction: 0,
       history: [],
@@ -176,6 +184,8 @@ export class TrainingController implements vscode.Disposable {
     };
     this.record = {
       title: request.title,
+      task: request.job.task,
+      epoch: 1,
       epochs: request.settings.epochs,
       state: 'running',
       batches: [],
@@ -216,9 +226,9 @@ export class TrainingController implements vscode.Disposable {
     delay.enable();
     const started = Date.now();
     let reported = 0;
-    const unit = job.task === 'names' ? 'names/s' : 'sequences/s';
+    const unit = throughputUnit(job.task).short;
     this.log.info(
-      `Training started: ${TASK_TITLES[job.task]}, ${request.title}, ${s.epochs} epochs, ` +
+      `Training started: ${TASK_TITLES[job.task]}, ${request.title}, ${plural(s.epochs, 'epoch')}, ` +
         `batch ${s.batchSize}, ${s.optimizer.name} lr ${s.optimizer.learningRate}, clip ${s.clipNorm}, seed ${s.seed}`,
     );
     const cancelListener = token.onCancellationRequested(() => {
@@ -248,12 +258,13 @@ export class TrainingController implements vscode.Disposable {
             break;
           case 'batch': {
             status.epoch = message.epoch;
+            if (this.record) this.record.epoch = message.epoch;
             status.loss = message.loss;
             status.sequencesPerSecond = message.sequencesPerSecond;
             const fraction = (message.epoch - 1 + message.batch / message.batches) / message.epochs;
             progress.report({
               increment: Math.max(0, (fraction - reported) * 100),
-              message: `epoch ${message.epoch}/${message.epochs} · loss ${message.loss.toFixed(3)} · ${Math.round(message.sequencesPerSecond)} ${unit}`,
+              message: progressLine(job.task, message),
             });
             reported = Math.max(reported, fraction);
             status.fraction = fraction;
@@ -262,6 +273,7 @@ export class TrainingController implements vscode.Disposable {
               loss: message.loss,
               learningRate: message.learningRate,
               sequencesPerSecond: message.sequencesPerSecond,
+              tokensPerSecond: message.tokensPerSecond,
             });
             this.record?.gradients.push({
               progress: fraction * message.epochs,
@@ -281,7 +293,7 @@ export class TrainingController implements vscode.Disposable {
             status.history.push(e);
             this.log.info(
               `Epoch ${e.epoch}/${e.epochs}: train loss ${e.trainLoss.toFixed(4)}, held-out loss ${e.heldOutLoss.toFixed(4)}, ` +
-                `${formatHeadline(e.headline)}, ${Math.round(e.sequencesPerSecond)} ${unit}`,
+                `${formatHeadline(e.headline)}, ${Math.round(throughput(job.task, e))} ${unit}`,
             );
             break;
           }
@@ -357,20 +369,22 @@ export class TrainingController implements vscode.Disposable {
       `Training finished in ${(wallMs / 1000).toFixed(1)} s (${Math.round(message.sequencesPerSecond)} sequences/s); ` +
         `${figure}; saved ${message.manifestFile}`,
     );
-    await this.registry.setActive(message.manifestFile);
-    this.finishedRuns.fire({
-      request,
-      manifestFile: message.manifestFile,
-      forecast: message.forecast,
-    });
-    void vscode.window.showInformationMessage(
-      vscode.l10n.t(
-        'RNN Explorer: the {0} finished training ({1}); it is now the active {2}.',
-        TASK_TITLES[request.job.task],
-        figure,
-        TASK_TITLES[request.job.task],
-      ),
-    );
+    const manifestFile = message.manifestFile;
+    if (trainingActivates(request.job.task)) await this.registry.setActive(manifestFile);
+    else this.registry.added();
+    this.finishedRuns.fire({ request, manifestFile, forecast: message.forecast });
+    if (trainingActivates(request.job.task)) {
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t(
+          'RNN Explorer: the {0} finished training ({1}); it is now the active {2}.',
+          TASK_TITLES[request.job.task],
+          figure,
+          TASK_TITLES[request.job.task],
+        ),
+      );
+      return;
+    }
+    await offerForHover(this.registry, manifestFile);
   }
 
   private post(message: HostToWorker): void {
@@ -382,4 +396,20 @@ export class TrainingController implements vscode.Disposable {
     this.changed.dispose();
     this.finishedRuns.dispose();
   }
+}
+
+/**
+ * Compares a new names model with the one in use (the bundled default counts) and switches the
+ * hover to it only when the user picks "Use for Hover".
+ */
+export async function offerForHover(registry: ModelRegistry, manifestFile: string): Promise<void> {
+  const trained = registry.entries().find((e) => e.id === manifestFile);
+  if (!trained) return;
+  const inUse = registry.activeEntry();
+  const notice = trainedNamesNotice(
+    { title: registry.title(trained), manifest: trained.manifest },
+    inUse && { title: registry.title(inUse), manifest: inUse.manifest },
+  );
+  const choice = await vscode.window.showInformationMessage(notice, USE_FOR_HOVER);
+  if (choice === USE_FOR_HOVER) await registry.setActive(manifestFile);
 }

@@ -42,6 +42,7 @@ async function run(start: StartTraining): Promise<void> {
         loss: p.step.loss,
         learningRate: p.learningRate,
         sequencesPerSecond: p.sequencesPerSecond,
+        tokensPerSecond: p.tokensPerSecond,
         stepGradNorms: p.step.stepGradNorms?.[p.step.stepGradNorms.length - 1] ?? [],
         paramGradNorms: p.step.paramGradNorms ?? {},
       });
