@@ -130,7 +130,6 @@ function order(): ResultsContent {
   };
 }
 
-const screenshots = path.join(ROOT, 'media', 'screenshots');
 const scratch = path.join(ROOT, '.e2e', 'screenshots');
 
 /** The x domain of the forecast chart, as numbers (dates as milliseconds). */
@@ -339,7 +338,6 @@ describe('Results webview in headless Chromium', { timeout: 120_000 }, () => {
 
 describe('Results screenshots', { timeout: 120_000 }, () => {
   before(() => {
-    fs.mkdirSync(screenshots, { recursive: true });
     fs.mkdirSync(scratch, { recursive: true });
   });
 
@@ -348,12 +346,12 @@ describe('Results screenshots', { timeout: 120_000 }, () => {
     try {
       await results.send({ type: 'show', content: FORECAST });
       await results.page.screenshot({
-        path: path.join(screenshots, 'results-forecast.png'),
+        path: path.join(scratch, 'results-forecast.png'),
         fullPage: true,
       });
       await results.send({ type: 'show', content: comparison() });
       await results.page.screenshot({
-        path: path.join(screenshots, 'results-comparison.png'),
+        path: path.join(scratch, 'results-comparison.png'),
         fullPage: true,
       });
       assert.deepEqual(results.problems, []);
