@@ -165,13 +165,21 @@ async function themeShots(theme: keyof typeof THEMES): Promise<void> {
   }
 }
 
-for (const theme of values.themes.split(',') as Array<keyof typeof THEMES>) {
-  if (!(theme in THEMES)) throw new Error(`Unknown theme ${theme}: one of ${Object.keys(THEMES)}`);
-  await themeShots(theme);
-}
-if (values.readme) {
-  for (const [shot, name] of Object.entries(README_SHOTS)) {
-    const from = path.join(out, `${shot}.png`);
-    if (fs.existsSync(from)) fs.copyFileSync(from, path.join(ROOT, 'media', 'screenshots', name));
+async function main(): Promise<void> {
+  for (const theme of values.themes.split(',') as Array<keyof typeof THEMES>) {
+    if (!(theme in THEMES))
+      throw new Error(`Unknown theme ${theme}: one of ${Object.keys(THEMES)}`);
+    await themeShots(theme);
+  }
+  if (values.readme) {
+    for (const [shot, name] of Object.entries(README_SHOTS)) {
+      const from = path.join(out, `${shot}.png`);
+      if (fs.existsSync(from)) fs.copyFileSync(from, path.join(ROOT, 'media', 'screenshots', name));
+    }
   }
 }
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -77,14 +77,17 @@ export function toHex(rgb: Rgb): string {
 }
 
 /**
- * `colour`, or the nearest colour towards black or white (whichever the background is further
+ * `colour` (opaque), or the nearest colour towards black or white (whichever the background is further
  * from) that has at least `minimum` contrast against `background`. Unreadable input is returned
  * as it is.
  */
 export function withContrast(colour: string, background: string, minimum = 3): string {
   const c = parseColour(colour);
   const bg = parseColour(background);
-  if (!c || !bg || contrastRatio(c, bg) >= minimum) return colour;
+  if (!c || !bg) return colour;
+  // A translucent theme colour is drawn opaque: Dark Modern's charts.orange is
+  // rgba(234, 92, 0, 0.33), which renders dark brown (1.6:1) on the editor background.
+  if (contrastRatio(c, bg) >= minimum) return colourAlpha(colour) < 1 ? toHex(c) : colour;
   const target: Rgb = relativeLuminance(bg) > 0.18 ? [0, 0, 0] : [255, 255, 255];
   for (let t = 0.05; t <= 1.0001; t += 0.05) {
     const mixed = blend(target, c, t);

@@ -153,6 +153,15 @@ describe('WCAG contrast', () => {
     assert.ok(contrastRatio(parseColour(fixed)!, white) >= 3, fixed);
     assert.equal(withContrast('#3794ff', '#1f1f1f'), '#3794ff');
   });
+  it("draws Dark Modern's translucent charts.orange opaque, at 3:1 on the editor", () => {
+    // code-server's Dark Modern gives a webview rgba(234, 92, 0, 0.33): drawn as it is, it
+    // renders rgb(97, 50, 20) on #1f1f1f, 1.6:1 (the "dark brown LSTM line").
+    const rendered = blend([234, 92, 0], [31, 31, 31], 0.33);
+    assert.ok(contrastRatio(rendered, [31, 31, 31]) < 2);
+    const fixed = withContrast('rgba(234, 92, 0, 0.33)', '#1f1f1f');
+    assert.match(fixed, /^#[0-9a-f]{6}$/, 'opaque');
+    assert.ok(contrastRatio(parseColour(fixed)!, [31, 31, 31]) >= 3, fixed);
+  });
   it('finds the faintest opacity that still reads at 3:1', () => {
     const bg = parseColour('#1f1f1f')!;
     const c = parseColour('#89d185')!;

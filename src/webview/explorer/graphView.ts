@@ -1,5 +1,6 @@
 import type { OutputEntry, SequenceTrace, StepTrace } from '../../core/explore/trace';
 import { colourBar, divergingColour, stateLimit } from '../common/colourScale';
+import { seriesColors } from './charts';
 import { el, percent, svg } from './dom';
 import type { ExplorerState } from './vscodeApi';
 
@@ -486,6 +487,7 @@ export class GraphView {
             'data-layer': l,
             'data-norm': value,
           });
+          bar.style.fill = gradientColour();
           const title = svg('title');
           title.textContent = `||dL/dh_${t + 1}|| = ${norm(value)} (layer ${l + 1})`;
           bar.append(title);
@@ -647,6 +649,7 @@ export class GraphView {
       class: 'flow gradient',
       'stroke-width': weight.toFixed(2),
     });
+    back.style.stroke = gradientColour();
     const title = svg('title');
     title.textContent = `||dL/dh_${t + 1}|| = ${norm(value)} (layer ${l + 1}), flowing back to h_${t}`;
     back.append(title);
@@ -861,3 +864,10 @@ export class GraphView {
     ]);
   }
 }
+
+/**
+ * The gradient's colour: the theme's orange as seriesColors gives it, opaque and at 3:1 against
+ * the background (Dark Modern's charts.orange is rgba(234, 92, 0, 0.33), dark brown on the
+ * editor if drawn as it is).
+ */
+const gradientColour = (): string => seriesColors()[1] as string;
