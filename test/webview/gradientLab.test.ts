@@ -120,6 +120,8 @@ describe('gradient lab plot in headless Chromium', { timeout: 120_000 }, () => {
     for (const id of ['lab-radius', 'lab-activation', 'lab-hidden', 'lab-forget-bias'])
       assert.equal(await page.locator(`#${id}`).isDisabled(), true, `${id} is off`);
     assert.equal(await page.locator('#lab-length').isDisabled(), false);
+    // Not left on screen greyed out: "radius 1.00" beside the model's own radii would mislead.
+    assert.equal(await page.locator('#lab-radius').isVisible(), false);
     await explorer.send({
       type: 'gradients',
       controls: { ...controls, weights: 'model' },
@@ -146,6 +148,7 @@ describe('gradient lab plot in headless Chromium', { timeout: 120_000 }, () => {
     assert.match((await page.locator('.lab-why').textContent()) ?? '', /GRU: .*stable/);
     await page.locator('#lab-weights').selectOption('');
     assert.equal(await page.locator('#lab-radius').isDisabled(), false);
+    assert.equal(await page.locator('#lab-radius').isVisible(), true);
   });
 
   it('says clipping overflows when the float32 total norm is not finite, never "not triggered"', async () => {

@@ -7,6 +7,7 @@ import {
   type TrainingSnapshot,
 } from '../../shared/explorerProtocol';
 import { chartWidth, legend, Plot, renderPlot, seriesColors } from './charts';
+import { colourBar } from '../common/colourScale';
 import { el } from './dom';
 
 type GradientsMessage = Extract<HostMessage, { type: 'gradients' }>;
@@ -169,6 +170,9 @@ export class GradientsView {
     // clipping still apply.
     for (const key of RANDOM_ONLY) {
       this.inputs[key].disabled = c.weights === 'model';
+      // Hidden too: a greyed "radius 1.00" beside the model's own radii would be misread.
+      const field = this.inputs[key].closest('label');
+      if (field) field.hidden = c.weights === 'model';
       this.inputs[key].title =
         c.weights === 'model'
           ? 'The trained model has its own; choose random weights to set it.'
@@ -310,13 +314,15 @@ export class GradientsView {
       })),
     );
     const heatmap = el('div', { class: 'chart' });
+    const logs = cells.map((c) => c.norm);
+    const heatDomain: [number, number] = [Math.min(...logs), Math.max(...logs)];
     renderPlot(heatmap, {
       width: chartWidth(1),
       height: 260,
       marginLeft: 56,
       x: { label: 'epoch (training step)', grid: false },
       y: { label: 'time step t', reverse: true },
-      color: { scheme: 'viridis', label: 'log10 ‖dL/dh_t‖', legend: false },
+      color: { scheme: 'viridis', label: 'log10 ‖dL/dh_t‖', legend: false, domain: heatDomain },
       marks: [
         Plot.rect(cells, {
           x1: 'progress',
@@ -358,6 +364,7 @@ export class GradientsView {
         { class: 'rule' },
         'Gradient norm by training step (x) and time step (y), log10 colour scale; brighter is larger.',
       ),
+      colourBar({ kind: 'sequential', domain: heatDomain, label: 'log10 ‖dL/dh_t‖' }),
       heatmap,
       el(
         'p',
