@@ -5,7 +5,7 @@ import { copyModel } from '../core/io/modelFile';
 import { trainSettings } from '../core/training/settings';
 import { MAX_NAME_LENGTH, NAMES_TASK, type NamesClassifier } from '../core/tasks/names';
 import type { BackendService } from './backendService';
-import { pickCell, pickNumber, pickOpenFile } from './commands/prompts';
+import { pickCell, pickNumber, pickOpenFile, pickWithDefault } from './commands/prompts';
 import { plural } from './modelChoice';
 import type { ModelEntry, ModelRegistry } from './modelRegistry';
 import type { ViewNode } from './modelsView';
@@ -28,21 +28,28 @@ async function askTrainingChoices(
   defaults: TrainingDefaults,
 ): Promise<TrainingDefaults | undefined> {
   const summary = `${defaults.cell.toUpperCase()}, hidden ${defaults.hiddenSize}, ${plural(defaults.numLayers, 'layer')}, ${plural(defaults.epochs, 'epoch')}, lr ${defaults.learningRate}`;
-  const mode = await vscode.window.showQuickPick(
-    [
-      { label: '$(play) Train with defaults', description: summary, custom: false },
-      {
-        label: '$(settings-gear) Choose cell, size, layers, epochs and learning rate…',
-        custom: true,
-      },
-    ],
+  // The first step of a multi-step prompt, so a pick with a default that stays open when focus
+  // moves, like the steps after it: the palette that ran this command hands focus back to a
+  // webview, which completes that asynchronously and would cancel a plain showQuickPick.
+  const useDefaults = { label: '$(play) Train with defaults', description: summary, value: false };
+  const custom = await pickWithDefault(
+    {
+      items: [
+        useDefaults,
+        {
+          label: '$(settings-gear) Choose cell, size, layers, epochs and learning rate…',
+          value: true,
+        },
+      ],
+      active: useDefaults,
+    },
     {
       title: vscode.l10n.t('RNN: Train Name Classifier'),
-      placeHolder: vscode.l10n.t('Train on the bundled names data set (18 languages)'),
+      placeholder: vscode.l10n.t('Train on the bundled names data set (18 languages)'),
     },
   );
-  if (!mode) return undefined;
-  if (!mode.custom) return defaults;
+  if (custom === undefined) return undefined;
+  if (!custom) return defaults;
   const cell = await pickCell(vscode.l10n.t('Cell (1/5)'), defaults.cell);
   if (!cell) return undefined;
   const hiddenSize = await pickNumber('Hidden size (2/5)', [32, 64, 128, 256], defaults.hiddenSize);

@@ -34,6 +34,20 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The errors of a call on a frame whose page went away (was loaded again) meanwhile. */
+const PAGE_GONE = /frame (was|has been|got) detached|execution context was destroyed/i;
+
+/**
+ * A webview's page went away during a call on it: VS Code loaded it again while nothing the test
+ * did asked for that, which a person would see as the view resetting under their hands. It is
+ * not retried, and waitFor does not wait it out: a reload the test causes is waited for with
+ * webview(selector, { loadedAfter }) (Reload Webviews) or by looking the page up after the action
+ * that replaces it (a hidden panel shown again).
+ */
+export class WebviewReloaded extends Error {
+  override name = 'WebviewReloaded';
+}
+
 export async function waitFor<T>(
   probe: () => Promise<T | undefined | false> | T | undefined | false,
   ms: number,
@@ -46,6 +60,7 @@ export async function waitFor<T>(
       const value = await probe();
       if (value) return value;
     } catch (error) {
+      if (error instanceof WebviewReloaded) throw error;
       lastError = error;
     }
     await new Promise((r) => setTimeout(r, 250));
@@ -67,16 +82,12 @@ function findFiles(dir: string, name: string): string[] {
 /** What keeps the keyboard from the workbench while it is open: a modal editor, a dialog. */
 const MODALS = '.monaco-modal-editor-block, .monaco-dialog-modal-block';
 
-/** The errors of a call on a frame whose page went away (a reload replaced it) meanwhile. */
-const PAGE_GONE = /frame (was|has been|got) detached|execution context was destroyed/i;
-
 /**
  * A webview, found by what its page contains. VS Code shows a webview's page in an iframe two
  * deep and replaces that iframe whenever the page loads again ("Reload Webviews", a window
  * reload, the panel shown again after being hidden), so no Frame is kept here: each call looks
- * up the frame that has the selector now. A call whose frame goes away under it is run again on
- * the page that replaced it (only that error, at most three times): the same query on the new
- * page, not a retry of a failed assertion.
+ * up the frame that has the selector now, and runs once on it. A page that goes away during the
+ * call fails it with WebviewReloaded (see there): the test knows when it reloads a webview.
  */
 export class Webview {
   constructor(
@@ -102,15 +113,19 @@ export class Webview {
     );
   }
 
-  /** Runs `use` on the current frame, and on its replacement if a reload takes it away. */
+  /** Runs `use` once on the frame that shows the webview now (waiting up to `ms` for one). */
   async on<T>(use: (frame: Frame) => Promise<T>, ms = 30_000): Promise<T> {
-    for (let replaced = 0; ; replaced++) {
-      const frame = await this.frame(ms);
-      try {
-        return await use(frame);
-      } catch (error) {
-        if (replaced >= 3 || !PAGE_GONE.test(String(error))) throw error;
+    const frame = await this.frame(ms);
+    try {
+      return await use(frame);
+    } catch (error) {
+      if (frame.isDetached() || PAGE_GONE.test(String(error))) {
+        throw new WebviewReloaded(
+          `The webview with ${this.selector} was loaded again during a call on it, and the test ` +
+            `did not ask for that (${String(error).split('\n')[0]})`,
+        );
       }
+      throw error;
     }
   }
 
@@ -153,6 +168,35 @@ function loadedAt(frame: Frame): Promise<number> {
   return frame.evaluate(() => performance.timeOrigin);
 }
 
+let staleChecked = false;
+
+/**
+ * Says so (once) when a source file is newer than the vsix: the tests then run an older build
+ * than the code they are read against (a prompt test once failed that way).
+ */
+function warnIfStale(vsix: string): void {
+  if (staleChecked) return;
+  staleChecked = true;
+  const built = fs.statSync(vsix).mtimeMs;
+  const newest = (dir: string): { file: string; mtime: number } =>
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .map((entry) => {
+        const full = path.join(dir, entry.name);
+        return entry.isDirectory()
+          ? newest(full)
+          : { file: full, mtime: fs.statSync(full).mtimeMs };
+      })
+      .reduce((a, b) => (b.mtime > a.mtime ? b : a), { file: '', mtime: 0 });
+  const latest = newest(path.join(ROOT, 'src'));
+  if (latest.mtime > built) {
+    console.warn(
+      `warning: ${path.relative(ROOT, vsix)} is older than ${path.relative(ROOT, latest.file)}: ` +
+        'these tests run the build from before that change (npm run package rebuilds it)',
+    );
+  }
+}
+
 export class VSCode {
   private constructor(
     readonly page: Page,
@@ -170,6 +214,7 @@ export class VSCode {
     }
     if (!fs.existsSync(options.vsix))
       throw new Error(`No packaged extension at ${options.vsix}: run npm run package`);
+    warnIfStale(options.vsix);
     // Outside the repository, so VS Code's git support has nothing to offer.
     const run = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-e2e-'));
     const dataDir = path.join(run, 'data');
@@ -310,7 +355,7 @@ export class VSCode {
       .filter({ has: this.page.locator('.label-name', { hasText: exact }) })
       .first();
     await row.waitFor({ timeout: 15_000 });
-    await row.click();
+    await this.clickRow(row, `the palette row "${title}"`);
   }
 
   /** Labels of the rows in the open quick pick. */
@@ -325,7 +370,27 @@ export class VSCode {
   async quickPickSelect(text: string): Promise<void> {
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
     await row.waitFor({ timeout: 15_000 });
-    await row.click();
+    await this.clickRow(row, `the quick pick row "${text}"`);
+  }
+
+  /**
+   * Clicks a row of the open quick input. If that fails, says whether the quick input closed
+   * meanwhile and where the focus went: a quick input without ignoreFocusOut closes when
+   * something takes the focus (a webview completing a focus it was handed, for one).
+   */
+  private async clickRow(row: Locator, what: string): Promise<void> {
+    try {
+      await row.click();
+    } catch (error) {
+      const open = await this.page
+        .locator('.quick-input-widget')
+        .isVisible()
+        .catch(() => false);
+      throw new Error(
+        `Clicking ${what} failed; the quick input is ${open ? 'still open' : 'closed'}, focus: ` +
+          `${await this.focused()}: ${String(error)}`,
+      );
+    }
   }
 
   async quickInputType(text: string): Promise<void> {
