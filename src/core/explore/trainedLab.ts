@@ -72,9 +72,16 @@ export function trainedModelLab(
     tfjsGradients(model, tokens, label).totalNorm,
     settings.clipNorm,
   );
-  return {
-    ok: true,
-    cell,
-    radii: recurrentRadii(config, values.get('rnn.weight_hh_l0') as Float32Array),
-  };
+  let radii = RADII.get(model);
+  if (!radii) {
+    radii = recurrentRadii(config, values.get('rnn.weight_hh_l0') as Float32Array);
+    RADII.set(model, radii);
+  }
+  return { ok: true, cell, radii };
 }
+
+/**
+ * A model's radii, computed once: its weights do not change once trained, and three 128 x 128
+ * eigendecompositions took most of the 600 ms a length or clipping change waited for.
+ */
+const RADII = new WeakMap<SequenceModel, BlockRadius[]>();

@@ -154,6 +154,12 @@ export class GraphView {
   private readonly playButton: HTMLButtonElement;
   private trace?: SequenceTrace;
   private timer?: number;
+  /**
+   * The gradient's colour, read once per render: the theme's orange as seriesColors gives it,
+   * opaque and at 3:1 against the background (Dark Modern's charts.orange is
+   * rgba(234, 92, 0, 0.33), dark brown on the editor if drawn as it is).
+   */
+  private gradientColour = '';
   private layout?: Layout;
   /** How long the last render took, for the render-time check. */
   lastRenderMs = 0;
@@ -438,6 +444,7 @@ export class GraphView {
     const trace = this.trace;
     if (!trace) return;
     const started = performance.now();
+    this.gradientColour = seriesColors()[1] as string;
     const { showGradients } = this.options;
     const T = trace.steps.length;
     const cursor = this.options.cursor < 0 ? T - 1 : this.options.cursor;
@@ -487,7 +494,7 @@ export class GraphView {
             'data-layer': l,
             'data-norm': value,
           });
-          bar.style.fill = gradientColour();
+          bar.style.fill = this.gradientColour;
           const title = svg('title');
           title.textContent = `||dL/dh_${t + 1}|| = ${norm(value)} (layer ${l + 1})`;
           bar.append(title);
@@ -649,7 +656,7 @@ export class GraphView {
       class: 'flow gradient',
       'stroke-width': weight.toFixed(2),
     });
-    back.style.stroke = gradientColour();
+    back.style.stroke = this.gradientColour;
     const title = svg('title');
     title.textContent = `||dL/dh_${t + 1}|| = ${norm(value)} (layer ${l + 1}), flowing back to h_${t}`;
     back.append(title);
@@ -864,10 +871,3 @@ export class GraphView {
     ]);
   }
 }
-
-/**
- * The gradient's colour: the theme's orange as seriesColors gives it, opaque and at 3:1 against
- * the background (Dark Modern's charts.orange is rgba(234, 92, 0, 0.33), dark brown on the
- * editor if drawn as it is).
- */
-const gradientColour = (): string => seriesColors()[1] as string;
