@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { inspectModel, loadModel, type LoadedModel } from '../core/io/modelFile';
+import { inspectModel, loadModel, removeModel, type LoadedModel } from '../core/io/modelFile';
 import { modelTitle, type ModelEntry, type ModelOrigin } from './modelChoice';
 import { NAMES_TASK, NamesClassifier } from '../core/tasks/names';
 
@@ -134,8 +134,7 @@ export class ModelRegistry implements vscode.Disposable {
   async remove(entry: ModelEntry): Promise<void> {
     if (entry.origin === 'default') return;
     if (entry.origin === 'trained') {
-      fs.rmSync(path.join(path.dirname(entry.id), entry.manifest.weights.file), { force: true });
-      fs.rmSync(entry.id, { force: true });
+      removeModel(entry.id);
     } else {
       await this.context.globalState.update(
         LOADED_KEY,

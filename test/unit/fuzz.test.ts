@@ -106,21 +106,21 @@ describe('fuzzing the file readers', () => {
 
   it(`model files: ${CASES} mutated manifests and weights throw only ModelFileError`, () => {
     const manifestFile = path.join(dir, 'good.json');
-    saveModel(manifestFile, model, {
+    const saved = saveModel(manifestFile, model, {
       task: 'names',
       createdAt: '2026-11-27T00:00:00.000Z',
       vocabulary: ['a', 'b', 'c', 'd', 'e'],
       labels: ['W', 'X', 'Y', 'Z'],
     });
     const manifest = new TextEncoder().encode(fs.readFileSync(manifestFile, 'utf8'));
-    const weights = fs.readFileSync(path.join(dir, 'good.weights.bin'));
+    const weights = fs.readFileSync(path.join(dir, saved.weights.file));
     const random = new Random(12);
     const file = path.join(dir, `case.json`);
     const accepted = fuzz(() => {
       const mutateManifest = random.next() < 0.6;
       const text = mutateManifest ? asText(mutate(manifest, random)) : asText(manifest);
       // Keep the weights file name the manifest asks for, so the weights are read too.
-      fs.writeFileSync(file, text.replace('good.weights.bin', 'case.weights.bin'));
+      fs.writeFileSync(file, text.replace(saved.weights.file, 'case.weights.bin'));
       fs.writeFileSync(
         path.join(dir, 'case.weights.bin'),
         mutateManifest ? weights : mutate(weights, random),

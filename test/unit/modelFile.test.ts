@@ -2,15 +2,20 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { createRequire } from 'node:module';
+import { after, before, describe, it, mock } from 'node:test';
 import {
   loadModel,
+  removeModel,
   saveModel,
   ModelFileError,
   type ManifestInfo,
 } from '../../src/core/io/modelFile';
 import { SequenceModel } from '../../src/core/model/sequenceModel';
 import { assertNoLeak, maxAbsDiff, useTestBackend } from './helpers';
+
+/** The module object itself: an `import * as` namespace is a copy whose functions cannot be replaced. */
+const nodeFs = createRequire(__filename)('node:fs') as typeof fs;
 
 const info: ManifestInfo = {
   task: 'names',
@@ -196,5 +201,59 @@ describe('model files', () => {
       fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')),
       [],
     );
+  });
+
+  function weightsFiles(base: string): string[] {
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.startsWith(`${base}.`) && f.endsWith('.weights.bin'))
+      .sort();
+  }
+
+  it('a save cut off before its manifest lands leaves the previous save loadable', async () => {
+    const file = path.join(dir, 'interrupted.json');
+    saveModel(file, model, info);
+    const other = SequenceModel.create(model.config, 2);
+    const realRename = nodeFs.renameSync;
+    // The process dies after the new weights are in place and before the manifest is: the
+    // manifest's rename is the step that never happens.
+    const rename = mock.method(nodeFs, 'renameSync', (from: fs.PathLike, to: fs.PathLike) => {
+      if (to === file) throw new Error('killed');
+      realRename(from, to);
+    });
+    try {
+      assert.throws(() => saveModel(file, other, info), /killed/);
+    } finally {
+      rename.mock.restore();
+      other.dispose();
+    }
+    await assertNoLeak('load after a cut-off save', () => {
+      const loaded = loadModel(file);
+      for (const [name, values] of model.weightValues())
+        assert.equal(maxAbsDiff(values, loaded.model.weightValues().get(name)!), 0, name);
+      loaded.model.dispose();
+    });
+  });
+
+  it('a finished save keeps only its own weights file, and removing a model removes them all', () => {
+    const file = path.join(dir, 'resaved.json');
+    const neighbour = path.join(dir, 'resaved-2.json');
+    saveModel(neighbour, model, info);
+    const other = SequenceModel.create(model.config, 3);
+    try {
+      saveModel(file, model, info);
+      // A weights file in the older fixed name, as the bundled model and earlier saves have.
+      fs.writeFileSync(path.join(dir, 'resaved.weights.bin'), 'old');
+      const manifest = saveModel(file, other, info);
+      assert.deepEqual(weightsFiles('resaved'), [manifest.weights.file]);
+      loadModel(file).model.dispose();
+    } finally {
+      other.dispose();
+    }
+    removeModel(file);
+    assert.equal(fs.existsSync(file), false);
+    assert.deepEqual(weightsFiles('resaved'), []);
+    assert.equal(weightsFiles('resaved-2').length, 1, 'a neighbour with a longer name is kept');
+    loadModel(neighbour).model.dispose();
   });
 });

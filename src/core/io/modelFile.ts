@@ -82,8 +82,34 @@ function writeAtomic(file: string, data: string | Uint8Array): void {
   }
 }
 
-export function weightsFileFor(manifestFile: string): string {
-  return `${path.basename(manifestFile, '.json')}.weights.bin`;
+const WEIGHTS_SUFFIX = '.weights.bin';
+
+/**
+ * Named by content, so a new save never writes over the file an older manifest points at:
+ * if the process dies between the two writes, the old manifest still loads its own weights.
+ */
+function weightsFileName(manifestFile: string, checksum: number): string {
+  const base = path.basename(manifestFile, '.json');
+  return `${base}.${checksum.toString(16).padStart(8, '0')}${WEIGHTS_SUFFIX}`;
+}
+
+/** Every weights file a save of this manifest may have left: content-named, or the older fixed name. */
+function weightsFilesOf(manifestFile: string): string[] {
+  const dir = path.dirname(manifestFile);
+  const base = path.basename(manifestFile, '.json');
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => {
+      if (!name.startsWith(`${base}.`) || !name.endsWith(WEIGHTS_SUFFIX)) return false;
+      const middle = name.slice(base.length + 1, name.length - WEIGHTS_SUFFIX.length);
+      return middle === '' || /^[0-9a-f]{8}$/.test(middle);
+    })
+    .map((name) => path.join(dir, name));
 }
 
 export function saveModel(
@@ -104,24 +130,34 @@ export function saveModel(
     for (let i = 0; i < data.length; i++) view.setFloat32(offset + i * 4, data[i] as number, true);
     offset += data.length * 4;
   }
+  const checksum = crc32(bytes);
   const manifest: ModelManifest = {
     format: MODEL_FORMAT,
     version: MODEL_FORMAT_VERSION,
     ...info,
     config: model.config,
     weights: {
-      file: weightsFileFor(manifestFile),
+      file: weightsFileName(manifestFile, checksum),
       dtype: 'float32',
       byteLength,
-      crc32: crc32(bytes),
+      crc32: checksum,
       tensors,
     },
   };
   fs.mkdirSync(path.dirname(manifestFile), { recursive: true });
+  const weightsPath = path.join(path.dirname(manifestFile), manifest.weights.file);
   // Weights first: a manifest on disk always points at complete weights.
-  writeAtomic(path.join(path.dirname(manifestFile), manifest.weights.file), bytes);
+  writeAtomic(weightsPath, bytes);
   writeAtomic(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
+  for (const stale of weightsFilesOf(manifestFile))
+    if (stale !== weightsPath) fs.rmSync(stale, { force: true });
   return manifest;
+}
+
+/** The manifest first, so no manifest is ever left pointing at weights that are gone. */
+export function removeModel(manifestFile: string): void {
+  fs.rmSync(manifestFile, { force: true });
+  for (const file of weightsFilesOf(manifestFile)) fs.rmSync(file, { force: true });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { copyModel, weightsFileFor } from '../../core/io/modelFile';
+import { copyModel, removeModel } from '../../core/io/modelFile';
 import { TASK_TITLES, type TaskName } from '../../core/tasks/jobs';
 import { trainingActivates } from '../modelChoice';
 import type { ModelRegistry } from '../modelRegistry';
@@ -48,7 +48,7 @@ export class Checkpoints {
   /** The run ended here (completed, cancelled or failed): its checkpoints are not needed. */
   async end(): Promise<void> {
     const run = this.state.get<InterruptedRun>(KEY);
-    if (run) this.remove(run.checkpointFile);
+    if (run) removeModel(run.checkpointFile);
     await this.state.update(KEY, undefined);
   }
 
@@ -58,7 +58,7 @@ export class Checkpoints {
     if (!run) return;
     await this.state.update(KEY, undefined);
     if (run.lastEpoch === 0 || !fs.existsSync(run.checkpointFile)) {
-      this.remove(run.checkpointFile);
+      removeModel(run.checkpointFile);
       return;
     }
     const kind = TASK_TITLES[run.task] ?? run.task;
@@ -86,12 +86,7 @@ export class Checkpoints {
         }
       }
     } finally {
-      this.remove(run.checkpointFile);
+      removeModel(run.checkpointFile);
     }
-  }
-
-  private remove(manifestFile: string): void {
-    fs.rmSync(manifestFile, { force: true });
-    fs.rmSync(path.join(path.dirname(manifestFile), weightsFileFor(manifestFile)), { force: true });
   }
 }
