@@ -164,6 +164,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
   };
 
   const train = async (): Promise<void> => {
+    if (training.refuseWhileTraining()) return;
     const choices = await askTrainingChoices(settings.training());
     if (!choices) return;
     const bidirectional = choices.bidirectional && choices.numLayers === 1;

@@ -171,6 +171,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
   };
 
   const trainText = guarded(async (uri?: vscode.Uri) => {
+    if (training.refuseWhileTraining()) return;
     const source = await textCorpus(uri instanceof vscode.Uri ? uri : undefined);
     if (!source) return;
     const classic = source.corpus.kind === 'sentences';
@@ -318,6 +319,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
   });
 
   const trainGenerator = guarded(async () => {
+    if (training.refuseWhileTraining()) return;
     const cell = await pickCell('RNN: Train Name Generator: cell', 'gru');
     if (!cell) return;
     const epochs = await askNumber('Epochs', 5, 1, 100);
@@ -405,6 +407,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
   };
 
   const forecastCsv = guarded(async (uri?: vscode.Uri) => {
+    if (training.refuseWhileTraining()) return;
     let target = uri instanceof vscode.Uri ? uri : undefined;
     if (!requireTrust('Forecasting a CSV file')) return;
     if (!target) {
@@ -437,6 +440,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
   });
 
   const forecastBundled = guarded(async () => {
+    if (training.refuseWhileTraining()) return;
     const picked = await vscode.window.showQuickPick(
       [
         ...BUNDLED_SERIES.map((b) => ({ label: b.file, description: b.column, bundled: b })),

@@ -61,13 +61,20 @@ describe(
       assert.match(vscode.readLog(), /Epoch 2\/200/);
     });
 
-    it('refuses a second training while one runs, with a message', async () => {
+    it('refuses a second training while one runs, before asking for its settings', async () => {
       // The 200-epoch training started above runs for minutes: it is certainly still running.
       assert.doesNotMatch(vscode.readLog(), /Training finished/);
       await vscode.runCommand('RNN: Train Name Classifier');
-      await vscode.quickPickSelect('Train with defaults');
       const warning = await toast(vscode, 'already training', 15_000);
       assert.match(warning, /already training \(epoch \d+\/200\)/);
+      assert.match(vscode.readLog(), /Did not start another training: already training/);
+      assert.equal(
+        await vscode.page
+          .locator('.quick-input-list .monaco-list-row', { hasText: 'Train with defaults' })
+          .count(),
+        0,
+        'no prompt for the settings of a run that cannot start',
+      );
       assert.equal(vscode.readLog().match(/Training started/g)?.length, 1, 'one training only');
     });
 

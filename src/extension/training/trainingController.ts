@@ -163,17 +163,27 @@ export class TrainingController implements vscode.Disposable {
     return path.join(this.extensionPath, 'media', 'data', 'names');
   }
 
+  /**
+   * One training at a time. A training command asks this before its first prompt, so nobody
+   * chooses settings for a run that cannot start; says why and returns true while one runs.
+   */
+  refuseWhileTraining(): boolean {
+    if (!this.status) return false;
+    const { epoch, epochs } = this.status;
+    this.log.warn(`Did not start another training: already training (epoch ${epoch}/${epochs})`);
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t(
+        'RNN Explorer is already training (epoch {0}/{1}). Cancel it first, or wait for it to finish.',
+        epoch,
+        epochs,
+      ),
+    );
+    return true;
+  }
+
   async train(request: TrainingRequest): Promise<void> {
-    if (this.status) {
-      void vscode.window.showWarningMessage(
-        vscode.l10n.t(
-          'RNN Explorer is already training (epoch {0}/{1}). Cancel it first, or wait for it to finish.',
-          this.status.epoch,
-          this.status.epochs,
-        ),
-      );
-      return;
-    }
+    // Checked again: two prompts may have been open at once.
+    if (this.refuseWhileTraining()) return;
     // Epoch 1 is the one starting: every counter shows the epoch running (formatEpoch).
     this.status = {
       epoch: 1,
