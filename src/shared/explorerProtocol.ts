@@ -129,6 +129,8 @@ export type WebviewMessage =
   | { type: 'input'; text: string }
   | { type: 'lab'; controls: LabControls }
   | { type: 'trainingControl'; action: 'pause' | 'resume' | 'stop' }
+  /** A `training` snapshot was handled, taking `ms` to draw: the host sends the next after it. */
+  | { type: 'trainingDrawn'; ms: number }
   | { type: 'misclassified'; actual: number; predicted: number }
   | { type: 'subject'; task: string };
 
@@ -199,6 +201,10 @@ export function parseWebviewMessage(raw: unknown): { message: WebviewMessage } |
       return raw.action === 'pause' || raw.action === 'resume' || raw.action === 'stop'
         ? { message: { type: 'trainingControl', action: raw.action } }
         : { error: 'unknown training action' };
+    case 'trainingDrawn':
+      return isNumber(raw.ms, 0, 3_600_000)
+        ? { message: { type: 'trainingDrawn', ms: raw.ms } }
+        : { error: 'invalid draw time' };
     case 'misclassified':
       return isInt(raw.actual, 0, 1000) && isInt(raw.predicted, 0, 1000)
         ? { message: { type: 'misclassified', actual: raw.actual, predicted: raw.predicted } }

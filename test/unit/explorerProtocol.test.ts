@@ -13,6 +13,7 @@ describe('messages from the Explorer webview are validated before use', () => {
         controls: { activation: 'relu', spectralRadius: 1.5, length: 120, clipNorm: 0 },
       },
       { type: 'trainingControl', action: 'resume' },
+      { type: 'trainingDrawn', ms: 12.5 },
       { type: 'misclassified', actual: 3, predicted: 14 },
     ];
     for (const message of good)
@@ -70,6 +71,8 @@ describe('messages from the Explorer webview are validated before use', () => {
       { type: 'trainingControl', action: 'delete' },
       /unknown training action/,
     ],
+    ['a draw time that is not a number', { type: 'trainingDrawn', ms: '5' }, /invalid draw time/],
+    ['a negative draw time', { type: 'trainingDrawn', ms: -1 }, /invalid draw time/],
     [
       'a negative confusion cell',
       { type: 'misclassified', actual: -1, predicted: 2 },

@@ -233,11 +233,13 @@ describe('Explorer webview in headless Chromium', { timeout: 120_000 }, () => {
       /learning rate: 0\.003 \(constant\)/,
     );
     assert.equal(await page.locator('.confusion g[aria-label="cell"] rect').count(), 18 * 18);
-    assert.equal(
-      await page.locator('.gradients-view .during-training svg[class^="plot"]').count(),
-      2,
-      'heatmap and parameter norms',
-    );
+    const drawn = (await explorer.posted()).filter((m) => m.type === 'trainingDrawn').pop();
+    assert.ok(drawn && drawn.ms > 0, 'the page says how long the draw took, so the host can pace');
+    const duringTraining = page.locator('.gradients-view .during-training svg[class^="plot"]');
+    assert.equal(await duringTraining.count(), 0, 'a hidden view is not drawn live');
+    await page.locator('#tab-gradients').click();
+    assert.equal(await duringTraining.count(), 2, 'heatmap and parameter norms, drawn when shown');
+    await page.locator('#tab-training').click();
     await page.locator('.confusion g[aria-label="cell"] rect').nth(1).click();
     await page.getByRole('button', { name: 'Pause' }).click();
     const posted = await explorer.posted();

@@ -32,6 +32,12 @@ const LAB_HIDDEN = 64;
 const LAB_SEED = 7;
 /** Live training reaches the webview at most this often (5 per second). */
 const TRAINING_POST_MS = 200;
+/**
+ * After a snapshot is drawn, the page stays idle at least this many times as long as the draw
+ * took: on a loaded machine, redrawing every chart five times a second kept the browser so busy
+ * that VS Code's own prompts and notifications came seconds late.
+ */
+const IDLE_PER_DRAW = 3;
 const PLACE_KEY = 'rnnExplorer.explorerPlace';
 
 interface Place {
@@ -52,7 +58,11 @@ export class ExplorerPanel implements vscode.Disposable {
   private ready = false;
   private pending?: { view: ExplorerView; input?: string };
   private trainingTimer?: NodeJS.Timeout;
-  private lastTrainingPost = 0;
+  private nextTrainingPost = 0;
+  /** Training changed since the last snapshot posted. */
+  private trainingChanged = false;
+  /** A snapshot is posted and the page has not said it is drawn. */
+  private awaitingDraw = false;
   /** The last model summary sent, to skip a registry change that leaves it as it is. */
   private shownSummary?: string;
   /** The lab's last controls, to redraw it when they name the model in use and that changes. */
@@ -183,7 +193,10 @@ export class ExplorerPanel implements vscode.Disposable {
         if (this.pending)
           this.post({ type: 'showView', view: this.pending.view, input: this.pending.input });
         this.pending = undefined;
-        this.post({ type: 'training', snapshot: this.services.training.snapshot() });
+        // A new page: whatever the old one was drawing, it will never say so.
+        clearTimeout(this.trainingTimer);
+        this.trainingTimer = undefined;
+        this.postTraining();
         return;
       }
       case 'subject': {
@@ -202,6 +215,11 @@ export class ExplorerPanel implements vscode.Disposable {
         if (message.action === 'pause') this.services.training.pause();
         else if (message.action === 'resume') this.services.training.resume();
         else this.services.training.cancel();
+        return;
+      case 'trainingDrawn':
+        this.awaitingDraw = false;
+        this.nextTrainingPost = Date.now() + Math.max(TRAINING_POST_MS, IDLE_PER_DRAW * message.ms);
+        if (this.trainingChanged) this.scheduleTraining();
         return;
       case 'misclassified':
         this.post({
@@ -312,14 +330,21 @@ export class ExplorerPanel implements vscode.Disposable {
   }
 
   /** Throttles live training to TRAINING_POST_MS, always sending the latest state last. */
+  /** The next snapshot waits for the page to draw the last one, so a slow page gets fewer. */
   private scheduleTraining(): void {
-    if (!this.ready || this.trainingTimer) return;
-    const wait = Math.max(0, this.lastTrainingPost + TRAINING_POST_MS - Date.now());
+    this.trainingChanged = true;
+    if (!this.ready || this.trainingTimer || this.awaitingDraw) return;
+    const wait = Math.max(0, this.nextTrainingPost - Date.now());
     this.trainingTimer = setTimeout(() => {
       this.trainingTimer = undefined;
-      this.lastTrainingPost = Date.now();
-      this.post({ type: 'training', snapshot: this.services.training.snapshot() });
+      this.postTraining();
     }, wait);
+  }
+
+  private postTraining(): void {
+    this.trainingChanged = false;
+    this.awaitingDraw = true;
+    this.post({ type: 'training', snapshot: this.services.training.snapshot() });
   }
 
   dispose(): void {

@@ -1,4 +1,9 @@
-import type { ExplorerView, HostMessage, ModelSummary } from '../../shared/explorerProtocol';
+import type {
+  ExplorerView,
+  HostMessage,
+  ModelSummary,
+  TrainingSnapshot,
+} from '../../shared/explorerProtocol';
 import { el } from './dom';
 import { GradientsView } from './gradientsView';
 import { GraphView } from './graphView';
@@ -103,9 +108,24 @@ document.body.append(
   ...Object.values(views),
 );
 
+/**
+ * Live training is drawn only in the view on screen (the dashboard, or the lab's heatmap); the
+ * other draws the latest snapshot when it is shown. Drawing both five times a second, one of them
+ * hidden, kept the browser busy.
+ */
+let liveSnapshot: TrainingSnapshot | undefined;
+const undrawn = new Set<ExplorerView>();
+
+function drawLive(view: ExplorerView): void {
+  if (!liveSnapshot || !undrawn.delete(view)) return;
+  if (view === 'training') training.show(liveSnapshot);
+  else gradients.showTraining(liveSnapshot);
+}
+
 function selectView(view: ExplorerView, notify: boolean): void {
   persist({ view });
   for (const [name, root] of Object.entries(views)) root.hidden = name !== view;
+  drawLive(view);
   for (const [name, button] of tabButtons) {
     button.setAttribute('aria-selected', String(name === view));
     button.tabIndex = name === view ? 0 : -1;
@@ -161,10 +181,17 @@ function handle(message: HostMessage): void {
     case 'gradients':
       gradients.show(message);
       break;
-    case 'training':
-      training.show(message.snapshot);
-      gradients.showTraining(message.snapshot);
+    case 'training': {
+      const started = performance.now();
+      liveSnapshot = message.snapshot;
+      undrawn.add('training').add('gradients');
+      try {
+        drawLive(state.view);
+      } finally {
+        post({ type: 'trainingDrawn', ms: performance.now() - started });
+      }
       break;
+    }
     case 'misclassified':
       training.showMisclassified(message.actual, message.predicted, message.names);
       break;
