@@ -91,7 +91,7 @@ async function pickModel(
     detail: entry.id,
     entry,
   }));
-  return (await vscode.window.showQuickPick(items, { title }))?.entry;
+  return (await vscode.window.showQuickPick(items, { title, ignoreFocusOut: true }))?.entry;
 }
 
 export function registerCommands(s: CommandServices): vscode.Disposable[] {
@@ -100,7 +100,10 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     node?.kind === 'model' ? node.entry : undefined;
 
   const predict = async (): Promise<void> => {
+    // Every prompt stays open when focus moves: a palette run from a focused webview hands the
+    // focus back to it a moment later, which would cancel the prompt (see askTrainingChoices).
     const name = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: vscode.l10n.t('RNN: Predict Name Origin'),
       prompt: vscode.l10n.t('A surname; accents are folded away as in training.'),
       placeHolder: vscode.l10n.t('Dostoevsky'),
@@ -130,6 +133,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
           title,
         ),
         placeHolder: vscode.l10n.t('Top 5 languages of origin'),
+        ignoreFocusOut: true,
       },
     );
     if (pick) await vscode.commands.executeCommand('rnnExplorer.explainPrediction', result.name);
@@ -138,6 +142,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
   const explain = async (arg?: unknown): Promise<void> => {
     let name = typeof arg === 'string' ? arg : undefined;
     name ??= await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: vscode.l10n.t('RNN: Explain Prediction'),
       placeHolder: vscode.l10n.t('Dostoevsky'),
       validateInput: validateName,
@@ -159,6 +164,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
         placeHolder: vscode.l10n.t(
           'Each line: the name so far and the top 3 languages after reading it',
         ),
+        ignoreFocusOut: true,
       },
     );
   };
@@ -290,7 +296,10 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
         detail: describe[name],
         name,
       })),
-      { title: vscode.l10n.t('RNN: Select Backend (running: {0})', active ?? 'not started') },
+      {
+        title: vscode.l10n.t('RNN: Select Backend (running: {0})', active ?? 'not started'),
+        ignoreFocusOut: true,
+      },
     );
     if (!picked) return;
     await settings.setBackend(picked.name);
