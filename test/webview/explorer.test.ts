@@ -233,6 +233,12 @@ describe('Explorer webview in headless Chromium', { timeout: 120_000 }, () => {
       /learning rate: 0\.003 \(constant\)/,
     );
     assert.equal(await page.locator('.confusion g[aria-label="cell"] rect').count(), 18 * 18);
+    // After the next frame: style, layout and paint count in the draw time.
+    await page.waitForFunction(() =>
+      (window as unknown as { __posted: Array<{ type: string }> }).__posted.some(
+        (m) => m.type === 'trainingDrawn',
+      ),
+    );
     const drawn = (await explorer.posted()).filter((m) => m.type === 'trainingDrawn').pop();
     assert.ok(drawn && drawn.ms > 0, 'the page says how long the draw took, so the host can pace');
     const duringTraining = page.locator('.gradients-view .during-training svg[class^="plot"]');

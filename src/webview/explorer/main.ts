@@ -188,7 +188,10 @@ function handle(message: HostMessage): void {
       try {
         drawLive(state.view);
       } finally {
-        post({ type: 'trainingDrawn', ms: performance.now() - started });
+        // Timed to just after the next frame, so style, layout and paint of the new charts count.
+        requestAnimationFrame(() =>
+          setTimeout(() => post({ type: 'trainingDrawn', ms: performance.now() - started })),
+        );
       }
       break;
     }
