@@ -1,3 +1,4 @@
+import type { ModelConfig } from '../../src/core/model/config';
 import * as tf from '@tensorflow/tfjs-core';
 import * as assert from 'node:assert/strict';
 import { initBackend, type BackendName } from '../../src/core/backend';
@@ -23,4 +24,22 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++)
     worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)));
   return worst;
+}
+
+/** A small one-layer token classifier; `extra` changes any field. */
+export function smallConfig(
+  cell: ModelConfig['cell'],
+  extra: Partial<ModelConfig> = {},
+): ModelConfig {
+  return {
+    cell,
+    nonlinearity: 'tanh',
+    inputKind: 'tokens',
+    inputSize: 4,
+    hiddenSize: 8,
+    numLayers: 1,
+    outputSize: 2,
+    head: 'last',
+    ...extra,
+  };
 }

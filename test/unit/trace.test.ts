@@ -3,23 +3,10 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { traceSequence } from '../../src/core/explore/trace';
 import { loadModel } from '../../src/core/io/modelFile';
-import type { ModelConfig } from '../../src/core/model/config';
 import { SequenceModel } from '../../src/core/model/sequenceModel';
-import { useTestBackend } from './helpers';
+import { smallConfig, useTestBackend } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-
-const config = (cell: ModelConfig['cell'], extra: Partial<ModelConfig> = {}): ModelConfig => ({
-  cell,
-  nonlinearity: 'tanh',
-  inputKind: 'tokens',
-  inputSize: 4,
-  hiddenSize: 8,
-  numLayers: 1,
-  outputSize: 2,
-  head: 'last',
-  ...extra,
-});
 
 describe('the unfolded graph trace', () => {
   before(async () => {
@@ -50,8 +37,8 @@ describe('the unfolded graph trace', () => {
 
   it('LSTM: gates i, f, g, o and the cell state; a plain RNN names its nonlinearity', () => {
     const vocabulary = ['a', 'b', 'c', 'd'];
-    const lstm = SequenceModel.create(config('lstm'), 1);
-    const relu = SequenceModel.create(config('rnn', { nonlinearity: 'relu' }), 1);
+    const lstm = SequenceModel.create(smallConfig('lstm'), 1);
+    const relu = SequenceModel.create(smallConfig('rnn', { nonlinearity: 'relu' }), 1);
     try {
       const a = traceSequence(lstm, vocabulary, ['x', 'y'], 'abcd')!;
       const layer = a.steps[2]!.layers[0]!;

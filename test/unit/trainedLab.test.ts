@@ -8,21 +8,12 @@ import { loadModel } from '../../src/core/io/modelFile';
 import type { ModelConfig } from '../../src/core/model/config';
 import { SequenceModel } from '../../src/core/model/sequenceModel';
 import { Random } from '../../src/core/random';
-import { assertNoLeak, useTestBackend } from './helpers';
+import { assertNoLeak, smallConfig, useTestBackend } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-const config = (cell: ModelConfig['cell'], extra: Partial<ModelConfig> = {}): ModelConfig => ({
-  cell,
-  nonlinearity: 'tanh',
-  inputKind: 'tokens',
-  inputSize: 10,
-  hiddenSize: 12,
-  numLayers: 1,
-  outputSize: 3,
-  head: 'last',
-  ...extra,
-});
+const config = (cell: ModelConfig['cell'], extra: Partial<ModelConfig> = {}): ModelConfig =>
+  smallConfig(cell, { inputSize: 10, hiddenSize: 12, outputSize: 3, ...extra });
 
 describe('the gradient lab on a trained model', () => {
   before(async () => {
