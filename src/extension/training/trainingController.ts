@@ -7,6 +7,7 @@ import { TASK_TITLES, type TaskJob } from '../../core/tasks/jobs';
 import type { ForecastReport } from '../../core/tasks/forecasting';
 import type { TrainSettings } from '../../core/training/trainer';
 import { loadNames } from '../../core/data/names';
+import { CurveSampler } from '../../core/runs/curveSampler';
 import type { BatchPoint, GradientSample, TrainingSnapshot } from '../../shared/explorerProtocol';
 import type { EpochSummary, HostToWorker, WorkerToHost } from '../../shared/trainingMessages';
 import { plural, trainedNamesNotice, trainingActivates, USE_FOR_HOVER } from '../modelChoice';
@@ -35,9 +36,10 @@ interface RunRecord {
   epoch: number;
   epochs: number;
   state: TrainingSnapshot['state'];
-  batches: BatchPoint[];
+  /** Evenly spaced over the whole run (CurveSampler). */
+  batches: CurveSampler<BatchPoint>;
   history: EpochSummary[];
-  gradients: GradientSample[];
+  gradients: CurveSampler<GradientSample>;
   clipNorm: number;
 }
 
@@ -115,11 +117,11 @@ export class TrainingController implements vscode.Disposable {
       task: r?.task,
       epoch: r?.epoch,
       epochs: r?.epochs ?? 0,
-      batches: r?.batches ?? [],
+      batches: r?.batches.points ?? [],
       history: r?.history.map(({ confusion: _c, predictions: _p, ...point }) => point) ?? [],
       confusion: last?.confusion,
       labels: this.languages(),
-      gradients: r?.gradients ?? [],
+      gradients: r?.gradients.points ?? [],
       clipNorm: r?.clipNorm ?? 0,
     };
   }
@@ -198,9 +200,9 @@ export class TrainingController implements vscode.Disposable {
       epoch: 1,
       epochs: request.settings.epochs,
       state: 'running',
-      batches: [],
+      batches: new CurveSampler(MAX_BATCH_POINTS),
       history: this.status.history,
-      gradients: [],
+      gradients: new CurveSampler(MAX_GRADIENT_SAMPLES),
       clipNorm: request.settings.clipNorm,
     };
     await vscode.commands.executeCommand('setContext', 'rnnExplorer.training', true);
@@ -278,24 +280,18 @@ export class TrainingController implements vscode.Disposable {
             });
             reported = Math.max(reported, fraction);
             status.fraction = fraction;
-            this.record?.batches.push({
+            this.record?.batches.add({
               progress: fraction * message.epochs,
               loss: message.loss,
               learningRate: message.learningRate,
               sequencesPerSecond: message.sequencesPerSecond,
               tokensPerSecond: message.tokensPerSecond,
             });
-            this.record?.gradients.push({
+            this.record?.gradients.add({
               progress: fraction * message.epochs,
               stepNorms: message.stepGradNorms,
               paramNorms: message.paramGradNorms,
             });
-            if (this.record && this.record.gradients.length > MAX_GRADIENT_SAMPLES) {
-              this.record.gradients = this.record.gradients.filter((_, i) => i % 2 === 0);
-            }
-            if (this.record && this.record.batches.length > MAX_BATCH_POINTS) {
-              this.record.batches = this.record.batches.filter((_, i) => i % 2 === 0);
-            }
             break;
           }
           case 'epoch': {
