@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from '../crc32';
+import { writeAtomic } from './atomicFile';
 import { validateConfig, type ModelConfig } from '../model/config';
 import { paramSpecs, sizeOf } from '../model/params';
 import { SequenceModel } from '../model/sequenceModel';
@@ -68,18 +69,6 @@ export class ModelFileError extends Error {}
 
 function fail(file: string, problem: string): never {
   throw new ModelFileError(`${path.basename(file)}: ${problem}`);
-}
-
-/** Write beside the target, then rename: a failed save never leaves a half-written model. */
-function writeAtomic(file: string, data: string | Uint8Array): void {
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    fs.writeFileSync(temporary, data);
-    fs.renameSync(temporary, file);
-  } catch (error) {
-    fs.rmSync(temporary, { force: true });
-    throw error;
-  }
 }
 
 const WEIGHTS_SUFFIX = '.weights.bin';
