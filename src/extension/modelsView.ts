@@ -4,6 +4,7 @@ import type { BackendService } from './backendService';
 import { describeSplit, plural } from './modelChoice';
 import type { ModelEntry, ModelRegistry } from './modelRegistry';
 import type { TrainingController } from './training/trainingController';
+import { formatEpoch, trainingRowDescription } from '../shared/trainingFigures';
 
 export type ViewNode =
   | { kind: 'backend' }
@@ -59,16 +60,10 @@ export class ModelsView implements vscode.TreeDataProvider<ViewNode>, vscode.Dis
     }
     if (node.kind === 'training') {
       const run = this.training.running;
-      const item = new vscode.TreeItem(`Training: epoch ${run?.epoch ?? 0}/${run?.epochs ?? 0}`);
-      const last = run?.history[run.history.length - 1];
-      item.description = [
-        `${Math.round(100 * (run?.fraction ?? 0))}%`,
-        run?.loss !== undefined ? `loss ${run.loss.toFixed(3)}` : undefined,
-        last ? `held-out ${percent(last.heldOutAccuracy)}` : undefined,
-        run?.sequencesPerSecond ? `${Math.round(run.sequencesPerSecond)} names/s` : undefined,
-      ]
-        .filter(Boolean)
-        .join(' · ');
+      const item = new vscode.TreeItem(
+        run ? `Training: ${formatEpoch(run.epoch, run.epochs)}` : 'Training',
+      );
+      item.description = run ? trainingRowDescription(run) : undefined;
       item.iconPath = new vscode.ThemeIcon('sync~spin');
       item.contextValue = 'training';
       item.tooltip = 'Open the live training dashboard';

@@ -21,6 +21,7 @@ import {
   rowPercentages,
   smoothEma,
   throughputUnit,
+  trainingRowDescription,
 } from '../../src/shared/trainingFigures';
 
 describe('smoothEma', () => {
@@ -169,5 +170,42 @@ describe('WCAG contrast', () => {
     assert.ok(alpha < 1);
     assert.ok(contrastRatio(blend(c, bg, alpha), bg) >= 3);
     assert.ok(contrastRatio(blend(c, bg, alpha - 0.05), bg) < 3);
+  });
+});
+
+describe("the sidebar's training row", () => {
+  it('names the loss, and gives the task its own figure and unit', () => {
+    assert.equal(
+      trainingRowDescription({
+        task: 'names',
+        fraction: 0.4,
+        loss: 0.1666,
+        sequencesPerSecond: 2140.4,
+        history: [{ headline: { name: 'held-out accuracy', value: 0.7243, unit: '%' } }],
+      }),
+      '40% · training loss, last batch 0.167 · held-out accuracy 72.4% · 2140 names/s',
+    );
+    // A forecaster has no accuracy: its RMSE, and windows per second.
+    assert.equal(
+      trainingRowDescription({
+        task: 'forecast',
+        fraction: 0.5,
+        loss: 0.02,
+        sequencesPerSecond: 900,
+        history: [{ headline: { name: 'held-out RMSE', value: 0.31, unit: 'normalised' } }],
+      }),
+      '50% · training loss, last batch 0.020 · held-out RMSE 0.31 normalised · 900 windows/s',
+    );
+    // A text model counts characters, not sequences.
+    assert.match(
+      trainingRowDescription({
+        task: 'text',
+        fraction: 0.1,
+        sequencesPerSecond: 30,
+        tokensPerSecond: 3000,
+        history: [],
+      }),
+      /^10% · 3000 chars\/s$/,
+    );
   });
 });

@@ -18,11 +18,13 @@ import { formatHeadline } from '../../shared/format';
 import { progressLine, throughput, throughputUnit } from '../../shared/trainingFigures';
 
 export interface TrainingStatus {
+  task: TaskJob['task'];
   epoch: number;
   epochs: number;
   fraction: number;
   loss?: number;
   sequencesPerSecond?: number;
+  tokensPerSecond?: number;
   backend?: string;
   history: EpochSummary[];
   paused: boolean;
@@ -188,6 +190,7 @@ export class TrainingController implements vscode.Disposable {
     if (this.refuseWhileTraining()) return;
     // Epoch 1 is the one starting: every counter shows the epoch running (formatEpoch).
     this.status = {
+      task: request.job.task,
       epoch: 1,
       epochs: request.settings.epochs,
       fraction: 0,
@@ -273,6 +276,7 @@ export class TrainingController implements vscode.Disposable {
             if (this.record) this.record.epoch = message.epoch;
             status.loss = message.loss;
             status.sequencesPerSecond = message.sequencesPerSecond;
+            status.tokensPerSecond = message.tokensPerSecond;
             const fraction = (message.epoch - 1 + message.batch / message.batches) / message.epochs;
             progress.report({
               increment: Math.max(0, (fraction - reported) * 100),
