@@ -1,3 +1,4 @@
+import { csvParse } from 'd3-dsv';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -7,6 +8,7 @@ import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { MAX_RUN_BATCHES, RUN_FORMAT_VERSION, type RunRecord } from '../../src/core/runs/runRecord';
 import { RunRecorder } from '../../src/core/runs/runRecorder';
 import { RunStore } from '../../src/core/runs/runStore';
+import { runsCsv, runsJson } from '../../src/core/runs/runTable';
 import type { EpochFigures, TaskJob } from '../../src/core/tasks/jobs';
 import { trainSettings } from '../../src/core/training/settings';
 
@@ -224,5 +226,47 @@ describe('the run history', () => {
       store.list().runs.map((r) => r.name),
       ['baseline'],
     );
+  });
+});
+
+describe('the runs export', () => {
+  it('writes one CSV row per run, settings as columns, a missing one as an empty cell', () => {
+    const names = run('a', 0);
+    names.name = 'GRU 64, seed "42"';
+    const recorder = new RunRecorder(
+      'f',
+      'LSTM 32',
+      forecastJob,
+      trainSettings({ epochs: 1 }),
+      at(5),
+    );
+    recorder.epoch(
+      {
+        ...figures(1, Number.NaN),
+        headline: { name: 'held-out RMSE', value: 0.31, unit: 'normalised' },
+      },
+      at(5, 4).getTime(),
+    );
+    recorder.end('stopped', at(6));
+    const rows = csvParse(runsCsv([names, recorder.run]));
+    assert.equal(rows.length, 2);
+    assert.equal(rows[0]!.name, 'GRU 64, seed "42"', 'quoted, commas and quotes survive');
+    assert.equal(rows[0]!.headlineName, 'held-out accuracy');
+    assert.equal(Number(rows[0]!.headline), 0.53);
+    assert.equal(Number(rows[0]!.seconds), 30);
+    assert.equal(rows[0]!.hiddenSize, '64');
+    assert.equal(rows[0]!.window, '', 'a names run has no window');
+    assert.equal(rows[1]!.window, '24');
+    assert.equal(rows[1]!.state, 'stopped');
+    assert.equal(rows[1]!.headline, '0.31');
+    for (const key of ['seed', 'learningRate', 'clipNorm', 'batchSize', 'optimizer', 'cell'])
+      assert.ok(rows.columns.includes(key), key);
+  });
+
+  it('writes everything to JSON, NaN as null', () => {
+    const parsed = JSON.parse(runsJson([run('a', 0)]));
+    assert.equal(parsed.format, 'rnn-explorer-runs');
+    assert.equal(parsed.runs[0].epochs.length, 3);
+    assert.equal(parsed.runs[0].batches.length, 100);
   });
 });
