@@ -13,6 +13,9 @@ import { ModelsView } from './modelsView';
 import { NameHoverProvider } from './nameHover';
 import { createStatusBar } from './statusBar';
 import { TrainingController } from './training/trainingController';
+import { RunHistory } from './runs/runHistory';
+import { RunsView } from './runs/runsView';
+import { registerRunCommands } from './commands/runCommands';
 
 /**
  * Activation stays cheap: tfjs and the model load on the first prediction or hover, not here.
@@ -27,14 +30,18 @@ export function activate(context: vscode.ExtensionContext): void {
     registry,
     log,
   );
+  const runs = new RunHistory(path.join(context.globalStorageUri.fsPath, 'runs'), log);
+  runs.markInterrupted();
   const training = new TrainingController(
     context.extensionPath,
     registry,
     backend.wasmDirectory,
     log,
     checkpoints,
+    runs,
   );
   const view = new ModelsView(registry, backend, training);
+  const runsView = new RunsView(runs);
 
   const classifier = async () => {
     await backend.ready();
@@ -80,6 +87,14 @@ export function activate(context: vscode.ExtensionContext): void {
       treeDataProvider: view,
       showCollapseAll: false,
     }),
+    runs,
+    runsView,
+    vscode.window.createTreeView('rnnExplorer.runs', {
+      treeDataProvider: runsView,
+      canSelectMany: true,
+      showCollapseAll: true,
+    }),
+    ...registerRunCommands({ runs, registry, log }),
     vscode.window.registerWebviewViewProvider(
       LossChartView.viewType,
       new LossChartView(context.extensionUri, training, log),

@@ -1,10 +1,23 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROOT, VSCode, waitFor } from './vscode';
 
 const VSIX = path.join(ROOT, 'dist', 'rnn-explorer.vsix');
 const HIDDEN = Number(process.env.RNN_E2E_HIDDEN ?? 32);
+
+/** [label, description] of every row in the sidebar's views. */
+function sidebarRows(vscode: VSCode): Promise<string[][]> {
+  return vscode.page
+    .locator('.part.sidebar .monaco-list-row')
+    .evaluateAll((elements) =>
+      elements.map((row) => [
+        row.querySelector('.label-name')?.textContent ?? '',
+        row.querySelector('.label-description')?.textContent ?? '',
+      ]),
+    );
+}
 
 /** A passing step with an error on screen is a failing step. */
 async function assertNoErrorToasts(vscode: VSCode): Promise<void> {
@@ -15,6 +28,8 @@ async function assertNoErrorToasts(vscode: VSCode): Promise<void> {
 
 describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
   let vscode: VSCode;
+  /** The trained model's held-out accuracy as the Models view shows it, e.g. "64.2". */
+  let trainedAccuracy = '';
 
   before(async () => {
     vscode = await VSCode.start({
@@ -160,5 +175,49 @@ describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 
         ([label, description]) => label === 'GRU 128 (default)' && /^8\d\.\d%/.test(description!),
       ),
     );
+    trainedAccuracy = /^(\d+\.\d)%/.exec(trained[1]!)![1]!;
+  });
+
+  it('records the run in the Runs view with the same result, and exports it as CSV', async () => {
+    const runRow = await waitFor(
+      async () =>
+        (await sidebarRows(vscode)).find(
+          ([label, description]) =>
+            label === `GRU ${HIDDEN}` && /^finished · held-out accuracy/.test(description!),
+        ),
+      30_000,
+      'the run, finished, in the Runs view',
+    );
+    // The run's final figure is the model's: one number, wherever it is shown.
+    assert.match(
+      runRow[1]!,
+      new RegExp(
+        `^finished · held-out accuracy ${trainedAccuracy.replace('.', '\\.')}% · \\d+ epochs? in \\d+ s · `,
+      ),
+    );
+    assert.ok(
+      (await sidebarRows(vscode)).some(([label]) => label === 'Name classifiers'),
+      'grouped by task',
+    );
+    await vscode.runCommand('RNN: Export Runs as CSV or JSON…');
+    // code-server's save dialog is a quick input holding the default path (workspace/runs.csv).
+    const input = vscode.page.locator('.quick-input-widget input');
+    await waitFor(
+      async () => (await input.inputValue().catch(() => '')).endsWith('runs.csv') || undefined,
+      15_000,
+      'the save dialog with runs.csv',
+    );
+    await vscode.page.keyboard.press('Enter');
+    const file = path.join(vscode.workspace, 'runs.csv');
+    await waitFor(async () => fs.existsSync(file) || undefined, 15_000, 'runs.csv written');
+    const [header, row, ...rest] = fs.readFileSync(file, 'utf8').trim().split('\n');
+    assert.equal(rest.length, 0, 'one run, one row');
+    const cells = Object.fromEntries(header!.split(',').map((key, i) => [key, row!.split(',')[i]]));
+    assert.equal(cells.name, `GRU ${HIDDEN}`);
+    assert.equal(cells.task, 'names');
+    assert.equal(cells.state, 'finished');
+    assert.equal(cells.hiddenSize, String(HIDDEN));
+    assert.equal((100 * Number(cells.headline)).toFixed(1), trainedAccuracy);
+    assert.ok(Number(cells.seed) >= 0 && cells.learningRate && cells.epochs, 'settings recorded');
   });
 });

@@ -14,6 +14,8 @@ import { plural, trainedNamesNotice, trainingActivates, USE_FOR_HOVER } from '..
 import type { ModelRegistry } from '../modelRegistry';
 import { settings } from '../settings';
 import type { Checkpoints } from './checkpoints';
+import type { RunRecorder } from '../../core/runs/runRecorder';
+import type { RunHistory } from '../runs/runHistory';
 import { formatHeadline } from '../../shared/format';
 import { progressLine, throughput, throughputUnit } from '../../shared/trainingFigures';
 
@@ -84,6 +86,7 @@ export class TrainingController implements vscode.Disposable {
     private readonly wasmDirectory: string,
     private readonly log: vscode.LogOutputChannel,
     private readonly checkpoints: Checkpoints,
+    private readonly runs: RunHistory,
   ) {}
 
   get running(): TrainingStatus | undefined {
@@ -217,7 +220,13 @@ export class TrainingController implements vscode.Disposable {
           title: vscode.l10n.t('RNN: Training the {0}', TASK_TITLES[request.job.task]),
           cancellable: true,
         },
-        (progress, token) => this.runWorker(request, progress, token),
+        (progress, token) =>
+          this.runWorker(
+            request,
+            this.runs.begin(request.title, request.job, request.settings),
+            progress,
+            token,
+          ),
       );
     } finally {
       this.status = undefined;
@@ -228,6 +237,7 @@ export class TrainingController implements vscode.Disposable {
 
   private runWorker(
     request: TrainingRequest,
+    run: RunRecorder,
     progress: vscode.Progress<{ message?: string; increment?: number }>,
     token: vscode.CancellationToken,
   ): Promise<void> {
@@ -284,6 +294,7 @@ export class TrainingController implements vscode.Disposable {
             });
             reported = Math.max(reported, fraction);
             status.fraction = fraction;
+            run.batch(fraction * message.epochs, message.loss, Date.now());
             this.record?.batches.add({
               progress: fraction * message.epochs,
               loss: message.loss,
@@ -301,6 +312,7 @@ export class TrainingController implements vscode.Disposable {
           case 'epoch': {
             const e = message.summary;
             status.history.push(e);
+            this.runs.epoch(run, e);
             this.log.info(
               `Epoch ${e.epoch}/${e.epochs}: train loss ${e.trainLoss.toFixed(4)}, held-out loss ${e.heldOutLoss.toFixed(4)}, ` +
                 `${formatHeadline(e.headline)}, ${Math.round(throughput(job.task, e))} ${unit}`,
@@ -311,11 +323,13 @@ export class TrainingController implements vscode.Disposable {
             this.checkpoints.saved(message.epoch);
             break;
           case 'done':
+            this.runs.end(run, message.completed ? 'finished' : 'stopped', message.manifestFile);
             void this.checkpoints.end();
             void this.finished(request, message, status, Date.now() - started);
             finish();
             return;
           case 'error':
+            this.runs.end(run, 'failed');
             void this.checkpoints.end();
             this.log.error(`Training failed: ${message.message}`);
             void vscode.window.showErrorMessage(
@@ -330,6 +344,7 @@ export class TrainingController implements vscode.Disposable {
         this.changed.fire(status);
       });
       worker.on('error', (error) => {
+        this.runs.end(run, 'failed');
         void this.checkpoints.end();
         this.log.error(`Training worker crashed: ${error.message}`);
         void vscode.window.showErrorMessage(
