@@ -94,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): void {
       canSelectMany: true,
       showCollapseAll: true,
     }),
-    ...registerRunCommands({ runs, registry, log }),
+    ...registerRunCommands({ extensionUri: context.extensionUri, runs, registry, log }),
     vscode.window.registerWebviewViewProvider(
       LossChartView.viewType,
       new LossChartView(context.extensionUri, training, log),

@@ -4,6 +4,7 @@
  */
 import type { OrderedInput } from '../core/explore/order';
 import type { ComparedRun } from '../core/explore/teacherForcing';
+import type { RunRecord } from '../core/runs/runRecord';
 import type { ForecastReport } from '../core/tasks/forecasting';
 
 export type { ComparedRun, OrderedInput };
@@ -18,7 +19,9 @@ export type ResultsContent =
       /** Euclidean distance between the first two final states. */
       distance: number;
       note: string;
-    };
+    }
+  /** Runs from the history, one task's, compared: their curves overlaid and a table. */
+  | { kind: 'runs'; title: string; runs: RunRecord[]; note: string };
 
 export type ResultsHostMessage = { type: 'show'; content: ResultsContent };
 

@@ -8,8 +8,11 @@ import { plural } from '../modelChoice';
 import type { ModelRegistry } from '../modelRegistry';
 import type { RunHistory } from '../runs/runHistory';
 import type { RunsNode } from '../runs/runsView';
+import { ResultsPanel } from '../results/resultsPanel';
+import { TASK_TITLES } from '../../core/tasks/jobs';
 
 export interface RunCommandServices {
+  extensionUri: vscode.Uri;
   runs: RunHistory;
   registry: ModelRegistry;
   log: vscode.LogOutputChannel;
@@ -23,7 +26,11 @@ function chosenRuns(node?: RunsNode, selected?: readonly RunsNode[]): RunRecord[
 
 const MAX_RUN_NAME = 100;
 
+/** More lines than the chart has distinct colours would be read as the same run. */
+export const MAX_COMPARED_RUNS = 5;
+
 export function registerRunCommands({
+  extensionUri,
   runs,
   registry,
   log,
@@ -101,7 +108,39 @@ export function registerRunCommands({
     );
   };
 
+  const compare = (node?: RunsNode, selected?: readonly RunsNode[]): void => {
+    const all = runs.runs();
+    const chosen = chosenRuns(node, selected);
+    // Nothing chosen (the palette, the view's title bar): the latest runs of the latest task.
+    const task = (chosen[0] ?? all.at(-1))?.task;
+    if (!task) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('RNN Explorer: no runs yet.'));
+      return;
+    }
+    const pool = chosen.length > 0 ? chosen : all.filter((run) => run.task === task).reverse();
+    const sameTask = pool.filter((run) => run.task === task);
+    const shown = sameTask.slice(0, MAX_COMPARED_RUNS);
+    const notes = [
+      chosen.length > 0 && sameTask.length < chosen.length
+        ? `${plural(chosen.length - sameTask.length, 'chosen run')} of another task left out: runs compare only within a task.`
+        : undefined,
+      sameTask.length > shown.length
+        ? `Showing ${shown.length} of ${sameTask.length} runs: choose at most ${MAX_COMPARED_RUNS} in the Runs view.`
+        : undefined,
+      chosen.length === 0
+        ? 'The latest runs of this task; choose runs in the Runs view to compare others.'
+        : undefined,
+    ].filter(Boolean);
+    ResultsPanel.show(extensionUri, log, {
+      kind: 'runs',
+      title: `Runs compared: ${TASK_TITLES[task]}`,
+      runs: shown,
+      note: notes.join(' ') || 'Every run chosen is shown.',
+    });
+  };
+
   return [
+    vscode.commands.registerCommand('rnnExplorer.compareRuns', compare),
     vscode.commands.registerCommand('rnnExplorer.renameRun', rename),
     vscode.commands.registerCommand('rnnExplorer.deleteRun', remove),
     vscode.commands.registerCommand('rnnExplorer.useRunModel', useModel),

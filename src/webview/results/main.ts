@@ -8,6 +8,7 @@ import { el } from '../explorer/dom';
 import { ComparisonView } from './comparisonView';
 import { ForecastView } from './forecastView';
 import { OrderView } from './orderView';
+import { RunComparisonView } from './runComparisonView';
 import type { ResultsView } from './view';
 import { loadState, onHostMessage, post, saveState } from './vscodeApi';
 
@@ -27,6 +28,17 @@ function build(content: ResultsContent): ResultsView {
       return new ComparisonView(content.title, content.lossLabel, content.runs, content.note);
     case 'order':
       return new OrderView(content.title, content.inputs, content.distance, content.note);
+    case 'runs':
+      return new RunComparisonView(
+        content.title,
+        content.runs,
+        content.note,
+        state.runs,
+        (runs) => {
+          state.runs = runs;
+          saveState(state);
+        },
+      );
   }
 }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_RUNS_VIEW, type RunsViewState } from './runComparisonView';
 import type {
   ResultsContent,
   ResultsHostMessage,
@@ -10,6 +11,8 @@ export interface ResultsState {
   content?: ResultsContent;
   /** The forecast's "Show test period only" checkbox. */
   testOnly: boolean;
+  /** The runs comparison's axes, sort and chosen run. */
+  runs: RunsViewState;
 }
 
 interface VsCodeApi {
@@ -31,7 +34,19 @@ export function loadState(): ResultsState {
   const saved = api.getState() as Partial<ResultsState> | undefined;
   return {
     testOnly: saved?.testOnly === true,
+    runs: runsViewState(saved?.runs),
     ...(isContent(saved?.content) ? { content: saved.content } : {}),
+  };
+}
+
+/** The saved axes if they are ones this version draws, else the defaults. */
+function runsViewState(saved: Partial<RunsViewState> | undefined): RunsViewState {
+  return {
+    x: saved?.x === 'seconds' ? 'seconds' : DEFAULT_RUNS_VIEW.x,
+    y: saved?.y === 'heldOutLoss' || saved?.y === 'trainLoss' ? saved.y : DEFAULT_RUNS_VIEW.y,
+    ...(saved?.sort && typeof saved.sort.column === 'string'
+      ? { sort: { column: saved.sort.column, descending: saved.sort.descending === true } }
+      : {}),
   };
 }
 
@@ -42,7 +57,7 @@ export function saveState(state: ResultsState): void {
 function isContent(value: unknown): value is ResultsContent {
   if (typeof value !== 'object' || value === null) return false;
   const kind = (value as { kind?: unknown }).kind;
-  return kind === 'forecast' || kind === 'comparison' || kind === 'order';
+  return kind === 'forecast' || kind === 'comparison' || kind === 'order' || kind === 'runs';
 }
 
 export function onHostMessage(handler: (message: ResultsHostMessage) => void): void {
