@@ -15,20 +15,20 @@ const STATE_ICONS: Record<RunRecord['state'], string> = {
   failed: 'error',
 };
 
-/** "finished · held-out accuracy 72.4% · 10 epochs in 41 s · 3 Dec 08:12". */
+/** The final figure in few characters: "72.6%", "2.12 bits", "RMSE 0.31 normalised". */
+function shortHeadline(headline: NonNullable<ReturnType<typeof finalHeadline>>): string {
+  if (headline.unit === '%') return `${(100 * headline.value).toFixed(1)}%`;
+  return formatHeadline(headline).replace(/^held-out |^test /, '');
+}
+
+/** "finished · 72.6% · 10 epochs in 41 s": short enough for the sidebar; the tooltip says it all. */
 export function runDescription(run: RunRecord): string {
   const headline = finalHeadline(run);
   const seconds = run.epochs[run.epochs.length - 1]?.seconds;
   return [
     run.state,
-    headline ? formatHeadline(headline) : 'no epoch finished',
+    headline ? shortHeadline(headline) : 'no epoch finished',
     `${plural(run.epochs.length, 'epoch')}${seconds !== undefined ? ` in ${Math.round(seconds)} s` : ''}`,
-    new Date(run.startedAt).toLocaleString(undefined, {
-      day: 'numeric',
-      month: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-    }),
   ].join(' · ');
 }
 
@@ -38,7 +38,7 @@ function runTooltip(run: RunRecord): vscode.MarkdownString {
     [
       `**${run.name}**: ${TASK_TITLES[run.task]} on ${run.data}`,
       '',
-      runDescription(run),
+      `${run.state} · ${finalHeadline(run) ? formatHeadline(finalHeadline(run)!) : 'no epoch finished'} · ${plural(run.epochs.length, 'epoch')} · started ${new Date(run.startedAt).toLocaleString()}`,
       run.batchesDropped
         ? '\n_Its per-batch loss curve was dropped to keep the history small._'
         : '',
