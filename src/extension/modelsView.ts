@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { pytorchEquivalent } from '../core/model/pytorchModules';
 import { NAMES_TASK } from '../core/tasks/names';
 import type { BackendService } from './backendService';
 import { describeSplit, plural } from './modelChoice';
@@ -97,8 +98,14 @@ export class ModelsView implements vscode.TreeDataProvider<ViewNode>, vscode.Dis
     const t = entry.manifest.training;
     if (t)
       tooltip.appendText(
-        `Trained ${plural(t.epochs, 'epoch')} on ${t.backend}, ${Math.round(t.sequencesPerSecond)} names/s\n\n`,
+        `Trained ${plural(t.epochs, 'epoch')} on ${t.backend}, ${Math.round(t.sequencesPerSecond)} ${forHover ? 'names' : 'sequences'}/s\n\n`,
       );
+    const torch = pytorchEquivalent(entry.manifest.config);
+    const docs = torch.docs.map((url) => `[${/nn\.(\w+)\.html$/.exec(url)?.[1] ?? url}](${url})`);
+    tooltip.appendMarkdown(
+      `In PyTorch: ${torch.modules.map((m) => `\`${m}\``).join(' → ')}, ` +
+        `${torch.parameters.toLocaleString('en-US')} parameters (${docs.join(', ')})\n\n`,
+    );
     if (active)
       tooltip.appendText(
         forHover
