@@ -65,10 +65,14 @@ const DEBIAN_PACKAGES = {
   'libkrb5-dev': { why: "code-server's native modules", has: () => dpkgHas('libkrb5-dev') },
   clang: { why: 'rebuilding the WebAssembly kernel', has: () => onPath('clang') },
   lld: { why: 'linking the WebAssembly kernel', has: () => onPath('wasm-ld') },
+  'python3-torch': {
+    why: 'running an exported PyTorch script in the unit tests',
+    has: () => dpkgHas('python3-torch'),
+  },
 };
 
 /** What `npm test` needs; `npm start` needs only libkrb5-dev, for code-server. */
-export const TEST_PACKAGES = ['chromium', 'libkrb5-dev', 'clang', 'lld'];
+export const TEST_PACKAGES = ['chromium', 'libkrb5-dev', 'clang', 'lld', 'python3-torch'];
 
 function onPath(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;

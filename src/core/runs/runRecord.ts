@@ -78,8 +78,10 @@ export function hyperParameters(job: TaskJob, settings: TrainSettings): Record<s
     batchSize: settings.batchSize,
     optimizer: settings.optimizer.name,
     learningRate: settings.optimizer.learningRate,
+    ...(settings.optimizer.momentum !== undefined ? { momentum: settings.optimizer.momentum } : {}),
     schedule: settings.schedule,
     clipNorm: settings.clipNorm,
+    weightAveraging: settings.weightAveraging ?? 0,
     seed: settings.seed,
   };
 }

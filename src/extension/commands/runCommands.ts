@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../core/runs/runRecord';
+import { pytorchScript, ScriptExportError } from '../../core/runs/pytorchScript';
 import { runsCsv, runsJson } from '../../core/runs/runTable';
 import { plural } from '../modelChoice';
 import type { ModelRegistry } from '../modelRegistry';
@@ -139,7 +140,42 @@ export function registerRunCommands({
     });
   };
 
+  const exportScript = async (node?: RunsNode): Promise<void> => {
+    const [run] = chosenRuns(node);
+    if (!run) return;
+    let script: string;
+    try {
+      script = pytorchScript(
+        run,
+        vscode.Uri.joinPath(extensionUri, 'media', 'data', 'names').fsPath,
+      );
+    } catch (error) {
+      if (!(error instanceof ScriptExportError)) throw error;
+      void vscode.window.showWarningMessage(`RNN Explorer: ${error.message}.`);
+      return;
+    }
+    const target = await vscode.window.showSaveDialog({
+      title: vscode.l10n.t('Export "{0}" as a PyTorch script', run.name),
+      filters: { Python: ['py'] },
+      defaultUri: vscode.Uri.file(
+        path.join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', `${run.id}.py`),
+      ),
+    });
+    if (!target) return;
+    fs.writeFileSync(target.fsPath, script);
+    log.info(`Run history: exported "${run.name}" as a PyTorch script to ${target.fsPath}`);
+    const open = await vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'RNN Explorer: wrote {0}. Run it with python3; it saves model.safetensors, which "Import PyTorch Model" reads.',
+        target.fsPath,
+      ),
+      'Open',
+    );
+    if (open === 'Open') await vscode.window.showTextDocument(target);
+  };
+
   return [
+    vscode.commands.registerCommand('rnnExplorer.exportRunScript', exportScript),
     vscode.commands.registerCommand('rnnExplorer.compareRuns', compare),
     vscode.commands.registerCommand('rnnExplorer.renameRun', rename),
     vscode.commands.registerCommand('rnnExplorer.deleteRun', remove),

@@ -92,7 +92,8 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     item.description = runDescription(run);
     item.tooltip = runTooltip(run);
     item.iconPath = new vscode.ThemeIcon(STATE_ICONS[run.state]);
-    item.contextValue = run.modelFile ? 'run.model' : 'run';
+    // package.json's menus read these: ".model" runs can be put in use, ".names" exported as a script.
+    item.contextValue = `run${run.modelFile ? '.model' : ''}${run.task === 'names' ? '.names' : ''}`;
     return item;
   }
 
