@@ -25,6 +25,7 @@ const README_SHOTS: Record<string, string> = {
   'dark-gradients-training': 'explorer-gradients-training.png',
   'dark-predictions': 'predict.png',
   'dark-sidebar': 'sidebar.png',
+  'dark-runs-compared': 'runs-compared.png',
   'light-graph': 'theme-light-graph.png',
   'hc-gradients': 'theme-hc-gradients.png',
 };
@@ -44,6 +45,26 @@ async function shoot(vscode: VSCode, theme: string, view: string): Promise<void>
   await new Promise((resolve) => setTimeout(resolve, 800));
   await vscode.page.screenshot({ path: file });
   console.log(file);
+}
+
+async function promptTitled(vscode: VSCode, title: RegExp): Promise<void> {
+  await waitFor(
+    async () =>
+      title.test(
+        await vscode.page
+          .locator('.quick-input-widget .quick-input-title')
+          .innerText()
+          .catch(() => ''),
+      ),
+    15_000,
+    `the prompt ${title}`,
+  );
+}
+
+/** Takes a prompt's default: its title shows, then Enter. */
+async function enterOn(vscode: VSCode, title: RegExp): Promise<void> {
+  await promptTitled(vscode, title);
+  await vscode.page.keyboard.press('Enter');
 }
 
 async function tab(frame: Frame, id: string): Promise<void> {
@@ -109,6 +130,31 @@ async function themeShots(theme: keyof typeof THEMES): Promise<void> {
     await shoot(vscode, theme, 'gradients-model');
     await frame.selectOption('#lab-weights', '');
 
+    // A second, smaller names run: the Runs view lists both and Compare Runs overlays them.
+    await vscode.runCommand('RNN: Train Name Classifier');
+    await vscode.quickPickSelect('Choose cell, size');
+    // Rows are clicked, not Entered: the Explorer webview had the focus, and the palette hands
+    // it back to the webview a moment later, so keys would go there (the picks stay open).
+    for (const [title, row] of [
+      [/Cell/, 'default'],
+      [/Hidden size/, '32'],
+      [/Layers/, 'default'],
+      [/Epochs/, 'default'],
+      [/Learning rate/, 'default'],
+    ] as const) {
+      await promptTitled(vscode, title);
+      await vscode.quickPickSelect(row);
+    }
+    await waitFor(
+      async () => vscode.readLog().match(/Training finished/g)?.length === 2 || undefined,
+      5 * 60_000,
+      'the second names training to finish',
+    );
+    await shoot(vscode, theme, 'runs');
+    await vscode.runCommand('RNN: Compare Runs');
+    await vscode.webviewFrame('.runs-view', 30_000);
+    await shoot(vscode, theme, 'runs-compared');
+
     await vscode.runCommand('RNN: Compare Input Orders…');
     await vscode.quickInputType('Dostoevsky');
     await vscode.webviewFrame('.distance', 30_000);
@@ -133,17 +179,7 @@ async function themeShots(theme: keyof typeof THEMES): Promise<void> {
 
     await vscode.runCommand('RNN: Train Text Model…');
     await vscode.quickPickSelect('The three sentences');
-    for (const title of [/Cell/, /Inputs during training/]) {
-      await waitFor(
-        async () =>
-          title.test(
-            await vscode.page.locator('.quick-input-widget .quick-input-title').innerText(),
-          ),
-        15_000,
-        `the prompt ${title}`,
-      );
-      await vscode.page.keyboard.press('Enter');
-    }
+    for (const title of [/Cell/, /Inputs during training/]) await enterOn(vscode, title);
     await waitFor(
       async () =>
         /priming string/i.test(

@@ -179,7 +179,7 @@ describe('Runs compared in the Results panel', { timeout: 120_000 }, () => {
     assert.match(row, /finished\s+5\s+55\s+76\.0%\s+1\.44\s+128$/);
     assert.match(
       await page.locator('.same-settings').innerText(),
-      /^Same in every run: batchSize 64 · bidirectional false · cell gru · clipNorm 5 · .*seed 42\.$/,
+      /^Same in every run: batchSize 64 · bidirectional false · cell gru · clipNorm 5 · .*seed 42 · weightAveraging 0\.$/,
       'the settings all runs share, once',
     );
     const differs = await page.locator('table.runs-table thead th.differs').allInnerTexts();

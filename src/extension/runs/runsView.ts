@@ -21,15 +21,21 @@ function shortHeadline(headline: NonNullable<ReturnType<typeof finalHeadline>>):
   return formatHeadline(headline).replace(/^held-out |^test /, '');
 }
 
-/** "finished · 72.6% · 10 epochs in 41 s": short enough for the sidebar; the tooltip says it all. */
+/**
+ * "72.6% · 10 epochs · 41 s", with the state first unless it finished (the icon shows it too):
+ * short enough for the sidebar; the tooltip says it all.
+ */
 export function runDescription(run: RunRecord): string {
   const headline = finalHeadline(run);
   const seconds = run.epochs[run.epochs.length - 1]?.seconds;
   return [
-    run.state,
+    run.state === 'finished' ? undefined : run.state,
     headline ? shortHeadline(headline) : 'no epoch finished',
-    `${plural(run.epochs.length, 'epoch')}${seconds !== undefined ? ` in ${Math.round(seconds)} s` : ''}`,
-  ].join(' · ');
+    plural(run.epochs.length, 'epoch'),
+    seconds !== undefined ? `${Math.round(seconds)} s` : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 function runTooltip(run: RunRecord): vscode.MarkdownString {
