@@ -6,7 +6,7 @@ import { ExplorerPanel, type ExplorerServices } from './explorer/explorerPanel';
 import { registerCommands } from './commands';
 import { Checkpoints } from './training/checkpoints';
 import { ExplorerSubjects } from './explorer/subjects';
-import { registerTaskCommands } from './taskCommands';
+import { registerTaskCommands } from './commands/taskCommands';
 import { ModelRegistry } from './modelRegistry';
 import { LossChartView } from './lossChartView';
 import { ModelsView } from './modelsView';
