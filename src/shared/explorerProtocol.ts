@@ -97,6 +97,22 @@ export interface TrainingSnapshot {
   labels: string[];
   gradients: GradientSample[];
   clipNorm: number;
+  /**
+   * Names this run's curves as sampled now; it changes when a new run starts or the sampling
+   * halves them. A page that holds curves with this id can take just the points after them.
+   */
+  curves?: string;
+}
+
+/** Where a `training` message's batches and gradients start, when they extend the page's copy. */
+export interface TrainingSince {
+  batches: number;
+  gradients: number;
+}
+
+/** What the page holds, so the host sends only the points after it. */
+export interface TrainingHeld extends TrainingSince {
+  curves: string;
 }
 
 export type HostMessage =
@@ -117,7 +133,7 @@ export type HostMessage =
       /** Present when the controls asked for the trained model's weights. */
       trained?: TrainedLabInfo;
     }
-  | { type: 'training'; snapshot: TrainingSnapshot }
+  | { type: 'training'; snapshot: TrainingSnapshot; since?: TrainingSince }
   | { type: 'misclassified'; actual: string; predicted: string; names: string[] }
   | { type: 'showView'; view: ExplorerView; input?: string }
   /** Another model to explore (the user picked it): redraw with `input`. */
@@ -130,7 +146,7 @@ export type WebviewMessage =
   | { type: 'lab'; controls: LabControls }
   | { type: 'trainingControl'; action: 'pause' | 'resume' | 'stop' }
   /** A `training` snapshot was handled, taking `ms` to draw: the host sends the next after it. */
-  | { type: 'trainingDrawn'; ms: number }
+  | { type: 'trainingDrawn'; ms: number; held?: TrainingHeld }
   | { type: 'misclassified'; actual: number; predicted: number }
   | { type: 'subject'; task: string };
 
@@ -201,10 +217,24 @@ export function parseWebviewMessage(raw: unknown): { message: WebviewMessage } |
       return raw.action === 'pause' || raw.action === 'resume' || raw.action === 'stop'
         ? { message: { type: 'trainingControl', action: raw.action } }
         : { error: 'unknown training action' };
-    case 'trainingDrawn':
-      return isNumber(raw.ms, 0, 3_600_000)
-        ? { message: { type: 'trainingDrawn', ms: raw.ms } }
-        : { error: 'invalid draw time' };
+    case 'trainingDrawn': {
+      if (!isNumber(raw.ms, 0, 3_600_000)) return { error: 'invalid draw time' };
+      const held = raw.held;
+      if (held === undefined) return { message: { type: 'trainingDrawn', ms: raw.ms } };
+      return isObject(held) &&
+        typeof held.curves === 'string' &&
+        held.curves.length <= 100 &&
+        isInt(held.batches, 0, 1_000_000) &&
+        isInt(held.gradients, 0, 1_000_000)
+        ? {
+            message: {
+              type: 'trainingDrawn',
+              ms: raw.ms,
+              held: { curves: held.curves, batches: held.batches, gradients: held.gradients },
+            },
+          }
+        : { error: 'invalid held curves' };
+    }
     case 'misclassified':
       return isInt(raw.actual, 0, 1000) && isInt(raw.predicted, 0, 1000)
         ? { message: { type: 'misclassified', actual: raw.actual, predicted: raw.predicted } }

@@ -8,6 +8,7 @@ export class CurveSampler<T> {
   private kept: T[] = [];
   private stride = 1;
   private seen = 0;
+  private halvings = 0;
 
   constructor(private readonly max: number) {}
 
@@ -16,7 +17,13 @@ export class CurveSampler<T> {
     if (this.kept.length > this.max) {
       this.kept = this.kept.filter((_, i) => i % 2 === 0);
       this.stride *= 2;
+      this.halvings += 1;
     }
+  }
+
+  /** Changes whenever points already handed out were dropped: a copy must then start over. */
+  get generation(): number {
+    return this.halvings;
   }
 
   get points(): T[] {

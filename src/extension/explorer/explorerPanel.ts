@@ -11,8 +11,10 @@ import {
   type LabControls,
   type TrainedLabInfo,
   type ModelSummary,
+  type TrainingHeld,
   type WebviewMessage,
 } from '../../shared/explorerProtocol';
+import { trainingUpdate } from '../../shared/trainingCurves';
 import type { TrainingController } from '../training/trainingController';
 import { explorerHtml, explorerResourceRoots } from './explorerHtml';
 
@@ -63,6 +65,8 @@ export class ExplorerPanel implements vscode.Disposable {
   private trainingChanged = false;
   /** A snapshot is posted and the page has not said it is drawn. */
   private awaitingDraw = false;
+  /** The curves the page said it holds, so only the points after them are sent. */
+  private held?: TrainingHeld;
   /** The last model summary sent, to skip a registry change that leaves it as it is. */
   private shownSummary?: string;
   /** The lab's last controls, to redraw it when they name the model in use and that changes. */
@@ -193,9 +197,10 @@ export class ExplorerPanel implements vscode.Disposable {
         if (this.pending)
           this.post({ type: 'showView', view: this.pending.view, input: this.pending.input });
         this.pending = undefined;
-        // A new page: whatever the old one was drawing, it will never say so.
+        // A new page: whatever the old one was drawing, it will never say so, and holds nothing.
         clearTimeout(this.trainingTimer);
         this.trainingTimer = undefined;
+        this.held = undefined;
         this.postTraining();
         return;
       }
@@ -218,6 +223,7 @@ export class ExplorerPanel implements vscode.Disposable {
         return;
       case 'trainingDrawn':
         this.awaitingDraw = false;
+        this.held = message.held;
         this.nextTrainingPost = Date.now() + Math.max(TRAINING_POST_MS, IDLE_PER_DRAW * message.ms);
         if (this.trainingChanged) this.scheduleTraining();
         return;
@@ -344,7 +350,10 @@ export class ExplorerPanel implements vscode.Disposable {
   private postTraining(): void {
     this.trainingChanged = false;
     this.awaitingDraw = true;
-    this.post({ type: 'training', snapshot: this.services.training.snapshot() });
+    this.post({
+      type: 'training',
+      ...trainingUpdate(this.services.training.snapshot(), this.held),
+    });
   }
 
   dispose(): void {

@@ -45,6 +45,8 @@ interface RunRecord {
   history: EpochSummary[];
   gradients: CurveSampler<GradientSample>;
   clipNorm: number;
+  /** Counts the runs of this window, to name each run's curves (TrainingSnapshot.curves). */
+  serial: number;
 }
 
 /** Enough loss points for a smooth curve, few enough to post five times a second. */
@@ -128,6 +130,7 @@ export class TrainingController implements vscode.Disposable {
       labels: this.languages(),
       gradients: r?.gradients.points ?? [],
       clipNorm: r?.clipNorm ?? 0,
+      ...(r ? { curves: `${r.serial}:${r.batches.generation}:${r.gradients.generation}` } : {}),
     };
   }
 
@@ -210,6 +213,7 @@ export class TrainingController implements vscode.Disposable {
       history: this.status.history,
       gradients: new CurveSampler(MAX_GRADIENT_SAMPLES),
       clipNorm: request.settings.clipNorm,
+      serial: (this.record?.serial ?? 0) + 1,
     };
     await vscode.commands.executeCommand('setContext', 'rnnExplorer.training', true);
     this.changed.fire(this.status);

@@ -4,6 +4,7 @@ import type {
   ModelSummary,
   TrainingSnapshot,
 } from '../../shared/explorerProtocol';
+import { heldCurves, mergeTraining } from '../../shared/trainingCurves';
 import { el } from './dom';
 import { GradientsView } from './gradientsView';
 import { GraphView } from './graphView';
@@ -146,7 +147,9 @@ new MutationObserver(() => lastCharts.forEach((message) => handle(message))).obs
 onHostMessage(handle);
 
 function handle(message: HostMessage): void {
-  if (['gradients', 'training', 'prediction', 'trace'].includes(message.type))
+  // A training message may extend what the page holds; the merged copy is what a theme change
+  // redraws (set below), not the message.
+  if (['gradients', 'prediction', 'trace'].includes(message.type))
     lastCharts.set(message.type, message);
   switch (message.type) {
     case 'init':
@@ -183,14 +186,21 @@ function handle(message: HostMessage): void {
       break;
     case 'training': {
       const started = performance.now();
-      liveSnapshot = message.snapshot;
+      liveSnapshot = mergeTraining(liveSnapshot, message.snapshot, message.since);
+      lastCharts.set('training', { type: 'training', snapshot: liveSnapshot });
       undrawn.add('training').add('gradients');
       try {
         drawLive(state.view);
       } finally {
         // Timed to just after the next frame, so style, layout and paint of the new charts count.
         requestAnimationFrame(() =>
-          setTimeout(() => post({ type: 'trainingDrawn', ms: performance.now() - started })),
+          setTimeout(() =>
+            post({
+              type: 'trainingDrawn',
+              ms: performance.now() - started,
+              held: heldCurves(liveSnapshot),
+            }),
+          ),
         );
       }
       break;
