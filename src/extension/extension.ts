@@ -66,14 +66,17 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     ExplorerPanel.register(explorer),
     explorer.subjects,
-    vscode.commands.registerCommand('rnnExplorer.openExplorer', (input?: unknown, view?: unknown) =>
-      ExplorerPanel.show(
-        explorer,
-        typeof view === 'string' && (EXPLORER_VIEWS as readonly string[]).includes(view)
-          ? (view as ExplorerView)
-          : 'graph',
-        typeof input === 'string' ? input : undefined,
-      ),
+    vscode.commands.registerCommand(
+      'rnnExplorer.openExplorer',
+      (input?: unknown, view?: unknown, task?: unknown) =>
+        ExplorerPanel.show(
+          explorer,
+          typeof view === 'string' && (EXPLORER_VIEWS as readonly string[]).includes(view)
+            ? (view as ExplorerView)
+            : 'graph',
+          typeof input === 'string' ? input : undefined,
+          typeof task === 'string' ? task : undefined,
+        ),
     ),
     vscode.commands.registerCommand('rnnExplorer.openExamples', async () => {
       const file = vscode.Uri.joinPath(context.extensionUri, 'media', 'examples', 'surnames.txt');

@@ -234,4 +234,52 @@ describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 
     );
     await vscode.screenshot('07-runs-compared');
   });
+
+  it('opens a run in the Explorer: its model is put in use there and for the hover, and said so', async () => {
+    // The bundled model back in use first, so opening the run has something to switch.
+    await vscode.runCommand('RNN: Use Model for Hover');
+    await vscode.quickPickSelect('GRU 128 (default)');
+    await waitFor(
+      async () =>
+        (await sidebarRows(vscode)).some(
+          ([label, description]) =>
+            label === 'GRU 128 (default)' && /in use for hover/.test(description!),
+        ),
+      30_000,
+      'the bundled model in use for hover',
+    );
+    const runRow = vscode.page
+      .locator('.part.sidebar .monaco-list-row', { hasText: `GRU ${HIDDEN}` })
+      // The Runs view's row ("64.2% · 3 epochs · 12 s"), not the Models view's (with a date).
+      .filter({ hasText: /\d epochs? · \d+ s/ })
+      .first();
+    await runRow.click({ button: 'right' });
+    await vscode.page
+      .locator('.context-view .action-label', { hasText: "Open Run's Model in Explorer" })
+      .first()
+      .click();
+    const explorer = vscode.webview('#name-input');
+    await waitFor(
+      async () => (await explorer.innerText('.model-info')).startsWith(`GRU ${HIDDEN} `),
+      60_000,
+      `the Explorer exploring GRU ${HIDDEN}`,
+    );
+    await waitFor(
+      async () =>
+        (await vscode.notifications()).some((t) =>
+          t.includes(
+            `the model of "GRU ${HIDDEN}" is now in use, in the Explorer and for the hover`,
+          ),
+        ),
+      15_000,
+      'the notification that says the model in use changed',
+    );
+    assert.ok(
+      (await sidebarRows(vscode)).some(
+        ([label, description]) =>
+          label === `GRU ${HIDDEN}` && /in use for hover/.test(description!),
+      ),
+      'the Models view marks the run’s model in use for hover',
+    );
+  });
 });

@@ -1,4 +1,7 @@
-/** The Runs view's commands: rename, delete, use a run's model, export runs as CSV or JSON. */
+/**
+ * The Runs view's commands: rename, delete, use a run's model or open it in the Explorer, compare
+ * runs, export runs as CSV or JSON or a run as a PyTorch script.
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -69,17 +72,35 @@ export function registerRunCommands({
     log.info(`Run history: deleted ${chosen.map((run) => `"${run.name}"`).join(', ')}`);
   };
 
-  const useModel = async (node?: RunsNode): Promise<void> => {
+  /** Puts the run's model in use for its task; the run, or undefined when its model is gone. */
+  const useModel = async (node?: RunsNode): Promise<RunRecord | undefined> => {
     const [run] = chosenRuns(node);
-    if (!run?.modelFile) return;
+    if (!run?.modelFile) return undefined;
     if (!fs.existsSync(run.modelFile)) {
       void vscode.window.showWarningMessage(
         vscode.l10n.t('RNN Explorer: the model of "{0}" was removed.', run.name),
       );
-      return;
+      return undefined;
     }
     await registry.setActive(run.modelFile);
     log.info(`Run history: the model of "${run.name}" is now in use (${run.modelFile})`);
+    return run;
+  };
+
+  // The Explorer traces each task's model in use, so opening a run there puts its model in use,
+  // and says so: for names that is the hover's model too, which never changes silently.
+  const openInExplorer = async (node?: RunsNode): Promise<void> => {
+    const run = await useModel(node);
+    if (!run) return;
+    await vscode.commands.executeCommand('rnnExplorer.openExplorer', undefined, 'graph', run.task);
+    void vscode.window.showInformationMessage(
+      run.task === 'names'
+        ? vscode.l10n.t(
+            'RNN Explorer: the model of "{0}" is now in use, in the Explorer and for the hover.',
+            run.name,
+          )
+        : vscode.l10n.t('RNN Explorer: the model of "{0}" is now in use.', run.name),
+    );
   };
 
   const exportRuns = async (node?: RunsNode, selected?: readonly RunsNode[]): Promise<void> => {
@@ -180,6 +201,7 @@ export function registerRunCommands({
     vscode.commands.registerCommand('rnnExplorer.renameRun', rename),
     vscode.commands.registerCommand('rnnExplorer.deleteRun', remove),
     vscode.commands.registerCommand('rnnExplorer.useRunModel', useModel),
+    vscode.commands.registerCommand('rnnExplorer.openRunInExplorer', openInExplorer),
     vscode.commands.registerCommand('rnnExplorer.exportRuns', exportRuns),
   ];
 }

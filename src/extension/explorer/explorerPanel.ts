@@ -72,10 +72,16 @@ export class ExplorerPanel implements vscode.Disposable {
   /** The lab's last controls, to redraw it when they name the model in use and that changes. */
   private labControls?: LabControls;
 
-  static show(services: ExplorerServices, view: ExplorerView = 'graph', input?: string): void {
+  /** `task` names whose model in use to explore; an `input` alone is a name. */
+  static show(
+    services: ExplorerServices,
+    view: ExplorerView = 'graph',
+    input?: string,
+    task?: string,
+  ): void {
     if (ExplorerPanel.current) {
       ExplorerPanel.current.panel.reveal();
-      ExplorerPanel.current.navigate(view, input);
+      ExplorerPanel.current.navigate(view, input, task);
       return;
     }
     const panel = vscode.window.createWebviewPanel(
@@ -87,9 +93,14 @@ export class ExplorerPanel implements vscode.Disposable {
         localResourceRoots: explorerResourceRoots(services.extensionUri),
       },
     );
-    if (input !== undefined) {
+    if (input !== undefined || task !== undefined) {
       const place = services.memento.get<Place>(PLACE_KEY);
-      void services.memento.update(PLACE_KEY, { ...place, view, input, subject: NAMES_TASK });
+      void services.memento.update(PLACE_KEY, {
+        ...place,
+        view,
+        input,
+        subject: task ?? NAMES_TASK,
+      });
     }
     ExplorerPanel.current = new ExplorerPanel(panel, services, { view, input });
   }
@@ -147,20 +158,25 @@ export class ExplorerPanel implements vscode.Disposable {
     this.post({ type: 'model', model, input });
   }
 
-  /** An input from outside (a hover link, a command) is a name: explore the names classifier. */
-  private navigate(view: ExplorerView, input?: string): void {
-    const switching =
-      input !== undefined &&
-      (this.services.memento.get<Place>(PLACE_KEY)?.subject ?? NAMES_TASK) !== NAMES_TASK;
-    this.remember(input === undefined ? { view } : { view, input, subject: NAMES_TASK });
+  /**
+   * An input from outside (a hover link, a command) is a name: explore the names classifier,
+   * unless `task` names another task's model in use (a run opened from the Runs view).
+   */
+  private navigate(view: ExplorerView, input?: string, task?: string): void {
+    const current = this.services.memento.get<Place>(PLACE_KEY)?.subject ?? NAMES_TASK;
+    const target = task ?? (input !== undefined ? NAMES_TASK : current);
+    const switching = target !== current;
+    this.remember(input === undefined && !switching ? { view } : { view, input, subject: target });
     if (!this.ready) {
       this.pending = { view, input };
       return;
     }
     if (switching) {
-      void this.subject().then((subject) =>
-        this.post({ type: 'model', model: this.summary(subject), input: input ?? '' }),
-      );
+      void this.subject().then((subject) => {
+        const shown = input ?? subject.defaultInput;
+        this.remember({ input: shown });
+        this.post({ type: 'model', model: this.summary(subject), input: shown });
+      });
     }
     this.post({ type: 'showView', view, input });
   }
