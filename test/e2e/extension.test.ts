@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -281,5 +282,41 @@ describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 
       ),
       'the Models view marks the run’s model in use for hover',
     );
+  });
+
+  it('exports the run as a PyTorch script that Python runs, with the run’s settings as defaults', async () => {
+    const before = new Set(fs.readdirSync(vscode.workspace));
+    await vscode.page.locator('.activitybar [aria-label^="RNN Explorer"]').first().click();
+    await vscode.page
+      .locator('.part.sidebar .monaco-list-row', { hasText: `GRU ${HIDDEN}` })
+      .filter({ hasText: /\d epochs? · \d+ s/ })
+      .first()
+      .click({ button: 'right' });
+    await vscode.page
+      .locator('.context-view .action-label', { hasText: 'Export Run as PyTorch Script…' })
+      .first()
+      .click();
+    const input = vscode.page.locator('.quick-input-widget input');
+    await waitFor(
+      async () => (await input.inputValue().catch(() => '')).endsWith('.py') || undefined,
+      15_000,
+      'the save dialog with a .py name',
+    );
+    await vscode.page.keyboard.press('Enter');
+    const script = await waitFor(
+      async () => fs.readdirSync(vscode.workspace).find((f) => f.endsWith('.py') && !before.has(f)),
+      15_000,
+      'the script written to the workspace',
+    );
+    const file = path.join(vscode.workspace, script);
+    const text = fs.readFileSync(file, 'utf8');
+    assert.ok(text.includes(`"hidden": ${HIDDEN},`), 'the run’s hidden size is the default');
+    assert.ok(text.includes('"cell": "gru",'), 'the run’s cell is the default');
+    const data = /^DATA = "(.*)"$/m.exec(text)?.[1];
+    assert.ok(data && fs.existsSync(path.join(data, 'German.txt')), `the names data at ${data}`);
+    // Debian's PyTorch (python3-torch) parses it: it imports torch and reads its arguments.
+    const help = spawnSync('/usr/bin/python3', [file, '--help'], { encoding: 'utf8' });
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /--hidden/);
   });
 });
