@@ -32,33 +32,57 @@ export function baseTitle(entry: ModelEntry): string {
 }
 
 /**
- * A title no other listed model has: the first model with a given base title keeps it, the
- * later ones (in list order: the default, then trained ones oldest first, then loaded ones) get
- * " #2", " #3", ... An entry missing from `entries` gets its base title.
+ * The titles already given, so that a model keeps its number when another is removed ("GRU 128
+ * #3" stays #3), and a number once given is not given to another model of that kind.
  */
-export function modelTitle(entry: ModelEntry, entries: readonly ModelEntry[] = [entry]): string {
-  return uniqueTitles(entries).get(entry.id) ?? baseTitle(entry);
+export interface TitleMemory {
+  /** Each listed model's title, by id. */
+  titles: Record<string, string>;
+  /** The highest number given to each base title. */
+  highest: Record<string, number>;
 }
 
-/** Every listed model's unique title, by id. */
-export function uniqueTitles(entries: readonly ModelEntry[]): Map<string, string> {
-  const titles = new Map<string, string>();
+export const NO_TITLES: TitleMemory = { titles: {}, highest: {} };
+
+/**
+ * Every listed model's title, none shared: a model keeps the title it was given (`memory`); a new
+ * one gets its base title if it is the first of its kind, else the next number of that kind
+ * (" #2", " #3", ...), in list order: the default, then trained ones oldest first, then loaded
+ * ones. Returned with the memory to keep for the next listing.
+ */
+export function uniqueTitles(
+  entries: readonly ModelEntry[],
+  memory: TitleMemory = NO_TITLES,
+): TitleMemory {
+  const titles: Record<string, string> = {};
+  const highest = { ...memory.highest };
   const taken = new Set<string>();
-  const seen = new Map<string, number>();
+  const fresh: ModelEntry[] = [];
+  // Remembered titles first, so that a new model never takes a title an older one holds.
   for (const entry of entries) {
-    if (titles.has(entry.id)) continue;
+    const kept = memory.titles[entry.id];
     const base = baseTitle(entry);
-    let n = seen.get(base) ?? 0;
+    if (kept && (kept === base || kept.startsWith(`${base} #`)) && !taken.has(kept)) {
+      titles[entry.id] = kept;
+      taken.add(kept);
+      const number = kept === base ? 1 : Number(kept.slice(base.length + 2));
+      highest[base] = Math.max(highest[base] ?? 0, number);
+    } else if (!(entry.id in titles)) fresh.push(entry);
+  }
+  for (const entry of fresh) {
+    if (entry.id in titles) continue;
+    const base = baseTitle(entry);
+    let number = highest[base] ?? 0;
     let title: string;
     do {
-      n += 1;
-      title = n === 1 ? base : `${base} #${n}`;
+      number += 1;
+      title = number === 1 ? base : `${base} #${number}`;
     } while (taken.has(title));
-    seen.set(base, n);
+    highest[base] = number;
     taken.add(title);
-    titles.set(entry.id, title);
+    titles[entry.id] = title;
   }
-  return titles;
+  return { titles, highest };
 }
 
 /** "1 epoch", "3 epochs". */

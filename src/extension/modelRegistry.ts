@@ -2,7 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { inspectModel, loadModel, removeModel, type LoadedModel } from '../core/io/modelFile';
-import { modelTitle, type ModelEntry, type ModelOrigin } from './modelChoice';
+import {
+  baseTitle,
+  NO_TITLES,
+  uniqueTitles,
+  type ModelEntry,
+  type ModelOrigin,
+  type TitleMemory,
+} from './modelChoice';
 import { NAMES_TASK, NamesClassifier } from '../core/tasks/names';
 
 export type { ModelEntry, ModelOrigin } from './modelChoice';
@@ -11,6 +18,7 @@ export type { ModelEntry, ModelOrigin } from './modelChoice';
 const activeKey = (task: string): string =>
   task === NAMES_TASK ? 'rnnExplorer.activeModel' : `rnnExplorer.activeModel.${task}`;
 const LOADED_KEY = 'rnnExplorer.loadedModels';
+const TITLES_KEY = 'rnnExplorer.modelTitles';
 
 /**
  * The models the user can pick from: the bundled default, those trained here (kept in global
@@ -22,13 +30,18 @@ export class ModelRegistry implements vscode.Disposable {
   private cached?: { id: string; classifier: NamesClassifier };
   /** The list reads every manifest from disk; the tree asks for it on each training update. */
   private listed?: ModelEntry[];
+  /** The listed models' titles, worked out with the list. */
+  private titles?: TitleMemory;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
   ) {
     // Every change (a new, loaded, removed or activated model) re-reads the list once.
-    this.changed.event(() => (this.listed = undefined));
+    this.changed.event(() => {
+      this.listed = undefined;
+      this.titles = undefined;
+    });
   }
 
   get defaultModelFile(): string {
@@ -90,9 +103,18 @@ export class ModelRegistry implements vscode.Disposable {
       : entry.id === this.activeFor(entry.manifest.task);
   }
 
-  /** The entry's title, unique among the listed models ("GRU 128", "GRU 128 #2"). */
+  /**
+   * The entry's title, unique among the listed models ("GRU 128", "GRU 128 #2"), and kept across
+   * removals and restarts: a number names one model only.
+   */
   title(entry: ModelEntry): string {
-    return modelTitle(entry, this.entries());
+    if (!this.titles) {
+      const remembered = this.context.globalState.get<TitleMemory>(TITLES_KEY) ?? NO_TITLES;
+      this.titles = uniqueTitles(this.entries(), remembered);
+      if (JSON.stringify(this.titles) !== JSON.stringify(remembered))
+        void this.context.globalState.update(TITLES_KEY, this.titles);
+    }
+    return this.titles.titles[entry.id] ?? baseTitle(entry);
   }
 
   /** A model was added without becoming active (a finished training): list it again. */

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { ModelManifest } from '../../src/core/io/modelFile';
 import {
   describeSplit,
-  modelTitle,
+  baseTitle,
   plural,
   trainedNamesNotice,
   trainingActivates,
@@ -66,20 +66,32 @@ describe('models: which one the hover uses, and what each is called', () => {
       entry('/a/mine.json', 'loaded'),
       entry('/b/mine.json', 'loaded'),
     ];
-    const base = modelTitle(entries[0]!).replace(' (default)', '');
-    assert.deepEqual(
-      [...uniqueTitles(entries).values()],
-      [
-        `${base} (default)`,
-        base,
-        `${base} #2`,
-        base.replace('128', '64'),
-        `${base} (mine.json)`,
-        `${base} (mine.json) #2`,
-      ],
-    );
-    assert.equal(new Set(uniqueTitles(entries).values()).size, entries.length);
-    assert.equal(modelTitle(entries[2]!, entries), `${base} #2`);
+    const base = baseTitle(entries[0]!).replace(' (default)', '');
+    assert.deepEqual(Object.values(uniqueTitles(entries).titles), [
+      `${base} (default)`,
+      base,
+      `${base} #2`,
+      base.replace('128', '64'),
+      `${base} (mine.json)`,
+      `${base} (mine.json) #2`,
+    ]);
+    assert.equal(new Set(Object.values(uniqueTitles(entries).titles)).size, entries.length);
+  });
+
+  it('keeps a model’s number when another is removed, and never gives a number twice', () => {
+    const trained = (n: number): ModelEntry => entry(`/g/names-${n}.json`, 'trained');
+    const base = baseTitle(trained(1));
+    const first = uniqueTitles([trained(1), trained(2), trained(3)]);
+    assert.deepEqual(Object.values(first.titles), [base, `${base} #2`, `${base} #3`]);
+    // #2 removed: #3 stays #3 (list order alone would have renumbered it #2).
+    const removed = uniqueTitles([trained(1), trained(3)], first);
+    assert.deepEqual(removed.titles, { '/g/names-1.json': base, '/g/names-3.json': `${base} #3` });
+    // A new model of the kind gets #4, not the freed #2.
+    const added = uniqueTitles([trained(1), trained(3), trained(4)], removed);
+    assert.equal(added.titles['/g/names-4.json'], `${base} #4`);
+    // The first removed too: the plain title is not given again either.
+    const later = uniqueTitles([trained(3), trained(4), trained(5)], added);
+    assert.deepEqual(Object.values(later.titles), [`${base} #3`, `${base} #4`, `${base} #5`]);
   });
 
   it('speaks plainly: the held-out split, and "1 epoch"', () => {
