@@ -178,20 +178,11 @@ describe('Explorer webview in headless Chromium', { timeout: 120_000 }, () => {
     assert.deepEqual(order(widths), order(norms));
   });
 
-  it('renders 100 steps of hidden size 128 in under 100 ms, and scrolls', async () => {
+  it('draws all 100 steps of a long input, and scrolls to them', async () => {
+    // How long that takes is measured by npm run bench:graph, not here.
     const { page } = explorer;
     await explorer.send({ type: 'trace', trace: long });
     assert.equal(await page.locator('svg.unfolded g.step').count(), 100);
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      await explorer.send({ type: 'trace', trace: long });
-      times.push(Number(await page.locator('.graph-view').getAttribute('data-render-ms')));
-    }
-    times.sort((a, b) => a - b);
-    console.log(
-      `unfolded graph, 100 steps x 128 units: median render ${times[2]} ms (${times.join(', ')})`,
-    );
-    assert.ok(times[2]! < 100, `median render ${times[2]} ms`);
     const scrollable = await page
       .locator('.graph-canvas')
       .evaluate((e) => e.scrollWidth > e.clientWidth);
