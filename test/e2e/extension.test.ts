@@ -286,7 +286,8 @@ describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 
 
   it('exports the run as a PyTorch script that Python runs, with the run’s settings as defaults', async () => {
     const before = new Set(fs.readdirSync(vscode.workspace));
-    await vscode.page.locator('.activitybar [aria-label^="RNN Explorer"]').first().click();
+    // The Runs view is still on screen from the step before (a click on the activity bar's
+    // icon would hide it).
     await vscode.page
       .locator('.part.sidebar .monaco-list-row', { hasText: `GRU ${HIDDEN}` })
       .filter({ hasText: /\d epochs? · \d+ s/ })
