@@ -41,6 +41,14 @@ export function lossKind(task: TaskName | undefined): LossKind {
   }
 }
 
+/**
+ * What an epoch's evaluation scored, as a label's first word: "held-out", or "training-lines"
+ * where the data was too small to hold any out (the lessons' sentences).
+ */
+export function evaluatedOn(point: { scoredOnTraining?: boolean } | undefined): string {
+  return point?.scoredOnTraining ? 'training-lines' : 'held-out';
+}
+
 /** What one unit of a task's throughput is: names, characters, or forecast windows. */
 export function throughputUnit(task: TaskName | undefined): { plural: string; short: string } {
   switch (task) {

@@ -101,6 +101,24 @@ describe('the run history', () => {
     assert.equal(loaded.state, 'running');
   });
 
+  it('keeps that an epoch was scored on the training lines across a reload', () => {
+    const recorder = new RunRecorder(
+      's1',
+      'RNN 32 on the three sentences',
+      forecastJob,
+      trainSettings({}),
+      at(61),
+    );
+    recorder.epoch({ ...figures(1, 0.5), scoredOnTraining: true }, at(61, 1).getTime());
+    recorder.epoch(figures(2, 0.6), at(61, 2).getTime());
+    new RunStore(dir).save(recorder.run);
+    const loaded = new RunStore(dir).list().runs.find((r) => r.id === 's1')!;
+    assert.deepEqual(
+      loaded.epochs.map((e) => e.scoredOnTraining),
+      [true, undefined],
+    );
+  });
+
   it('downsamples a long curve to an even sampling of the whole run', () => {
     const long = run('long', 0, 10, 20_000);
     assert.ok(long.batches.length <= MAX_RUN_BATCHES, `${long.batches.length} points`);

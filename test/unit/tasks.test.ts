@@ -15,6 +15,7 @@ import {
   trainTextModel,
   type TextModelOptions,
 } from '../../src/core/tasks/languageModel';
+import { runJob } from '../../src/core/tasks/jobs';
 import { generateNames, trainNameGenerator } from '../../src/core/tasks/nameGeneration';
 import type { TrainSettings } from '../../src/core/training/trainer';
 import { trainSettings } from '../../src/core/training/settings';
@@ -155,6 +156,24 @@ describe('character language model', () => {
       assert.equal(info.metrics?.characters, 2_000);
     });
   }
+
+  it('says which text its loss was scored on: the training lines for sentences, held-out text for a stream', async () => {
+    const figures = async (corpus: Parameters<typeof trainTextModel>[0]) => {
+      const result = await runJob(
+        { task: 'text', corpus, sourceName: 'test', model: textOptions({ sequenceLength: 16 }) },
+        settings({ epochs: 1, batchSize: 3 }),
+        'test',
+      );
+      result.model.dispose();
+      return result.history[0]!;
+    };
+    const lines = await figures({ kind: 'sentences', lines: CLASSIC_SENTENCES });
+    assert.equal(lines.scoredOnTraining, true);
+    assert.equal(lines.headline.name, 'bits per character on the training lines');
+    const stream = await figures({ kind: 'stream', text: text.slice(0, 3_000) });
+    assert.equal(stream.scoredOnTraining, undefined);
+    assert.equal(stream.headline.name, 'held-out bits per character');
+  });
 
   it('cuts a stream into chunks that continue each other, for truncated BPTT', () => {
     const prepared = prepareText({ kind: 'stream', text }, 32, 16);

@@ -229,6 +229,40 @@ describe('every epoch counter means the same', { timeout: 60_000 }, () => {
 });
 
 describe('every loss says which it is', { timeout: 60_000 }, () => {
+  it('calls a loss scored on the training lines so, never held-out', async () => {
+    const explorer = await openTraining();
+    const sidebar = await openExplorerPage('vscode-dark', { bundle: 'sidebar.js' });
+    const text = textSnapshot();
+    const snapshot: TrainingSnapshot = {
+      ...text,
+      title: 'RNN 32 on the three sentences',
+      history: text.history.map((h) => ({
+        ...h,
+        scoredOnTraining: true,
+        headline: { ...h.headline, name: 'bits per character on the training lines' },
+      })),
+    };
+    try {
+      await explorer.send({ type: 'training', snapshot });
+      const dashboard = await dashboardText(explorer);
+      assert.doesNotMatch(dashboard, /held-out/, 'nothing is called held-out');
+      assert.match(
+        dashboard,
+        /training-lines loss \(cross-entropy, nats per character\), after epoch 2: 1\.500/,
+      );
+      assert.match(dashboard, /training-lines bits per character, after epoch 2/);
+      const legends = await explorer.page.locator('.training-view .legend span').allInnerTexts();
+      assert.ok(legends.includes('training-lines loss, after epoch'), legends.join(' | '));
+      await sidebar.send({ type: 'training', snapshot });
+      const side = await sidebar.page.locator('body > .status').innerText();
+      assert.match(side, /training-lines cross-entropy 1\.500/, side);
+      assert.doesNotMatch(side, /held-out/, side);
+    } finally {
+      await explorer.close();
+      await sidebar.close();
+    }
+  });
+
   it('names the loss and its kind in the dashboard, its chart and the sidebar', async () => {
     const explorer = await openTraining();
     const sidebar = await openExplorerPage('vscode-dark', { bundle: 'sidebar.js' });
@@ -243,7 +277,7 @@ describe('every loss says which it is', { timeout: 60_000 }, () => {
         const losses = figures.filter((f) => /loss/.test(f));
         assert.ok(losses.length >= 3, figures.join(' | '));
         for (const f of losses) {
-          assert.match(f, /last batch|mean of epoch|held-out/, f);
+          assert.match(f, /last batch|mean of epoch|held-out|training-lines/, f);
           assert.ok(f.includes(name), `${f} names the ${name}`);
         }
         assert.ok(

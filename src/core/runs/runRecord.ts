@@ -22,6 +22,7 @@ export interface RunEpoch {
   /** NaN (stored as null) for regression. */
   heldOutAccuracy: number;
   headline: EpochFigures['headline'];
+  scoredOnTraining?: boolean;
 }
 
 export interface RunBatch {
@@ -178,6 +179,7 @@ export function parseRun(text: string): RunRecord {
         unit: e.headline.unit,
         value: figure(e.headline.value),
       },
+      ...(e.scoredOnTraining === true ? { scoredOnTraining: true } : {}),
     };
   });
   const batches = raw.batches.map((b: unknown, i) => {

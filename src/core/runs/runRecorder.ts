@@ -31,6 +31,7 @@ export class RunRecorder {
       heldOutLoss: figures.heldOutLoss,
       heldOutAccuracy: figures.heldOutAccuracy,
       headline: figures.headline,
+      ...(figures.scoredOnTraining ? { scoredOnTraining: true } : {}),
     });
   }
 

@@ -58,6 +58,11 @@ export interface EpochFigures {
   scale?: { std: number; unit: string };
   confusion: number[][];
   predictions: number[];
+  /**
+   * Set when the evaluation scored the training data itself, not held-out data: the lessons'
+   * sentences are too few to hold any out (evaluatedOn in src/shared/trainingFigures.ts).
+   */
+  scoredOnTraining?: boolean;
 }
 
 export interface JobCallbacks {
@@ -114,6 +119,18 @@ const nextTokenFigures = (r: Report<NextTokenScore>): EpochFigures =>
     macroAccuracy: NaN,
     headline: { name: 'held-out bits per character', value: r.heldOut.bitsPerToken, unit: 'bits' },
   });
+
+/** The sentences are scored on the lines they trained on, and say so. */
+const onTrainingLines =
+  <R>(convert: (report: R) => EpochFigures) =>
+  (report: R): EpochFigures => {
+    const figures = convert(report);
+    return {
+      ...figures,
+      headline: { ...figures.headline, name: 'bits per character on the training lines' },
+      scoredOnTraining: true,
+    };
+  };
 
 const forecastFigures =
   (scale: { std: number; unit: string }) =>
@@ -183,7 +200,9 @@ export async function runJob(
       return finish(outcome, info, c.history);
     }
     case 'text': {
-      const c = collect(nextTokenFigures);
+      const c = collect(
+        job.corpus.kind === 'sentences' ? onTrainingLines(nextTokenFigures) : nextTokenFigures,
+      );
       const { outcome, info } = await trainTextModel(
         job.corpus,
         job.sourceName,

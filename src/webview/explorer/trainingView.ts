@@ -5,6 +5,7 @@ import type { TaskName } from '../../core/tasks/jobs';
 import type { EpochPoint, TrainingSnapshot } from '../../shared/explorerProtocol';
 import {
   bitsPerCharacter,
+  evaluatedOn,
   formatEpoch,
   isConstant,
   lossKind,
@@ -214,6 +215,7 @@ export class TrainingView {
       );
     const pick = (value: (h: EpochPoint) => number) =>
       s.history.map((h) => ({ epoch: h.epoch, value: value(h) }));
+    const last = s.history[s.history.length - 1];
     this.drawFigures(s);
 
     // Loss: raw batches faint, smoothed batches, epoch means and held-out.
@@ -232,7 +234,7 @@ export class TrainingView {
         ['training loss, last batch (raw)', faintStroke(blue).color],
         [`training loss, last batch (smoothed ${weight.toFixed(2)})`, blue],
         ['training loss, mean of epoch', orange],
-        ['held-out loss, after epoch', green],
+        [`${evaluatedOn(last)} loss, after epoch`, green],
       ],
       {
         ...common,
@@ -257,7 +259,7 @@ export class TrainingView {
             ariaDescription: `training loss, last batch, smoothed (EMA ${weight.toFixed(2)})`,
           }),
           epochLine(positive(pick((h) => h.trainLoss)), orange, 'training loss, mean of epoch'),
-          epochLine(positive(pick((h) => h.heldOutLoss)), green, 'held-out loss'),
+          epochLine(positive(pick((h) => h.heldOutLoss)), green, `${evaluatedOn(last)} loss`),
         ],
       },
     );
@@ -327,7 +329,7 @@ export class TrainingView {
         this.charts.second,
         [
           ['training bits/char, epoch', orange],
-          ['held-out bits/char', green],
+          [`${evaluatedOn(last)} bits/char`, green],
         ],
         {
           ...common,
@@ -342,7 +344,7 @@ export class TrainingView {
             epochLine(
               pick((h) => bitsPerCharacter(h.heldOutLoss)),
               green,
-              'held-out bits/char',
+              `${evaluatedOn(last)} bits/char`,
             ),
           ],
         },
@@ -401,7 +403,7 @@ export class TrainingView {
     if (last) {
       items.push(
         `training loss (${kind.name}, ${kind.unit}), mean of epoch ${last.epoch}: ${last.trainLoss.toFixed(3)}`,
-        `held-out loss (${kind.name}, ${kind.unit}), after epoch ${last.epoch}: ${last.heldOutLoss.toFixed(3)}`,
+        `${evaluatedOn(last)} loss (${kind.name}, ${kind.unit}), after epoch ${last.epoch}: ${last.heldOutLoss.toFixed(3)}`,
       );
       if (task === 'names') {
         items.push(
@@ -424,7 +426,7 @@ export class TrainingView {
         );
       } else {
         items.push(
-          `held-out bits per character, after epoch ${last.epoch}: ${bitsPerCharacter(last.heldOutLoss).toFixed(3)}`,
+          `${evaluatedOn(last)} bits per character, after epoch ${last.epoch}: ${bitsPerCharacter(last.heldOutLoss).toFixed(3)}`,
           `training bits per character, mean of epoch ${last.epoch}: ${bitsPerCharacter(last.trainLoss).toFixed(3)}`,
         );
       }
@@ -441,12 +443,13 @@ export class TrainingView {
 
   private drawEpochTable(s: TrainingSnapshot): void {
     const task = snapshotTask(s);
+    const last = s.history[s.history.length - 1];
     const kind = lossKind(task);
     const speed = throughputUnit(task).short;
     const columns: Array<[string, (h: EpochPoint) => string]> = [
       ['epoch', (h) => String(h.epoch)],
       [`training loss (${kind.name}, mean)`, (h) => h.trainLoss.toFixed(4)],
-      [`held-out loss (${kind.name})`, (h) => h.heldOutLoss.toFixed(4)],
+      [`${evaluatedOn(last)} loss (${kind.name})`, (h) => h.heldOutLoss.toFixed(4)],
     ];
     if (task === 'names') {
       columns.push(
@@ -467,7 +470,7 @@ export class TrainingView {
     } else {
       columns.push(
         ['training bits/char', (h) => bitsPerCharacter(h.trainLoss).toFixed(3)],
-        ['held-out bits/char', (h) => bitsPerCharacter(h.heldOutLoss).toFixed(3)],
+        [`${evaluatedOn(last)} bits/char`, (h) => bitsPerCharacter(h.heldOutLoss).toFixed(3)],
       );
     }
     columns.push([speed, (h) => Math.round(throughput(task, h)).toString()]);

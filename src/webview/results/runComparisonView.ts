@@ -7,7 +7,7 @@
 import { hyperColumns, runRow, type RunRow } from '../../core/runs/runTable';
 import type { RunRecord } from '../../core/runs/runRecord';
 import { formatHeadline } from '../../shared/format';
-import { lossKind } from '../../shared/trainingFigures';
+import { evaluatedOn, lossKind } from '../../shared/trainingFigures';
 import { chartWidth, legend, Plot, renderPlot, seriesColors } from '../explorer/charts';
 import { el } from '../explorer/dom';
 import { formatNumber } from './format';
@@ -136,7 +136,10 @@ export class RunComparisonView implements ResultsView {
     const kind = lossKind(task);
     switch (this.state.y) {
       case 'heldOutLoss':
-        return { label: `held-out ${kind.axis}`, value: (_, e) => e.heldOutLoss };
+        return {
+          label: `${evaluatedOn(this.runs[0]?.epochs.at(-1))} ${kind.axis}`,
+          value: (_, e) => e.heldOutLoss,
+        };
       case 'trainLoss':
         return { label: `training ${kind.axis}, mean of epoch`, value: (_, e) => e.trainLoss };
       default: {

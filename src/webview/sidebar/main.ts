@@ -4,7 +4,7 @@
  */
 import { formatHeadline } from '../../shared/format';
 import type { HostMessage, WebviewMessage } from '../../shared/explorerProtocol';
-import { formatEpoch, lossKind } from '../../shared/trainingFigures';
+import { evaluatedOn, formatEpoch, lossKind } from '../../shared/trainingFigures';
 import { Plot, renderPlot, seriesColors } from '../explorer/charts';
 import { el } from '../explorer/dom';
 
@@ -27,7 +27,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       ? 'No training yet.'
       : `${s.title ?? ''} ${s.state} · ${formatEpoch(s.epoch ?? last?.epoch ?? 1, s.epochs)}: ` +
         `training ${kind.name}, last batch ${loss?.toFixed(3) ?? '–'}` +
-        (last ? ` · held-out ${kind.name} ${last.heldOutLoss.toFixed(3)}` : '') +
+        (last ? ` · ${evaluatedOn(last)} ${kind.name} ${last.heldOutLoss.toFixed(3)}` : '') +
         (last ? ` · ${formatHeadline(last.headline)}` : '');
   if (s.batches.length === 0) {
     chart.replaceChildren();
