@@ -353,6 +353,32 @@ describe('chart text is legible at the default zoom', { timeout: 60_000 }, () =>
       await sidebar.close();
     }
   });
+
+  it('keeps the confusion matrix’s text at 11 px in a narrow panel, and scrolls it instead', async () => {
+    const explorer = await openExplorerPage('vscode-dark', {
+      viewport: { width: 480, height: 900 },
+    });
+    try {
+      await explorer.page.locator('#tab-training').click();
+      await explorer.send({ type: 'training', snapshot: namesSnapshot() });
+      const sizes = (await explorer.page.evaluate(RENDERED_SIZES)) as Array<{
+        text: string;
+        px: number;
+      }>;
+      assert.ok(sizes.length > 20, `${sizes.length} texts`);
+      assert.deepEqual(
+        sizes.filter((s) => s.px < 11 - 1e-6),
+        [],
+        'texts under 11 px in a 480 px panel',
+      );
+      const scrolls = await explorer.page
+        .locator('.training-view .confusion')
+        .evaluate((e) => e.scrollWidth > e.clientWidth);
+      assert.ok(scrolls, 'the matrix scrolls sideways rather than shrinking');
+    } finally {
+      await explorer.close();
+    }
+  });
 });
 
 describe('the confusion matrix', { timeout: 60_000 }, () => {
