@@ -15,6 +15,7 @@ import {
   type WebviewMessage,
 } from '../../shared/explorerProtocol';
 import { trainingUpdate } from '../../shared/trainingCurves';
+import { playgroundRequest } from '../training/playgroundRequest';
 import type { TrainingController } from '../training/trainingController';
 import { explorerHtml, explorerResourceRoots } from './explorerHtml';
 
@@ -221,6 +222,10 @@ export class ExplorerPanel implements vscode.Disposable {
         else if (message.action === 'resume') this.services.training.resume();
         else this.services.training.cancel();
         return;
+      case 'playground':
+        return this.services.training.restart(
+          playgroundRequest(this.services.extensionUri.fsPath, message.settings),
+        );
       case 'trainingDrawn':
         this.awaitingDraw = false;
         this.held = message.held;
