@@ -56,6 +56,9 @@ interface RunRecord {
   serial: number;
 }
 
+/** What a run tells its progress notification. */
+type ProgressStep = { message?: string; increment?: number };
+
 /** Enough loss points for a smooth curve, few enough to post five times a second. */
 const MAX_BATCH_POINTS = 2000;
 /** Rows of the gradient heatmap. */
@@ -243,7 +246,15 @@ export class TrainingController implements vscode.Disposable {
       settings: playgroundSettingsOf(request.job, request.settings),
       serial: (this.record?.serial ?? 0) + 1,
     };
-    await vscode.commands.executeCommand('setContext', 'rnnExplorer.training', true);
+    // The run starts before anything is awaited, so a restart right after it finds it to stop.
+    let report: (step: ProgressStep) => void = () => undefined;
+    const done = this.runWorker(
+      request,
+      status,
+      this.runs.begin(request.title, request.job, request.settings),
+      (step) => report(step),
+    );
+    void vscode.commands.executeCommand('setContext', 'rnnExplorer.training', true);
     this.changed.fire(status);
     try {
       await vscode.window.withProgress(
@@ -252,14 +263,14 @@ export class TrainingController implements vscode.Disposable {
           title: vscode.l10n.t('RNN: Training the {0}', TASK_TITLES[request.job.task]),
           cancellable: true,
         },
-        (progress, token) =>
-          this.runWorker(
-            request,
-            status,
-            this.runs.begin(request.title, request.job, request.settings),
-            progress,
-            token,
-          ),
+        (progress, token) => {
+          report = (step) => progress.report(step);
+          const cancel = token.onCancellationRequested(() => {
+            this.log.info('Training cancel requested');
+            this.post({ type: 'stop' });
+          });
+          return done.finally(() => cancel.dispose());
+        },
       );
     } finally {
       // A restart has already put another run in its place.
@@ -275,8 +286,7 @@ export class TrainingController implements vscode.Disposable {
     request: TrainingRequest,
     status: TrainingStatus,
     run: RunRecorder,
-    progress: vscode.Progress<{ message?: string; increment?: number }>,
-    token: vscode.CancellationToken,
+    report: (step: ProgressStep) => void,
   ): Promise<void> {
     const { job, settings: s } = request;
     const manifestFile = this.registry.newTrainedModelFile(
@@ -292,10 +302,6 @@ export class TrainingController implements vscode.Disposable {
       `Training started: ${TASK_TITLES[job.task]}, ${request.title}, ${plural(s.epochs, 'epoch')}, ` +
         `batch ${s.batchSize}, ${s.optimizer.name} lr ${s.optimizer.learningRate}, clip ${s.clipNorm}, seed ${s.seed}`,
     );
-    const cancelListener = token.onCancellationRequested(() => {
-      this.log.info('Training cancel requested');
-      this.post({ type: 'stop' });
-    });
     return new Promise<void>((resolve) => {
       let ended = false;
       const finish = (): void => {
@@ -308,7 +314,6 @@ export class TrainingController implements vscode.Disposable {
           `Extension host event-loop delay during training: p50 ${(delay.percentile(50) / 1e6).toFixed(1)} ms, ` +
             `p99 ${p99.toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`,
         );
-        cancelListener.dispose();
         resolve();
       };
       const interrupt = (): void => {
@@ -335,7 +340,7 @@ export class TrainingController implements vscode.Disposable {
             status.sequencesPerSecond = message.sequencesPerSecond;
             status.tokensPerSecond = message.tokensPerSecond;
             const fraction = (message.epoch - 1 + message.batch / message.batches) / message.epochs;
-            progress.report({
+            report({
               increment: Math.max(0, (fraction - reported) * 100),
               message: progressLine(job.task, message),
             });
