@@ -24,7 +24,14 @@ export interface StartTraining {
 /** Applies to the run started last. */
 export type ControlTraining = { type: 'stop' } | { type: 'pause' } | { type: 'resume' };
 
-export type HostToWorker = StartTraining | ControlTraining;
+/** Start the backend now, before any run: the playground's first Train then finds it ready. */
+export interface WarmWorker {
+  type: 'warm';
+  wasmDirectory: string;
+  backend: BackendPreference;
+}
+
+export type HostToWorker = StartTraining | ControlTraining | WarmWorker;
 
 export type EpochSummary = EpochFigures;
 

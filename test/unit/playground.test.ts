@@ -132,6 +132,44 @@ describe('the training a setting means', () => {
 });
 
 describe('the warm worker', () => {
+  it('runs the next run in the thread it warmed ahead of it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-worker-'));
+    const file = path.join(dir, 'worker.js');
+    fs.writeFileSync(
+      file,
+      `const { parentPort } = require('node:worker_threads');
+       let warmed = 0;
+       parentPort.on('message', (m) => {
+         if (m.type === 'warm') warmed += 1;
+         if (m.type === 'start') parentPort.postMessage({ type: 'done', completed: false, seconds: warmed, sequencesPerSecond: 0, run: m.run });
+       });`,
+    );
+    const worker = new TrainingWorker(file);
+    const { job, settings } = playgroundTraining(SETTINGS, BASE, sources());
+    try {
+      worker.warm({ wasmDirectory: '', backend: 'cpu' });
+      worker.warm({ wasmDirectory: '', backend: 'cpu' });
+      const event = await new Promise<WorkerEvent>((resolve, reject) =>
+        worker.start(
+          {
+            wasmDirectory: '',
+            backend: 'cpu',
+            manifestFile: '',
+            checkpointFile: '',
+            job,
+            settings,
+          },
+          { onEvent: resolve, onCrash: reject },
+        ),
+      );
+      // One thread, warmed once: a second warm finds it there already.
+      assert.deepEqual(event.type === 'done' && event.seconds, 1);
+    } finally {
+      worker.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("gives each run only its own events, though the last run's arrive after a restart", async () => {
     // A stand-in thread: it reports a start late, after the next start's own report.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-worker-'));

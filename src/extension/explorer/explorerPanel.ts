@@ -197,6 +197,9 @@ export class ExplorerPanel implements vscode.Disposable {
         });
         if (this.pending)
           this.post({ type: 'showView', view: this.pending.view, input: this.pending.input });
+        // The page opens on its last view, which the memento follows.
+        const view = this.pending?.view ?? this.services.memento.get<Place>(PLACE_KEY)?.view;
+        if (view === 'training') this.services.training.warm();
         this.pending = undefined;
         // A new page: whatever the old one was drawing, it will never say so, and holds nothing.
         clearTimeout(this.trainingTimer);
@@ -240,6 +243,7 @@ export class ExplorerPanel implements vscode.Disposable {
         return;
       case 'view':
         this.remember({ view: message.view });
+        if (message.view === 'training') this.services.training.warm();
         return;
     }
   }

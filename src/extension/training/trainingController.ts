@@ -212,6 +212,11 @@ export class TrainingController implements vscode.Disposable {
     await this.launch(request);
   }
 
+  /** The Training view is open: have the worker ready for the playground's first run. */
+  warm(): void {
+    this.thread.warm({ wasmDirectory: this.wasmDirectory, backend: settings.backend() });
+  }
+
   /**
    * The playground's run: starts at once, with no prompt. A run training now stops, and stays
    * in the history as stopped; the warm worker starts the new one as soon as the old one has

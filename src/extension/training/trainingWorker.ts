@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type {
   ControlTraining,
   StartTraining,
+  WarmWorker,
   WorkerEvent,
   WorkerToHost,
 } from '../../shared/trainingMessages';
@@ -36,6 +37,13 @@ export class TrainingWorker {
     const run = ++this.lastRun;
     this.listening = { run, listener };
     this.thread().postMessage({ type: 'start', run, ...start } satisfies StartTraining);
+  }
+
+  /** Spawns the thread and starts its backend ahead of a run, unless a run has it already. */
+  warm(backend: Omit<WarmWorker, 'type'>): void {
+    if (this.worker) return;
+    this.thread().postMessage({ type: 'warm', ...backend } satisfies WarmWorker);
+    this.idle();
   }
 
   /** Pause, resume or stop the run started last. */

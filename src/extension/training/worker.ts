@@ -98,6 +98,16 @@ async function train(run: Run): Promise<void> {
 }
 
 port.on('message', (message: HostToWorker) => {
+  if (message.type === 'warm') {
+    // A failure here is reported by the run that needs the backend.
+    queue = queue
+      .then(() => initBackend(message.backend, { wasmDir: message.wasmDirectory }))
+      .then(
+        () => undefined,
+        () => undefined,
+      );
+    return;
+  }
   if (message.type !== 'start') {
     const run = current;
     if (!run) return;
