@@ -40,7 +40,7 @@ export class Playground {
   }) as HTMLSelectElement;
   private readonly numbers = {} as Record<PlaygroundNumber, HTMLSelectElement>;
   private readonly train = el('button', { type: 'button', id: 'playground-train' }, 'Train');
-  private readonly caption = el('p', { class: 'status playground-caption', 'aria-live': 'polite' });
+  private readonly caption = el('p', { class: 'playground-caption', 'aria-live': 'polite' });
   /** The snapshot settings last put in the menus: a later snapshot of the same run leaves them. */
   private shown?: string;
 
