@@ -1,8 +1,9 @@
 /**
  * The training worker thread, kept warm between runs. Spawning the thread and starting tfjs's
- * WebAssembly backend cost about 0.35 s of a cold run's 0.8 s to its first batch (npm run
- * bench:playground), so the playground's restarts reuse the thread. Left idle for WARM_MS after
- * a run, it ends and gives its memory back. No vscode here: the benchmark drives this class.
+ * WebAssembly backend took 0.35 s of a cold run's 0.8 s to its first batch on an idle machine,
+ * and 1.4-3 s on a loaded one (npm run bench:playground), so the playground's restarts reuse
+ * the thread. Left idle for WARM_MS after a run, it ends and gives its memory back. No vscode
+ * here: the benchmark drives this class.
  */
 import { Worker } from 'node:worker_threads';
 import type {
