@@ -71,9 +71,9 @@ async function main(): Promise<void> {
       epochStarted = performance.now();
       return inner.batches(random, epoch);
     },
-    evaluate: (model) => {
+    evaluate: (model, between) => {
       wallSeconds.push((lastStepEnded - epochStarted) / 1000);
-      return inner.evaluate(model);
+      return inner.evaluate(model, between);
     },
   };
   const seed = Number(values.seed);

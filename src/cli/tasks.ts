@@ -19,7 +19,7 @@ import {
 } from '../core/io/pytorchInterop';
 import type { CellType } from '../core/model/config';
 import { trainSettings } from '../core/training/settings';
-import { seriesFromCsv } from '../core/tasks/forecasting';
+import { forecastEpochs, seriesFromCsv } from '../core/tasks/forecasting';
 import { runJob, type TaskJob } from '../core/tasks/jobs';
 import { CLASSIC_SENTENCES, generateText } from '../core/tasks/languageModel';
 import { generateNames } from '../core/tasks/nameGeneration';
@@ -292,7 +292,7 @@ export async function runTaskCommand(command: string, args: string[]): Promise<b
           },
         },
         values,
-        { epochs: series.values.length < 500 ? 60 : 15, lr: 0.003, batch: 32 },
+        { epochs: forecastEpochs(series.values.length), lr: 0.003, batch: 32 },
       );
       return true;
     }

@@ -7,6 +7,7 @@ import type { GradientLabSettings, CellGradients } from '../core/explore/gradien
 import type { OutputEntry, SequenceTrace } from '../core/explore/trace';
 import type { BlockRadius } from '../core/explore/trainedLab';
 import type { TaskName } from '../core/tasks/jobs';
+import { parsePlaygroundSettings, type PlaygroundSettings } from '../core/tasks/playground';
 import type { EpochSummary } from './trainingMessages';
 
 export type ExplorerView = 'graph' | 'gradients' | 'training' | 'predictions';
@@ -98,6 +99,11 @@ export interface TrainingSnapshot {
   gradients: GradientSample[];
   clipNorm: number;
   /**
+   * The playground's controls: the settings of the run shown, or before any run the extension's
+   * defaults. Absent from hosts before the playground.
+   */
+  settings?: PlaygroundSettings;
+  /**
    * Names this run's curves as sampled now; it changes when a new run starts or the sampling
    * halves them. A page that holds curves with this id can take just the points after them.
    */
@@ -145,6 +151,8 @@ export type WebviewMessage =
   | { type: 'input'; text: string }
   | { type: 'lab'; controls: LabControls }
   | { type: 'trainingControl'; action: 'pause' | 'resume' | 'stop' }
+  /** Train with these settings now; a run training stops first (the playground). */
+  | { type: 'playground'; settings: PlaygroundSettings }
   /** A `training` snapshot was handled, taking `ms` to draw: the host sends the next after it. */
   | { type: 'trainingDrawn'; ms: number; held?: TrainingHeld }
   | { type: 'misclassified'; actual: number; predicted: number }
@@ -217,6 +225,12 @@ export function parseWebviewMessage(raw: unknown): { message: WebviewMessage } |
       return raw.action === 'pause' || raw.action === 'resume' || raw.action === 'stop'
         ? { message: { type: 'trainingControl', action: raw.action } }
         : { error: 'unknown training action' };
+    case 'playground': {
+      const settings = parsePlaygroundSettings(raw.settings);
+      return settings
+        ? { message: { type: 'playground', settings } }
+        : { error: 'invalid playground settings' };
+    }
     case 'trainingDrawn': {
       if (!isNumber(raw.ms, 0, 3_600_000)) return { error: 'invalid draw time' };
       const held = raw.held;

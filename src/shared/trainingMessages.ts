@@ -6,6 +6,11 @@ import type { TrainSettings } from '../core/training/trainer';
 
 export interface StartTraining {
   type: 'start';
+  /**
+   * Names the run in every message the worker sends about it. The worker stays up between runs,
+   * and a start while a run trains stops that run first; its last messages may still arrive.
+   */
+  run: number;
   wasmDirectory: string;
   backend: BackendPreference;
   job: TaskJob;
@@ -16,13 +21,23 @@ export interface StartTraining {
   checkpointFile: string;
 }
 
+/** Applies to the run started last. */
 export type ControlTraining = { type: 'stop' } | { type: 'pause' } | { type: 'resume' };
 
-export type HostToWorker = StartTraining | ControlTraining;
+/** Start the backend now, before any run: the playground's first Train then finds it ready. */
+export interface WarmWorker {
+  type: 'warm';
+  wasmDirectory: string;
+  backend: BackendPreference;
+}
+
+export type HostToWorker = StartTraining | ControlTraining | WarmWorker;
 
 export type EpochSummary = EpochFigures;
 
-export type WorkerToHost =
+export type WorkerToHost = WorkerEvent & { run: number };
+
+export type WorkerEvent =
   | { type: 'backend'; info: BackendInfo }
   | {
       type: 'batch';

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { RunRecord } from '../../src/core/runs/runRecord';
 import { ROOT, VSCode, waitFor, type Webview } from './vscode';
 
 const VSIX = path.join(ROOT, 'dist', 'rnn-explorer.vsix');
@@ -19,6 +21,24 @@ describe('the Explorer in a real VS Code', { timeout: 10 * 60_000 }, () => {
     await vscode.activated();
   });
   after(async () => vscode?.stop());
+
+  const dashboardStatus = (): Promise<string> =>
+    explorer.innerText('.training-view > .toolbar > .status');
+  /** The run history as the extension keeps it, in its global storage. */
+  const recordedRuns = (): RunRecord[] => {
+    const directory = path.join(
+      vscode.dataDir,
+      'User',
+      'globalStorage',
+      'rnn-explorer.rnn-explorer',
+      'runs',
+    );
+    if (!fs.existsSync(directory)) return [];
+    return fs
+      .readdirSync(directory)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(fs.readFileSync(path.join(directory, f), 'utf8')) as RunRecord);
+  };
 
   it('opens from the palette and draws one column per letter', async () => {
     await vscode.runCommand('RNN: Open Explorer');
@@ -136,6 +156,51 @@ describe('the Explorer in a real VS Code', { timeout: 10 * 60_000 }, () => {
       'the training gradient charts',
     );
     await vscode.screenshot('14b-gradients-during-training');
+  });
+
+  it('restarts training from the playground: a new run with the changed setting, the old one kept as stopped', async () => {
+    await explorer.click('#tab-training');
+    // The controls show the finished run above: the settings' hidden size 32 and 2 epochs.
+    assert.equal(await explorer.inputValue('#playground-hiddenSize'), '32');
+    // Train starts GRU 32, and the change that follows at once restarts it: the host starts a
+    // run before it awaits anything, so GRU 32 is training when the change arrives, whatever the
+    // machine's load (two epochs may take only seconds).
+    await explorer.click('#playground-train');
+    await explorer.selectOption('#playground-hiddenSize', '16');
+    await waitFor(
+      async () => /^GRU 16 · (running|finished)/.test(await dashboardStatus()),
+      60_000,
+      'the restarted run GRU 16 on the dashboard',
+    );
+    await waitFor(
+      async () => /last batch/.test(await explorer.innerText('.training-view .figures')),
+      30_000,
+      "the new run's first loss point",
+    );
+    assert.doesNotMatch(await explorer.innerText('.playground-caption'), /32/);
+    await vscode.screenshot('14c-playground-restarted');
+    const runs = await waitFor(
+      async () => {
+        const all = recordedRuns();
+        const stopped = all.filter((r) => r.name === 'GRU 32' && r.state === 'stopped');
+        const restarted = all.filter((r) => r.name === 'GRU 16');
+        return stopped.length === 1 && restarted.length === 1
+          ? { stopped: stopped[0]!, restarted: restarted[0]! }
+          : undefined;
+      },
+      15_000,
+      'one GRU 32 stopped and one GRU 16 in the run history',
+    );
+    assert.equal(runs.stopped.hyper.hiddenSize, 32);
+    assert.equal(runs.restarted.hyper.hiddenSize, 16);
+    // Every other setting is the stopped run's: only the changed control differs.
+    assert.deepEqual({ ...runs.restarted.hyper, hiddenSize: 32 }, runs.stopped.hyper);
+    // Let it finish, so the tests after this one find no training.
+    await waitFor(
+      async () => /^GRU 16 · finished/.test(await dashboardStatus()),
+      5 * 60_000,
+      'the restarted run to finish',
+    );
   });
 
   it('opens from a hover link on the hovered name', async () => {

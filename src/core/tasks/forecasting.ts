@@ -68,6 +68,11 @@ export const BUNDLED_SERIES = [
 
 type BundledSeries = (typeof BUNDLED_SERIES)[number];
 
+/** Epochs for a series of `length` values: a short one needs more passes to learn its shape. */
+export function forecastEpochs(length: number): number {
+  return length < 500 ? 60 : 15;
+}
+
 /** The bundled series a forecaster was trained on, from its manifest's task options. */
 export function bundledSource(
   taskOptions: Record<string, unknown> | undefined,

@@ -1,4 +1,6 @@
-import { characterVocabulary, TextInputError } from '../data/text';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { characterVocabulary, decodeText, TextInputError } from '../data/text';
 import type { ManifestInfo } from '../io/modelFile';
 import type { CellType, ModelConfig } from '../model/config';
 import type { LayerState } from '../model/recurrentStack';
@@ -24,6 +26,22 @@ import {
 
 export const TEXT_TASK = 'text';
 /** The lessons' classic: after training, "good" at temperature 0 continues "good i am fine ". */
+/** Epochs for a corpus of `characters`: about 400,000 characters in all, from 1 to 50 passes. */
+export function textEpochs(characters: number): number {
+  return Math.max(1, Math.min(50, Math.round(400_000 / characters)));
+}
+
+export const SHAKESPEARE_FILE = 'tinyshakespeare.txt';
+
+/** The bundled Tiny Shakespeare from `directory` (media/data/text), as one stream. */
+export function readShakespeare(directory: string): Extract<TextCorpus, { kind: 'stream' }> {
+  const text = decodeText(
+    fs.readFileSync(path.join(directory, SHAKESPEARE_FILE)),
+    SHAKESPEARE_FILE,
+  );
+  return { kind: 'stream', text };
+}
+
 export const CLASSIC_SENTENCES = ['hey how are you', 'good i am fine', 'have a nice day'];
 const HELD_OUT_FRACTION = 0.1;
 const EVALUATION_STREAMS = 8;

@@ -1,6 +1,6 @@
 import { NAME_ALPHABET, Vocabulary } from '../data/alphabet';
 import { bucketedBatches } from '../data/batches';
-import { loadNames, type LabeledName } from '../data/names';
+import { loadNamesOnce, type LabeledName } from '../data/names';
 import type { ManifestInfo, ModelManifest } from '../io/modelFile';
 import type { CellType, ModelConfig } from '../model/config';
 import type { LayerState } from '../model/recurrentStack';
@@ -71,7 +71,7 @@ export async function trainNameGenerator(
   backend: string,
   callbacks: TrainCallbacks<NextTokenScore> = {},
 ): Promise<NameGenerationTraining> {
-  const dataset = loadNames(dataDirectory);
+  const dataset = loadNamesOnce(dataDirectory);
   const train = toSequences(dataset.train, dataset.languages);
   const heldOut = toSequences(dataset.test, dataset.languages);
   const vocabulary = generationVocabulary(dataset.languages);

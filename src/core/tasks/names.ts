@@ -1,5 +1,5 @@
 import { batchData, packBatch, type EncodedSequence } from '../data/batches';
-import { loadNames, type NamesDataset } from '../data/names';
+import { loadNamesOnce, type NamesDataset } from '../data/names';
 import { Vocabulary } from '../data/alphabet';
 import type { ManifestInfo, ModelManifest } from '../io/modelFile';
 import type { CellType, ModelConfig } from '../model/config';
@@ -80,7 +80,7 @@ export async function trainNames(
   backend: string,
   callbacks: TrainCallbacks = {},
 ): Promise<NamesTraining> {
-  const dataset = loadNames(dataDirectory);
+  const dataset = loadNamesOnce(dataDirectory);
   const { train, test } = encodeNames(dataset);
   const info: ManifestInfo = {
     task: NAMES_TASK,

@@ -14,6 +14,36 @@ export function evaluateClassifier(
   sequences: readonly EncodedSequence[],
   batchSize = 512,
 ): Evaluation {
+  const steps = evaluationSteps(model, sequences, batchSize);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same evaluation, awaiting `between` after each batch: a training run lets its stop
+ * through there (the playground's restart must not wait for a score nobody will read).
+ */
+export async function evaluateClassifierStepwise(
+  model: SequenceModel,
+  sequences: readonly EncodedSequence[],
+  between: () => Promise<void>,
+  batchSize = 512,
+): Promise<Evaluation> {
+  const steps = evaluationSteps(model, sequences, batchSize);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await between();
+  }
+}
+
+function* evaluationSteps(
+  model: SequenceModel,
+  sequences: readonly EncodedSequence[],
+  batchSize: number,
+): Generator<void, Evaluation> {
   const classes = model.config.outputSize;
   const predictions = new Int32Array(sequences.length);
   let lossSum = 0;
@@ -33,6 +63,7 @@ export function evaluateClassifier(
       lossSum -= Math.log(Math.max(p, 1e-12));
     }
     offset += batch.size;
+    yield;
   }
   const metrics = classificationMetrics(
     sequences.map((s) => s.label),

@@ -76,7 +76,11 @@ export interface TrainCallbacks<E extends HeldOutScore = Evaluation> {
 /** A task's data: an epoch's batches in training order, and how to score held-out data. */
 export interface TrainingSource<E extends HeldOutScore> {
   batches(random: Random, epoch: number): TrainBatch[];
-  evaluate(model: SequenceModel): E;
+  /**
+   * A long evaluation may await `between` between its batches: it rejects once the run is
+   * stopped, so a stop need not wait for the whole held-out set.
+   */
+  evaluate(model: SequenceModel, between: () => Promise<void>): E | Promise<E>;
 }
 
 export interface TrainOutcome<E extends HeldOutScore = Evaluation> {
@@ -97,6 +101,9 @@ export function scheduledRate(settings: TrainSettings, progress: number): number
 
 /** Lets cancellation and progress messages through between batches. */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The run was stopped during a held-out evaluation: its score would go unread. */
+class EvaluationStopped extends Error {}
 
 export function trainClassifier(
   modelConfig: ModelConfig,
@@ -130,6 +137,10 @@ export async function trainModel<E extends HeldOutScore>(
   let trained = 0;
   let trainedTokens = 0;
   let completed = true;
+  const betweenEvaluationBatches = async (): Promise<void> => {
+    await yieldToEventLoop();
+    if (callbacks.shouldStop?.()) throw new EvaluationStopped();
+  };
   try {
     for (let epoch = 1; epoch <= settings.epochs && completed; epoch++) {
       const batches = source.batches(random, epoch);
@@ -179,17 +190,25 @@ export async function trainModel<E extends HeldOutScore>(
         });
       }
       if (!completed) break;
-      const evaluate = (m: SequenceModel): E => {
-        const evaluation = source.evaluate(m);
+      const evaluate = async (m: SequenceModel): Promise<E> => {
+        const evaluation = await source.evaluate(m, betweenEvaluationBatches);
         callbacks.onCheckpoint?.(m, epoch);
         return evaluation;
       };
+      let heldOut: E;
+      try {
+        heldOut = await (average ? average.evaluate(evaluate) : evaluate(model));
+      } catch (error) {
+        if (!(error instanceof EvaluationStopped)) throw error;
+        completed = false;
+        break;
+      }
       const report: EpochReport<E> = {
         epoch,
         epochs: settings.epochs,
         trainLoss: lossSum / Math.max(seen, 1),
         trainAccuracy: scored > 0 ? correct / scored : NaN,
-        heldOut: average ? average.evaluate(evaluate) : evaluate(model),
+        heldOut,
         trainSeconds,
         sequencesPerSecond: trained / Math.max(trainSeconds, 1e-9),
         tokensPerSecond: trainedTokens / Math.max(trainSeconds, 1e-9),

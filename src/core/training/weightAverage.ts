@@ -32,12 +32,12 @@ export class WeightAverage {
   }
 
   /** Runs `use` on a copy of the model holding the averaged weights. */
-  evaluate<T>(use: (averaged: SequenceModel) => T): T {
+  async evaluate<T>(use: (averaged: SequenceModel) => Promise<T>): Promise<T> {
     const names = [...this.model.params.keys()];
     const values = new Map(names.map((name, i) => [name, this.averages[i] as Float32Array]));
     const averaged = SequenceModel.fromValues(this.model.config, values);
     try {
-      return use(averaged);
+      return await use(averaged);
     } finally {
       averaged.dispose();
     }

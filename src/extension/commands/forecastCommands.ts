@@ -6,6 +6,7 @@ import {
   BUNDLED_SERIES,
   bundledSource,
   FORECAST_TASK,
+  forecastEpochs,
   forecastReport,
   readBundledSeries,
   seriesFromCsv,
@@ -38,7 +39,7 @@ export function registerForecastCommands(
     if (window === undefined) return;
     const horizon = await askNumber('Horizon: future values to forecast', defaults.horizon, 1, 365);
     if (horizon === undefined) return;
-    const epochs = series.values.length < 500 ? 60 : 15;
+    const epochs = forecastEpochs(series.values.length);
     await training.train({
       job: {
         task: 'forecast',

@@ -5,6 +5,7 @@ import {
   generatorLanguages,
   NAME_GENERATION_TASK,
 } from '../../core/tasks/nameGeneration';
+import { NAME_GENERATION_EPOCHS } from '../../core/tasks/playground';
 import { askNumber, pickCell } from './prompts';
 import { taskTrainSettings, type TaskCommandServices, type TaskContext } from './taskContext';
 
@@ -18,7 +19,7 @@ export function registerGeneratorCommands(
     if (training.refuseWhileTraining()) return;
     const cell = await pickCell('RNN: Train Name Generator: cell', 'gru');
     if (!cell) return;
-    const epochs = await askNumber('Epochs', 5, 1, 100);
+    const epochs = await askNumber('Epochs', NAME_GENERATION_EPOCHS, 1, 100);
     if (epochs === undefined) return;
     await training.train({
       job: {

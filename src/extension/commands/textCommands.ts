@@ -1,5 +1,4 @@
 /** The character language model's commands: train a text model, generate text with it. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkText, checkTextSize, decodeText } from '../../core/data/text';
@@ -7,7 +6,10 @@ import { CLASSIC_SETTINGS } from '../../core/explore/teacherForcing';
 import {
   CLASSIC_SENTENCES,
   generateText,
+  readShakespeare,
+  SHAKESPEARE_FILE,
   TEXT_TASK,
+  textEpochs,
   type TextCorpus,
 } from '../../core/tasks/languageModel';
 import { askNumber, pickCell, requireTrust } from './prompts';
@@ -68,13 +70,8 @@ export function registerTextCommands(
         corpus: { kind: 'sentences', lines: CLASSIC_SENTENCES },
         name: 'the three sentences',
       };
-    if (picked.id === 'shakespeare') {
-      const file = media('data', 'text', 'tinyshakespeare.txt');
-      return {
-        corpus: { kind: 'stream', text: decodeText(fs.readFileSync(file), 'tinyshakespeare.txt') },
-        name: 'tinyshakespeare.txt',
-      };
-    }
+    if (picked.id === 'shakespeare')
+      return { corpus: readShakespeare(media('data', 'text')), name: SHAKESPEARE_FILE };
     if (picked.id === 'editor' && editor) {
       const name = path.basename(editor.document.fileName);
       const raw = editor.selection.isEmpty
@@ -147,9 +144,7 @@ export function registerTextCommands(
     );
     if (!forcing) return;
     const characters = classic ? 45 : (source.corpus as { text: string }).text.length;
-    const epochs = classic
-      ? CLASSIC_SETTINGS.epochs
-      : Math.max(1, Math.min(50, Math.round(400_000 / characters)));
+    const epochs = classic ? CLASSIC_SETTINGS.epochs : textEpochs(characters);
     await training.train({
       job: {
         task: 'text',

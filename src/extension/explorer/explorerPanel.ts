@@ -15,6 +15,7 @@ import {
   type WebviewMessage,
 } from '../../shared/explorerProtocol';
 import { trainingUpdate } from '../../shared/trainingCurves';
+import { playgroundRequest } from '../training/playgroundRequest';
 import type { TrainingController } from '../training/trainingController';
 import { explorerHtml, explorerResourceRoots } from './explorerHtml';
 
@@ -212,6 +213,9 @@ export class ExplorerPanel implements vscode.Disposable {
         });
         if (this.pending)
           this.post({ type: 'showView', view: this.pending.view, input: this.pending.input });
+        // The page opens on its last view, which the memento follows.
+        const view = this.pending?.view ?? this.services.memento.get<Place>(PLACE_KEY)?.view;
+        if (view === 'training') this.services.training.warm();
         this.pending = undefined;
         // A new page: whatever the old one was drawing, it will never say so, and holds nothing.
         clearTimeout(this.trainingTimer);
@@ -237,6 +241,10 @@ export class ExplorerPanel implements vscode.Disposable {
         else if (message.action === 'resume') this.services.training.resume();
         else this.services.training.cancel();
         return;
+      case 'playground':
+        return this.services.training.restart(
+          playgroundRequest(this.services.extensionUri.fsPath, message.settings),
+        );
       case 'trainingDrawn':
         this.awaitingDraw = false;
         this.held = message.held;
@@ -251,6 +259,7 @@ export class ExplorerPanel implements vscode.Disposable {
         return;
       case 'view':
         this.remember({ view: message.view });
+        if (message.view === 'training') this.services.training.warm();
         return;
     }
   }

@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { describeAttempts } from '../../core/backend';
 import { TASK_TITLES, type TaskJob } from '../../core/tasks/jobs';
@@ -9,7 +8,7 @@ import type { TrainSettings } from '../../core/training/trainer';
 import { loadNames } from '../../core/data/names';
 import { CurveSampler } from '../../core/runs/curveSampler';
 import type { BatchPoint, GradientSample, TrainingSnapshot } from '../../shared/explorerProtocol';
-import type { EpochSummary, HostToWorker, WorkerToHost } from '../../shared/trainingMessages';
+import type { ControlTraining, EpochSummary, WorkerEvent } from '../../shared/trainingMessages';
 import { plural, trainedNamesNotice, trainingActivates, USE_FOR_HOVER } from '../modelChoice';
 import type { ModelRegistry } from '../modelRegistry';
 import { settings } from '../settings';
@@ -18,6 +17,12 @@ import type { RunRecorder } from '../../core/runs/runRecorder';
 import type { RunHistory } from '../runs/runHistory';
 import { formatHeadline } from '../../shared/format';
 import { progressLine, throughput, throughputUnit } from '../../shared/trainingFigures';
+import {
+  playgroundDefaults,
+  playgroundSettingsOf,
+  type PlaygroundSettings,
+} from '../../core/tasks/playground';
+import { TrainingWorker } from './trainingWorker';
 
 export interface TrainingStatus {
   task: TaskJob['task'];
@@ -45,9 +50,14 @@ interface RunRecord {
   history: EpochSummary[];
   gradients: CurveSampler<GradientSample>;
   clipNorm: number;
+  /** The run's settings as the playground's controls show them. */
+  settings: PlaygroundSettings;
   /** Counts the runs of this window, to name each run's curves (TrainingSnapshot.curves). */
   serial: number;
 }
+
+/** What a run tells its progress notification. */
+type ProgressStep = { message?: string; increment?: number };
 
 /** Enough loss points for a smooth curve, few enough to post five times a second. */
 const MAX_BATCH_POINTS = 2000;
@@ -77,8 +87,10 @@ export class TrainingController implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly finishedRuns = new vscode.EventEmitter<FinishedTraining>();
   readonly onDidFinish = this.finishedRuns.event;
-  private worker?: Worker;
+  private readonly thread: TrainingWorker;
   private status?: TrainingStatus;
+  /** Ends the run training now, as stopped, without waiting for the worker (restart). */
+  private interruptRun?: () => void;
   private record?: RunRecord;
   private heldOutNames?: { names: string[]; labels: number[]; languages: string[] };
 
@@ -89,7 +101,9 @@ export class TrainingController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly checkpoints: Checkpoints,
     private readonly runs: RunHistory,
-  ) {}
+  ) {
+    this.thread = new TrainingWorker(path.join(extensionPath, 'dist', 'trainWorker.js'));
+  }
 
   get running(): TrainingStatus | undefined {
     return this.status;
@@ -130,6 +144,7 @@ export class TrainingController implements vscode.Disposable {
       labels: this.languages(),
       gradients: r?.gradients.points ?? [],
       clipNorm: r?.clipNorm ?? 0,
+      settings: r?.settings ?? playgroundDefaults(settings.training()),
       ...(r ? { curves: `${r.serial}:${r.batches.generation}:${r.gradients.generation}` } : {}),
     };
   }
@@ -194,8 +209,27 @@ export class TrainingController implements vscode.Disposable {
   async train(request: TrainingRequest): Promise<void> {
     // Checked again: two prompts may have been open at once.
     if (this.refuseWhileTraining()) return;
+    await this.launch(request);
+  }
+
+  /** The Training view is open: have the worker ready for the playground's first run. */
+  warm(): void {
+    this.thread.warm({ wasmDirectory: this.wasmDirectory, backend: settings.backend() });
+  }
+
+  /**
+   * The playground's run: starts at once, with no prompt. A run training now stops, and stays
+   * in the history as stopped; the warm worker starts the new one as soon as the old one has
+   * left its batch.
+   */
+  async restart(request: TrainingRequest): Promise<void> {
+    this.interruptRun?.();
+    await this.launch(request);
+  }
+
+  private async launch(request: TrainingRequest): Promise<void> {
     // Epoch 1 is the one starting: every counter shows the epoch running (formatEpoch).
-    this.status = {
+    const status: TrainingStatus = {
       task: request.job.task,
       epoch: 1,
       epochs: request.settings.epochs,
@@ -203,6 +237,7 @@ export class TrainingController implements vscode.Disposable {
       history: [],
       paused: false,
     };
+    this.status = status;
     this.record = {
       title: request.title,
       task: request.job.task,
@@ -210,13 +245,22 @@ export class TrainingController implements vscode.Disposable {
       epochs: request.settings.epochs,
       state: 'running',
       batches: new CurveSampler(MAX_BATCH_POINTS),
-      history: this.status.history,
+      history: status.history,
       gradients: new CurveSampler(MAX_GRADIENT_SAMPLES),
       clipNorm: request.settings.clipNorm,
+      settings: playgroundSettingsOf(request.job, request.settings),
       serial: (this.record?.serial ?? 0) + 1,
     };
-    await vscode.commands.executeCommand('setContext', 'rnnExplorer.training', true);
-    this.changed.fire(this.status);
+    // The run starts before anything is awaited, so a restart right after it finds it to stop.
+    let report: (step: ProgressStep) => void = () => undefined;
+    const done = this.runWorker(
+      request,
+      status,
+      this.runs.begin(request.title, request.job, request.settings),
+      (step) => report(step),
+    );
+    void vscode.commands.executeCommand('setContext', 'rnnExplorer.training', true);
+    this.changed.fire(status);
     try {
       await vscode.window.withProgress(
         {
@@ -224,33 +268,36 @@ export class TrainingController implements vscode.Disposable {
           title: vscode.l10n.t('RNN: Training the {0}', TASK_TITLES[request.job.task]),
           cancellable: true,
         },
-        (progress, token) =>
-          this.runWorker(
-            request,
-            this.runs.begin(request.title, request.job, request.settings),
-            progress,
-            token,
-          ),
+        (progress, token) => {
+          report = (step) => progress.report(step);
+          const cancel = token.onCancellationRequested(() => {
+            this.log.info('Training cancel requested');
+            this.post({ type: 'stop' });
+          });
+          return done.finally(() => cancel.dispose());
+        },
       );
     } finally {
-      this.status = undefined;
-      await vscode.commands.executeCommand('setContext', 'rnnExplorer.training', false);
-      this.changed.fire(undefined);
+      // A restart has already put another run in its place.
+      if (this.status === status) {
+        this.status = undefined;
+        await vscode.commands.executeCommand('setContext', 'rnnExplorer.training', false);
+        this.changed.fire(undefined);
+      }
     }
   }
 
   private runWorker(
     request: TrainingRequest,
+    status: TrainingStatus,
     run: RunRecorder,
-    progress: vscode.Progress<{ message?: string; increment?: number }>,
-    token: vscode.CancellationToken,
+    report: (step: ProgressStep) => void,
   ): Promise<void> {
     const { job, settings: s } = request;
     const manifestFile = this.registry.newTrainedModelFile(
       `${job.task}-${job.model.cell}-h${job.model.hiddenSize}`,
     );
-    const worker = new Worker(path.join(this.extensionPath, 'dist', 'trainWorker.js'));
-    this.worker = worker;
+    const record = this.record;
     const delay = monitorEventLoopDelay({ resolution: 1 });
     delay.enable();
     const started = Date.now();
@@ -260,26 +307,32 @@ export class TrainingController implements vscode.Disposable {
       `Training started: ${TASK_TITLES[job.task]}, ${request.title}, ${plural(s.epochs, 'epoch')}, ` +
         `batch ${s.batchSize}, ${s.optimizer.name} lr ${s.optimizer.learningRate}, clip ${s.clipNorm}, seed ${s.seed}`,
     );
-    const cancelListener = token.onCancellationRequested(() => {
-      this.log.info('Training cancel requested');
-      this.post({ type: 'stop' });
-    });
     return new Promise<void>((resolve) => {
+      let ended = false;
       const finish = (): void => {
+        if (ended) return;
+        ended = true;
+        if (this.interruptRun === interrupt) this.interruptRun = undefined;
         delay.disable();
         const p99 = delay.percentile(99) / 1e6;
         this.log.info(
           `Extension host event-loop delay during training: p50 ${(delay.percentile(50) / 1e6).toFixed(1)} ms, ` +
             `p99 ${p99.toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`,
         );
-        cancelListener.dispose();
-        this.worker = undefined;
-        void worker.terminate();
         resolve();
       };
-      worker.on('message', (message: WorkerToHost) => {
-        const status = this.status;
-        if (!status) return;
+      const interrupt = (): void => {
+        this.post({ type: 'stop' });
+        this.runs.end(run, 'stopped');
+        void this.checkpoints.end();
+        if (record) record.state = 'stopped';
+        this.log.info(`Training restarted from the playground: "${request.title}" stopped`);
+        finish();
+      };
+      this.interruptRun = interrupt;
+      // After a restart, this run's last events are not news: its record is closed.
+      const onEvent = (message: WorkerEvent): void => {
+        if (ended) return;
         switch (message.type) {
           case 'backend':
             status.backend = message.info.name;
@@ -287,26 +340,26 @@ export class TrainingController implements vscode.Disposable {
             break;
           case 'batch': {
             status.epoch = message.epoch;
-            if (this.record) this.record.epoch = message.epoch;
+            if (record) record.epoch = message.epoch;
             status.loss = message.loss;
             status.sequencesPerSecond = message.sequencesPerSecond;
             status.tokensPerSecond = message.tokensPerSecond;
             const fraction = (message.epoch - 1 + message.batch / message.batches) / message.epochs;
-            progress.report({
+            report({
               increment: Math.max(0, (fraction - reported) * 100),
               message: progressLine(job.task, message),
             });
             reported = Math.max(reported, fraction);
             status.fraction = fraction;
             run.batch(fraction * message.epochs, message.loss, Date.now());
-            this.record?.batches.add({
+            record?.batches.add({
               progress: fraction * message.epochs,
               loss: message.loss,
               learningRate: message.learningRate,
               sequencesPerSecond: message.sequencesPerSecond,
               tokensPerSecond: message.tokensPerSecond,
             });
-            this.record?.gradients.add({
+            record?.gradients.add({
               progress: fraction * message.epochs,
               stepNorms: message.stepGradNorms,
               paramNorms: message.paramGradNorms,
@@ -330,6 +383,7 @@ export class TrainingController implements vscode.Disposable {
             this.runs.end(run, message.completed ? 'finished' : 'stopped', message.manifestFile);
             void this.checkpoints.end();
             void this.finished(request, message, status, Date.now() - started);
+            this.thread.idle();
             finish();
             return;
           case 'error':
@@ -342,12 +396,14 @@ export class TrainingController implements vscode.Disposable {
                 message.message,
               ),
             );
+            this.thread.idle();
             finish();
             return;
         }
         this.changed.fire(status);
-      });
-      worker.on('error', (error) => {
+      };
+      const onCrash = (error: Error): void => {
+        if (ended) return;
         this.runs.end(run, 'failed');
         void this.checkpoints.end();
         this.log.error(`Training worker crashed: ${error.message}`);
@@ -358,26 +414,28 @@ export class TrainingController implements vscode.Disposable {
           ),
         );
         finish();
-      });
-      this.post({
-        type: 'start',
-        wasmDirectory: this.wasmDirectory,
-        backend: settings.backend(),
-        job,
-        settings: s,
-        manifestFile,
-        checkpointFile: this.checkpoints.begin({
-          title: request.title,
-          task: job.task,
-          epochs: s.epochs,
-        }),
-      });
+      };
+      this.thread.start(
+        {
+          wasmDirectory: this.wasmDirectory,
+          backend: settings.backend(),
+          job,
+          settings: s,
+          manifestFile,
+          checkpointFile: this.checkpoints.begin({
+            title: request.title,
+            task: job.task,
+            epochs: s.epochs,
+          }),
+        },
+        { onEvent, onCrash },
+      );
     });
   }
 
   private async finished(
     request: TrainingRequest,
-    message: Extract<WorkerToHost, { type: 'done' }>,
+    message: Extract<WorkerEvent, { type: 'done' }>,
     status: TrainingStatus,
     wallMs: number,
   ): Promise<void> {
@@ -416,12 +474,12 @@ export class TrainingController implements vscode.Disposable {
     await offerForHover(this.registry, manifestFile);
   }
 
-  private post(message: HostToWorker): void {
-    this.worker?.postMessage(message);
+  private post(message: ControlTraining): void {
+    this.thread.control(message);
   }
 
   dispose(): void {
-    void this.worker?.terminate();
+    this.thread.dispose();
     this.changed.dispose();
     this.finishedRuns.dispose();
   }

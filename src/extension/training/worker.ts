@@ -1,39 +1,65 @@
 /**
  * The training worker: runs the engine off the extension host's main thread so the editor never
- * waits on a batch. It talks only through src/shared/trainingMessages.
+ * waits on a batch. It talks only through src/shared/trainingMessages. It outlives a run, so the
+ * next one finds the backend started (TrainingWorker keeps it warm); one run trains at a time.
  */
 import { parentPort } from 'node:worker_threads';
 import { initBackend } from '../../core/backend';
 import { saveModel } from '../../core/io/modelFile';
 import { runJob } from '../../core/tasks/jobs';
-import type { HostToWorker, StartTraining, WorkerToHost } from '../../shared/trainingMessages';
+import type {
+  HostToWorker,
+  StartTraining,
+  WorkerEvent,
+  WorkerToHost,
+} from '../../shared/trainingMessages';
 
 const port = parentPort;
 if (!port) throw new Error('The training worker must run in a worker thread');
 
-let stopRequested = false;
-/** While paused, the trainer awaits this promise before its next batch. */
-let resume: (() => void) | undefined;
-let paused: Promise<void> | undefined;
+interface Run {
+  start: StartTraining;
+  stopRequested: boolean;
+  /** While paused, the trainer awaits this promise before its next batch. */
+  paused?: Promise<void>;
+  resume?: () => void;
+}
+
+/** The run started last: pause, resume and stop apply to it. */
+let current: Run | undefined;
+/** The runs in order: a run starts once the one before has stopped and freed its model. */
+let queue: Promise<void> = Promise.resolve();
 /** Progress is throttled so the host is never flooded; epochs and the end always go through. */
 const BATCH_MESSAGE_INTERVAL_MS = 100;
 
-function send(message: WorkerToHost): void {
-  port?.postMessage(message);
+function send(run: Run, event: WorkerEvent): void {
+  port?.postMessage({ ...event, run: run.start.run } satisfies WorkerToHost);
 }
 
-async function run(start: StartTraining): Promise<void> {
+function release(run: Run): void {
+  run.resume?.();
+  run.resume = undefined;
+  run.paused = undefined;
+}
+
+async function train(run: Run): Promise<void> {
+  const { start } = run;
+  if (run.stopRequested) {
+    // Stopped before it began (a later start, or a cancel): nothing to build.
+    send(run, { type: 'done', completed: false, seconds: 0, sequencesPerSecond: 0 });
+    return;
+  }
   const backend = await initBackend(start.backend, { wasmDir: start.wasmDirectory });
-  send({ type: 'backend', info: backend });
+  send(run, { type: 'backend', info: backend });
   let lastBatchMessage = 0;
   const result = await runJob(start.job, start.settings, backend.name, {
-    shouldStop: () => stopRequested,
-    waitIfPaused: () => paused ?? Promise.resolve(),
+    shouldStop: () => run.stopRequested,
+    waitIfPaused: () => run.paused ?? Promise.resolve(),
     onBatch: (p) => {
       const now = Date.now();
       if (now - lastBatchMessage < BATCH_MESSAGE_INTERVAL_MS && p.batch < p.batches) return;
       lastBatchMessage = now;
-      send({
+      send(run, {
         type: 'batch',
         epoch: p.epoch,
         epochs: start.settings.epochs,
@@ -47,11 +73,12 @@ async function run(start: StartTraining): Promise<void> {
         paramGradNorms: p.step.paramGradNorms ?? {},
       });
     },
-    onEpoch: (summary) => send({ type: 'epoch', summary }),
+    onEpoch: (summary) => send(run, { type: 'epoch', summary }),
     onCheckpoint: (model, epoch, info) => {
-      if (!info) return;
+      // A stopped run's checkpoints are already discarded by the host.
+      if (!info || run.stopRequested) return;
       saveModel(start.checkpointFile, model, { ...info, createdAt: new Date().toISOString() });
-      send({ type: 'checkpoint', epoch });
+      send(run, { type: 'checkpoint', epoch });
     },
   });
   try {
@@ -60,7 +87,7 @@ async function run(start: StartTraining): Promise<void> {
   } finally {
     result.model.dispose();
   }
-  send({
+  send(run, {
     type: 'done',
     completed: result.completed,
     manifestFile: result.completed ? start.manifestFile : undefined,
@@ -71,18 +98,39 @@ async function run(start: StartTraining): Promise<void> {
 }
 
 port.on('message', (message: HostToWorker) => {
-  if (message.type === 'pause') {
-    paused ??= new Promise((resolve) => (resume = resolve));
+  if (message.type === 'warm') {
+    // A failure here is reported by the run that needs the backend.
+    queue = queue
+      .then(() => initBackend(message.backend, { wasmDir: message.wasmDirectory }))
+      .then(
+        () => undefined,
+        () => undefined,
+      );
     return;
   }
-  if (message.type === 'resume' || message.type === 'stop') {
-    stopRequested ||= message.type === 'stop';
-    resume?.();
-    resume = undefined;
-    paused = undefined;
+  if (message.type !== 'start') {
+    const run = current;
+    if (!run) return;
+    if (message.type === 'pause') {
+      run.paused ??= new Promise((resolve) => (run.resume = resolve));
+      return;
+    }
+    run.stopRequested ||= message.type === 'stop';
+    release(run);
     return;
   }
-  run(message).catch((error: unknown) =>
-    send({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
+  if (current) {
+    current.stopRequested = true;
+    release(current);
+  }
+  const run: Run = { start: message, stopRequested: false };
+  current = run;
+  queue = queue.then(() =>
+    train(run).catch((error: unknown) =>
+      send(run, {
+        type: 'error',
+        message: error instanceof Error ? error.message : String(error),
+      }),
+    ),
   );
 });

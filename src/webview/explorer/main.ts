@@ -38,6 +38,7 @@ const gradients = new GradientsView(state.lab, (controls) => {
 const training = new TrainingView(
   (action) => post({ type: 'trainingControl', action }),
   (actual, predicted) => post({ type: 'misclassified', actual, predicted }),
+  (settings) => post({ type: 'playground', settings }),
 );
 const predictions = new PredictionsView();
 const views: Record<ExplorerView, HTMLElement> = {

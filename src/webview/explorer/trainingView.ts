@@ -3,6 +3,7 @@ import { formatHeadline } from '../../shared/format';
 import { contrastRatio, parseColour } from '../../shared/contrast';
 import type { TaskName } from '../../core/tasks/jobs';
 import type { EpochPoint, TrainingSnapshot } from '../../shared/explorerProtocol';
+import type { PlaygroundSettings } from '../../core/tasks/playground';
 import {
   bitsPerCharacter,
   evaluatedOn,
@@ -19,6 +20,7 @@ import {
 import { colourBar } from '../common/colourScale';
 import { chartWidth, faintStroke, legend, Plot, renderPlot, seriesColors } from './charts';
 import { el, percent } from './dom';
+import { Playground } from './playground';
 
 /** TensorBoard's default smoothing. */
 const DEFAULT_SMOOTHING = 0.6;
@@ -72,12 +74,15 @@ export class TrainingView {
   private readonly misclassified = el('div', { class: 'misclassified', 'aria-live': 'polite' });
   private readonly epochTable = el('table', { class: 'numbers epochs' });
   private readonly buttons: Record<'pause' | 'resume' | 'stop', HTMLButtonElement>;
+  private readonly playground: Playground;
   private snapshot?: TrainingSnapshot;
 
   constructor(
     onControl: (action: 'pause' | 'resume' | 'stop') => void,
     private readonly onCell: (actual: number, predicted: number) => void,
+    onPlayground: (settings: PlaygroundSettings) => void,
   ) {
+    this.playground = new Playground(onPlayground);
     const button = (action: 'pause' | 'resume' | 'stop', label: string): HTMLButtonElement => {
       const b = el('button', { type: 'button' }, label) as HTMLButtonElement;
       b.addEventListener('click', () => onControl(action));
@@ -121,6 +126,7 @@ export class TrainingView {
     this.root = el(
       'section',
       { class: 'view training-view', 'aria-label': 'Training dashboard' },
+      this.playground.root,
       el(
         'div',
         { class: 'toolbar' },
@@ -157,6 +163,7 @@ export class TrainingView {
 
   show(snapshot: TrainingSnapshot): void {
     this.snapshot = snapshot;
+    this.playground.show(snapshot);
     const running = snapshot.state === 'running';
     this.buttons.pause.disabled = !running;
     this.buttons.resume.disabled = snapshot.state !== 'paused';
@@ -166,7 +173,7 @@ export class TrainingView {
     const epoch = snapshot.epoch ?? (last ? last.epoch + (running ? 1 : 0) : 1);
     this.status.textContent =
       snapshot.state === 'idle'
-        ? 'No training yet. Run "RNN: Train Name Classifier" and watch it here.'
+        ? 'No training yet. Press Train above, or run "RNN: Train Name Classifier", and watch it here.'
         : `${snapshot.title ?? ''} · ${snapshot.state} · ${formatEpoch(epoch, snapshot.epochs)}` +
           ` (${snapshot.history.length} completed)` +
           (last ? ` · ${formatHeadline(last.headline)}` : '');
