@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SpanReport } from '../../src/core/tasks/memorySpanReport';
 import type { ResultsContent } from '../../src/shared/resultsProtocol';
-import { openResultsPage, type ResultsPage } from './resultsPage';
+import { openResultsPage, plottedLines, type ResultsPage } from './resultsPage';
 
 const SPANS = [5, 20, 80];
 /** Mean accuracy per cell at each span, and the seeds' spread around it. */
@@ -52,35 +52,23 @@ describe('The memory-span race in the Results panel', { timeout: 120_000 }, () =
   after(async () => results?.close());
 
   it('draws each cell’s mean accuracy at each span where its value is', async () => {
-    const lines = await results.page.locator(CHART).evaluate((svg) => {
-      type Scale = { invert(v: number): number };
-      const plot = svg as unknown as { scale(name: string): Scale };
-      const [x, y] = [plot.scale('x'), plot.scale('y')];
-      return [...svg.querySelectorAll('g[aria-label="line"]')].map((g) => {
-        const d = g.querySelector('path')?.getAttribute('d') ?? '';
-        const numbers = [...d.matchAll(/-?\d+(?:\.\d+)?/g)].map((m) => Number(m[0]));
-        const points: number[][] = [];
-        for (let i = 0; i + 1 < numbers.length; i += 2)
-          points.push([x.invert(numbers[i]!), y.invert(numbers[i + 1]!)]);
-        return { cell: g.getAttribute('aria-description') ?? '', points };
-      });
-    });
+    const lines = await plottedLines(results, '.span-chart');
     assert.deepEqual(
-      lines.map((l) => l.cell),
+      lines.map((l) => l.name),
       ['Vanilla RNN', 'LSTM', 'GRU'],
     );
     for (const [i, cell] of (['rnn', 'lstm', 'gru'] as const).entries()) {
       const line = lines[i]!;
-      assert.equal(line.points.length, SPANS.length, line.cell);
+      assert.equal(line.points.length, SPANS.length, line.name);
       line.points.forEach(([x, y], k) => {
         assert.ok(
           Math.abs(x! - SPANS[k]!) / SPANS[k]! < 0.01,
-          `${line.cell} T ${SPANS[k]}: x ${x}`,
+          `${line.name} T ${SPANS[k]}: x ${x}`,
         );
         const expected = 100 * MEANS[cell][k]!;
         assert.ok(
           Math.abs(y! - expected) < 0.2,
-          `${line.cell} T ${SPANS[k]}: y ${y} vs ${expected}`,
+          `${line.name} T ${SPANS[k]}: y ${y} vs ${expected}`,
         );
       });
     }
@@ -110,6 +98,11 @@ describe('The memory-span race in the Results panel', { timeout: 120_000 }, () =
       );
     assert.deepEqual(domain, [0, 100]);
     assert.match((await page.locator(CHART).textContent()) ?? '', /held-out accuracy \(%\)/);
+    assert.deepEqual(
+      await page.locator(`${CHART} g[aria-label="x-axis tick label"] text`).allTextContents(),
+      ['5', '20', '80'],
+      'every span raced is named on the axis',
+    );
     const label = await page.locator(`${CHART} g.span-chance-label text`).boundingBox();
     const svgBox = await page.locator(CHART).boundingBox();
     assert.ok(

@@ -82,12 +82,18 @@ export class MemorySpanView implements ResultsView {
       marginLeft: 56,
       marginRight: 96,
       marginTop: 20,
+      marginBottom: 44,
       x: {
+        // Base 2, whose tick labels d3 keeps for any span: base 10's blank 80 (mantissa 8).
         type: 'log',
+        base: 2,
+        // Below the tick labels: at the right end the label would hide the longest span's.
+        labelAnchor: 'center',
+        labelOffset: 38,
         label: 'memory span T (distractors between the symbol and the answer)',
         domain: [Math.min(...spans) / 1.25, Math.max(...spans) * 1.25],
         ticks: spans,
-        tickFormat: 'd',
+        tickFormat: (t: number) => String(t),
         grid: true,
       },
       y: { label: 'held-out accuracy (%)', domain: [0, 100], grid: true },
