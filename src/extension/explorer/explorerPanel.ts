@@ -236,6 +236,9 @@ export class ExplorerPanel implements vscode.Disposable {
       case 'view':
         this.remember({ view: message.view });
         return;
+      case 'raceMemorySpan':
+        await vscode.commands.executeCommand('rnnExplorer.memorySpan');
+        return;
     }
   }
 
