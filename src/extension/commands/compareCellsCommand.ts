@@ -8,6 +8,7 @@ import { CELL_LABELS, type CellType } from '../../core/model/config';
 import type { RunRecorder } from '../../core/runs/runRecorder';
 import type { TaskJob } from '../../core/tasks/jobs';
 import { trainSettings } from '../../core/training/settings';
+import { plural } from '../modelChoice';
 import { runRace } from '../race/raceRunner';
 import { ResultsPanel } from '../results/resultsPanel';
 import { settings } from '../settings';
@@ -72,7 +73,7 @@ export function registerCompareCellsCommand(
     const title = vscode.l10n.t('Cells compared: name classifier');
     const content = (note: string) =>
       ({ kind: 'runs', title, note, runs: [...recorders.values()].map((r) => r.run) }) as const;
-    const same = `The same names, split, seed (${d.seed}), settings and budget (${epochs} epochs, hidden ${hiddenSize}) for each cell; only the cell differs. All three are in the Runs view.`;
+    const same = `The same names, split, seed (${d.seed}), settings and budget (${plural(epochs, 'epoch')}, hidden ${hiddenSize}) for each cell; only the cell differs. All three are in the Runs view.`;
     const progressed = vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
