@@ -34,11 +34,21 @@ describe('what the memory-span view says was measured', () => {
     assert.equal(holdsThreshold(0.1), 0.55);
   });
 
-  it('the longest span held is the last of an unbroken run from the shortest', () => {
+  it('the longest span held on average is the last of an unbroken run from the shortest', () => {
     assert.equal(longestHeld(summary, 'rnn', 0.25), 10);
     assert.equal(longestHeld(summary, 'lstm', 0.25), 10);
     assert.equal(longestHeld(summary, 'gru', 0.25), 40);
     assert.equal(longestHeld(row('rnn', [0.4, 0.3, 0.3, 0.3]), 'rnn', 0.25), 0);
+  });
+
+  it('on the best seed, it is the longest span any seed held', () => {
+    const spread = row('lstm', [1, 0.5, 0.5, 0.3]).map((s, i) => ({
+      ...s,
+      highest: [1, 0.6, 1, 0.3][i] as number,
+      seeds: 3,
+    }));
+    assert.equal(longestHeld(spread, 'lstm', 0.25, 'highest'), 20);
+    assert.equal(longestHeld(spread, 'lstm', 0.25), 5);
   });
 
   it('puts each cell’s longest span into one sentence', () => {
@@ -50,8 +60,17 @@ describe('what the memory-span view says was measured', () => {
     });
     assert.equal(
       finding,
-      'Measured (held = mean held-out accuracy at least 62.5 %, halfway from chance to 100 %): ' +
-        'the vanilla RNN held no span; the LSTM held up to T = 10; the GRU held every span up to T = 40.',
+      'Measured over one seed (held = held-out accuracy at least 62.5 %, halfway from chance to 100 %): ' +
+        'the vanilla RNN held no span; the LSTM held up to T = 10; the GRU held every span to T = 40.',
+    );
+    const seeds = summary.map((s) => ({
+      ...s,
+      seeds: 3,
+      highest: s.cell === 'lstm' ? 1 : s.highest,
+    }));
+    assert.match(
+      measuredFinding({ cells: ['rnn', 'lstm'], spans: SPANS, summary: seeds, chance: 0.25 }),
+      /^Measured over 3 seeds .*: the vanilla RNN held up to T = 10 on average and up to T = 10 on its best seed; the LSTM held up to T = 10 on average and every span to T = 40 on its best seed\.$/,
     );
   });
 

@@ -45,8 +45,8 @@ export const SPAN_RECIPES: readonly SpanRecipe[] = [
       "SGD moves each weight in proportion to its gradient, and the vanilla RNN's gradient from " +
       'the answer back to the first symbol shrinks at every tanh step, so at long spans it barely ' +
       'learns. A gate biased to keep its state (about 0.73 of it per step at the start) lets that ' +
-      'gradient reach further back, so the gated cells can learn longer spans, though within this ' +
-      'budget not on every seed.',
+      'gradient reach further back, so the gated cells can learn longer spans, though at the long ' +
+      'spans, within this budget, only on some seeds.',
   },
   {
     id: 'sgd-pytorch-init',
@@ -54,10 +54,10 @@ export const SPAN_RECIPES: readonly SpanRecipe[] = [
     description: 'SGD lr 0.1, 30 epochs; every gate bias drawn like the other biases',
     sweep: { ...TASK, settings: sgd, init: {} },
     why:
-      "With PyTorch's initialisation the LSTM's forget gate and the GRU's update gate start near " +
-      '0.5, so a stored state, and the gradient back through it, halves at every step, much as in ' +
-      'a vanilla RNN: under SGD the gated cells lose most of their lead. Bias the gates to keep ' +
-      'their state (the first choice) to see it.',
+      "With PyTorch's initialisation the LSTM's forget gate starts near 0.5, so its cell state, " +
+      "and the gradient back through it, halves at every step, about as fast as a vanilla RNN's " +
+      'fades: under SGD it loses its lead. Biasing the gates to keep their state (the first ' +
+      'choice) gives it back on some seeds.',
   },
   {
     id: 'adam',
@@ -76,7 +76,7 @@ export const SPAN_RECIPES: readonly SpanRecipe[] = [
     why:
       "Adam divides each weight's step by the size of that weight's recent gradients, so even " +
       "the vanilla RNN's vanishing gradient back to the first symbol takes full-size steps: it " +
-      'learns long spans too, and the gated cells are not ahead. Train with SGD to see the claim.',
+      'learns long spans too, and the gated cells are not ahead. Train with SGD to see it fall behind.',
   },
 ];
 
