@@ -9,11 +9,10 @@ import type { RunRecorder } from '../../core/runs/runRecorder';
 import type { TaskJob } from '../../core/tasks/jobs';
 import { trainSettings } from '../../core/training/settings';
 import { plural } from '../modelChoice';
-import { runRace } from '../race/raceRunner';
 import { ResultsPanel } from '../results/resultsPanel';
 import { settings } from '../settings';
 import { pickNumber } from './prompts';
-import { refuseRace } from './raceContext';
+import { raceWithProgress, refuseRace } from './raceContext';
 import type { TaskCommandServices, TaskContext } from './taskContext';
 
 const CELLS: CellType[] = ['rnn', 'lstm', 'gru'];
@@ -74,67 +73,55 @@ export function registerCompareCellsCommand(
     const content = (note: string) =>
       ({ kind: 'runs', title, note, runs: [...recorders.values()].map((r) => r.run) }) as const;
     const same = `The same names, split, seed (${d.seed}), settings and budget (${plural(epochs, 'epoch')}, hidden ${hiddenSize}) for each cell; only the cell differs. All three are in the Runs view.`;
-    const progressed = vscode.window.withProgress(
+    const race = raceWithProgress(
+      extensionUri,
+      vscode.l10n.t('RNN: Compare Cells'),
       {
-        location: vscode.ProgressLocation.Notification,
-        title: vscode.l10n.t('RNN: Compare Cells'),
-        cancellable: true,
+        type: 'cells',
+        job,
+        cells: CELLS,
+        settings: trainingSettings,
+        wasmDirectory: s.wasmDirectory,
+        backend: settings.backend(),
       },
-      (progress, token) => {
-        let reported = 0;
-        return runRace(
-          extensionUri.fsPath,
-          {
-            type: 'cells',
-            job,
-            cells: CELLS,
-            settings: trainingSettings,
-            wasmDirectory: s.wasmDirectory,
-            backend: settings.backend(),
-          },
-          (event) => {
-            if (event.type === 'sweep-progress' || event.type === 'span-result') return;
-            const index = CELLS.indexOf(event.cell);
-            const running = `Training the ${CELL_LABELS[event.cell]} (${index + 1} of ${CELLS.length}); its curve grows as its epochs finish.`;
-            switch (event.type) {
-              case 'cell-start': {
-                const model = { ...job.model, cell: event.cell };
-                const name = `${CELL_LABELS[event.cell]} ${hiddenSize} (Compare Cells)`;
-                recorders.set(
-                  event.cell,
-                  runs.begin(name, { ...job, model } as TaskJob, trainingSettings),
-                );
-                ResultsPanel.show(extensionUri, log, content(running));
-                break;
-              }
-              case 'cell-batch': {
-                recorders.get(event.cell)?.batch(event.progress, event.loss, Date.now());
-                const fraction = (index + event.progress / epochs) / CELLS.length;
-                progress.report({
-                  increment: Math.max(0, 100 * (fraction - reported)),
-                  message: `${CELL_LABELS[event.cell]}, epoch ${Math.min(epochs, Math.floor(event.progress) + 1)}/${epochs}`,
-                });
-                reported = Math.max(reported, fraction);
-                break;
-              }
-              case 'cell-epoch': {
-                const recorder = recorders.get(event.cell);
-                if (recorder) runs.epoch(recorder, event.figures);
-                ResultsPanel.update(content(running));
-                break;
-              }
-              case 'cell-end': {
-                const recorder = recorders.get(event.cell);
-                if (recorder) runs.end(recorder, event.completed ? 'finished' : 'stopped');
-                break;
-              }
-            }
-          },
-          token,
-        );
+      (event, report) => {
+        if (event.type === 'sweep-progress' || event.type === 'span-result') return;
+        const index = CELLS.indexOf(event.cell);
+        const running = `Training the ${CELL_LABELS[event.cell]} (${index + 1} of ${CELLS.length}); its curve grows as its epochs finish.`;
+        switch (event.type) {
+          case 'cell-start': {
+            const model = { ...job.model, cell: event.cell };
+            const name = `${CELL_LABELS[event.cell]} ${hiddenSize} (Compare Cells)`;
+            recorders.set(
+              event.cell,
+              runs.begin(name, { ...job, model } as TaskJob, trainingSettings),
+            );
+            ResultsPanel.show(extensionUri, log, content(running));
+            break;
+          }
+          case 'cell-batch': {
+            recorders.get(event.cell)?.batch(event.progress, event.loss, Date.now());
+            report(
+              (index + event.progress / epochs) / CELLS.length,
+              `${CELL_LABELS[event.cell]}, epoch ${Math.min(epochs, Math.floor(event.progress) + 1)}/${epochs}`,
+            );
+            break;
+          }
+          case 'cell-epoch': {
+            const recorder = recorders.get(event.cell);
+            if (recorder) runs.epoch(recorder, event.figures);
+            ResultsPanel.update(content(running));
+            break;
+          }
+          case 'cell-end': {
+            const recorder = recorders.get(event.cell);
+            if (recorder) runs.end(recorder, event.completed ? 'finished' : 'stopped');
+            break;
+          }
+        }
       },
     );
-    const outcome = await Promise.resolve(progressed).catch((error: unknown) => {
+    const outcome = await race.catch((error: unknown) => {
       for (const recorder of recorders.values())
         if (recorder.run.state === 'running') runs.end(recorder, 'failed');
       throw error;

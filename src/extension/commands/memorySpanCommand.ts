@@ -17,8 +17,7 @@ import { markDefault } from './promptItems';
 import { pickWithDefault } from './prompts';
 import { ResultsPanel } from '../results/resultsPanel';
 import { settings } from '../settings';
-import { runRace } from '../race/raceRunner';
-import { refuseRace } from './raceContext';
+import { raceWithProgress, refuseRace } from './raceContext';
 import type { TaskCommandServices, TaskContext } from './taskContext';
 
 export function registerMemorySpanCommand(
@@ -39,7 +38,7 @@ export function registerMemorySpanCommand(
     if (!recipe) return;
     const sweep: SpanSweep = { ...recipe.sweep, ...settings.memorySpan() };
     const results: Array<SpanResult & { seed: number }> = [];
-    const report = (state: SpanReport['state']): SpanReport => {
+    const spanReport = (state: SpanReport['state']): SpanReport => {
       const summary = summariseSweep(results);
       const base = {
         cells: sweep.cells,
@@ -58,42 +57,27 @@ export function registerMemorySpanCommand(
     };
     const title = vscode.l10n.t('Memory span: the cells raced');
     const show = (state: SpanReport['state']): void =>
-      ResultsPanel.show(extensionUri, log, { kind: 'memory-span', title, report: report(state) });
+      ResultsPanel.show(extensionUri, log, {
+        kind: 'memory-span',
+        title,
+        report: spanReport(state),
+      });
     show('running');
-    const progressed = vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: vscode.l10n.t('RNN: Memory Span'),
-        cancellable: true,
-      },
-      (progress, token) => {
-        let reported = 0;
-        return runRace(
-          extensionUri.fsPath,
-          {
-            type: 'span-sweep',
-            sweep,
-            wasmDirectory: s.wasmDirectory,
-            backend: settings.backend(),
-          },
-          (event) => {
-            if (event.type === 'sweep-progress') {
-              const { fraction, cell, span, seed } = event.progress;
-              progress.report({
-                increment: Math.max(0, 100 * (fraction - reported)),
-                message: `${CELL_LABELS[cell]} at T = ${span}, seed ${seed}`,
-              });
-              reported = Math.max(reported, fraction);
-            } else if (event.type === 'span-result') {
-              results.push(event.result);
-              ResultsPanel.update({ kind: 'memory-span', title, report: report('running') });
-            }
-          },
-          token,
-        );
+    const race = raceWithProgress(
+      extensionUri,
+      vscode.l10n.t('RNN: Memory Span'),
+      { type: 'span-sweep', sweep, wasmDirectory: s.wasmDirectory, backend: settings.backend() },
+      (event, report) => {
+        if (event.type === 'sweep-progress') {
+          const { fraction, cell, span, seed } = event.progress;
+          report(fraction, `${CELL_LABELS[cell]} at T = ${span}, seed ${seed}`);
+        } else if (event.type === 'span-result') {
+          results.push(event.result);
+          ResultsPanel.update({ kind: 'memory-span', title, report: spanReport('running') });
+        }
       },
     );
-    const outcome = await Promise.resolve(progressed).catch((error: unknown) => {
+    const outcome = await race.catch((error: unknown) => {
       show('stopped');
       throw error;
     });

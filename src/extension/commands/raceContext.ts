@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { raceRunning } from '../race/raceRunner';
+import type { StartRace } from '../../shared/raceMessages';
+import { raceRunning, runRace, type RaceEvent } from '../race/raceRunner';
 import type { TrainingController } from '../training/trainingController';
 
 /**
@@ -13,4 +14,30 @@ export function refuseRace(training: TrainingController): boolean {
     vscode.l10n.t('RNN Explorer is already racing the cells. Cancel it first, or wait for it.'),
   );
   return true;
+}
+
+/** Where a race is: the share done (0..1) and what trains now. */
+export type ReportRace = (fraction: number, message: string) => void;
+
+/**
+ * Runs `start` in the race worker under a cancellable progress notification titled `title`;
+ * `onEvent` gets every event and a way to move the notification's bar, which only moves forward.
+ */
+export async function raceWithProgress(
+  extensionUri: vscode.Uri,
+  title: string,
+  start: StartRace,
+  onEvent: (event: RaceEvent, report: ReportRace) => void,
+): Promise<{ completed: boolean; seconds: number }> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    (progress, token) => {
+      let reported = 0;
+      const report: ReportRace = (fraction, message) => {
+        progress.report({ increment: Math.max(0, 100 * (fraction - reported)), message });
+        reported = Math.max(reported, fraction);
+      };
+      return runRace(extensionUri.fsPath, start, (event) => onEvent(event, report), token);
+    },
+  );
 }
