@@ -45,7 +45,7 @@ export const SPAN_RECIPES: readonly SpanRecipe[] = [
       "SGD moves each weight in proportion to its gradient, and the vanilla RNN's gradient from " +
       'the answer back to the first symbol shrinks at every tanh step, so at long spans it barely ' +
       'learns. A gate biased by 3 keeps about 0.95 of its state per step at the start (0.95^20 ≈ ' +
-      "0.36), so the gradient still reaches the first symbol through the gated cells' kept state.",
+      "0.36), so the gradient can still reach the first symbol through the gated cells' kept state.",
   },
   {
     id: 'sgd-gate-bias-1',

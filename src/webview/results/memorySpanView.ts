@@ -168,7 +168,13 @@ export class MemorySpanView implements ResultsView {
     return el(
       'table',
       { class: 'numbers span-table' },
-      el('caption', {}, 'Held-out accuracy, mean over seeds [lowest, highest]'),
+      el(
+        'caption',
+        {},
+        summary.some((x) => x.seeds > 1)
+          ? 'Held-out accuracy, mean over seeds [lowest, highest]'
+          : 'Held-out accuracy',
+      ),
       el(
         'thead',
         {},
