@@ -71,7 +71,7 @@ export const settings = {
     return {
       // At least 1: the chart's span axis is logarithmic.
       spans: wholeNumbers('spans', 1, 200, [5, 10, 20, 40, 80]),
-      seeds: wholeNumbers('seeds', 0, 2 ** 31 - 1, [1]),
+      seeds: wholeNumbers('seeds', 0, 2 ** 31 - 1, [1, 2, 3]),
     };
   },
   training(): TrainingDefaults {
