@@ -131,6 +131,17 @@ describe('The memory-span race in the Results panel', { timeout: 120_000 }, () =
       strokes,
     );
     assert.equal(new Set(strokes).size, 3, 'three cells, three colours');
+    const bars = await page.locator(`${CHART} g.span-range line`).evaluateAll((lines) =>
+      lines.map((l) => ({
+        stroke: getComputedStyle(l).stroke,
+        opacity: Number(getComputedStyle(l).strokeOpacity) * Number(getComputedStyle(l).opacity),
+      })),
+    );
+    assert.equal(bars.length, 9, 'a seed-range bar per cell and span');
+    for (const bar of bars) {
+      assert.ok(strokes.includes(bar.stroke), `bar ${bar.stroke} in a cell's colour`);
+      assert.equal(bar.opacity, 1, 'drawn at full strength, so it keeps the colour’s 3:1 contrast');
+    }
   });
 
   it('says what was measured under the chart, and tables the same numbers', async () => {

@@ -120,7 +120,6 @@ export class MemorySpanView implements ResultsView {
           y2: 'highest',
           stroke: 'cell',
           strokeWidth: 2,
-          strokeOpacity: 0.6,
           className: 'span-range',
         }),
         ...names.map((name) =>
