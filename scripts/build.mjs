@@ -24,6 +24,7 @@ const node = {
 const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['src/extension/training/worker.ts'], outfile: 'dist/trainWorker.js' },
+  { ...node, entryPoints: ['src/extension/race/raceWorker.ts'], outfile: 'dist/raceWorker.js' },
   // The Explorer webview: a browser bundle the page loads under its CSP nonce.
   {
     bundle: true,

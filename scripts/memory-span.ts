@@ -6,11 +6,8 @@
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendPreference } from '../src/core/backend';
 import type { CellType } from '../src/core/model/config';
-import {
-  MEMORY_SPAN_DEFAULTS,
-  trainMemorySpan,
-  type SpanResult,
-} from '../src/core/tasks/memorySpan';
+import { MEMORY_SPAN_DEFAULTS } from '../src/core/tasks/memorySpan';
+import { runSpanSweep, summariseSweep } from '../src/core/tasks/memorySpanSweep';
 import type { OptimizerName } from '../src/core/training/optimizers';
 import { trainSettings } from '../src/core/training/settings';
 
@@ -22,9 +19,12 @@ const { values } = parseArgs({
     epochs: { type: 'string', default: '10' },
     lr: { type: 'string', default: '0.01' },
     optimizer: { type: 'string', default: 'adam' },
+    momentum: { type: 'string', default: '0.9' },
     batch: { type: 'string', default: '32' },
     clip: { type: 'string', default: '5' },
     seeds: { type: 'string', default: '1,2,3' },
+    'forget-bias': { type: 'string' },
+    'update-bias': { type: 'string' },
     symbols: { type: 'string', default: String(MEMORY_SPAN_DEFAULTS.symbols) },
     distractors: { type: 'string', default: String(MEMORY_SPAN_DEFAULTS.distractors) },
     train: { type: 'string', default: String(MEMORY_SPAN_DEFAULTS.trainSize) },
@@ -35,54 +35,61 @@ const { values } = parseArgs({
 
 async function main(): Promise<void> {
   const backend = await initBackend(values.backend as BackendPreference);
-  const spans = values.spans.split(',').map(Number);
-  const cells = values.cells.split(',') as CellType[];
-  const settings = trainSettings({
-    epochs: Number(values.epochs),
-    batchSize: Number(values.batch),
-    clipNorm: Number(values.clip),
-    optimizer: { name: values.optimizer as OptimizerName, learningRate: Number(values.lr) },
-  });
+  const optimizer = values.optimizer as OptimizerName;
+  const [forgetBias, updateBias] = [values['forget-bias'], values['update-bias']];
+  const sweep = {
+    cells: values.cells.split(',') as CellType[],
+    spans: values.spans.split(',').map(Number),
+    seeds: values.seeds.split(',').map(Number),
+    hiddenSize: Number(values.hidden),
+    symbols: Number(values.symbols),
+    distractors: Number(values.distractors),
+    trainSize: Number(values.train),
+    settings: trainSettings({
+      epochs: Number(values.epochs),
+      batchSize: Number(values.batch),
+      clipNorm: Number(values.clip),
+      optimizer: {
+        name: optimizer,
+        learningRate: Number(values.lr),
+        ...(optimizer === 'sgd' ? { momentum: Number(values.momentum) } : {}),
+      },
+    }),
+    init: {
+      ...(forgetBias === undefined ? {} : { forgetGateBias: Number(forgetBias) }),
+      ...(updateBias === undefined ? {} : { updateGateBias: Number(updateBias) }),
+    },
+  };
   const started = Date.now();
-  const results: SpanResult[] = [];
-  const seeds = values.seeds.split(',').map(Number);
-  const task = { symbols: Number(values.symbols), distractors: Number(values.distractors) };
-  for (const span of spans) {
-    for (const seed of seeds) {
-      for (const cell of cells) {
-        const result = await trainMemorySpan(
-          cell,
-          Number(values.hidden),
-          { ...MEMORY_SPAN_DEFAULTS, ...task, span, trainSize: Number(values.train), seed },
-          { ...settings, seed },
+  const { results } = await runSpanSweep(sweep, {
+    onResult: (r) => {
+      if (!values.json)
+        console.error(
+          `T ${r.span} seed ${r.seed} ${r.cell}: ${(100 * r.accuracy).toFixed(1)}% (${r.trainSeconds.toFixed(1)} s)`,
         );
-        results.push(result);
-        if (!values.json)
-          console.error(
-            `T ${span} seed ${seed} ${cell}: ${(100 * result.accuracy).toFixed(1)}% (${result.trainSeconds.toFixed(1)} s)`,
-          );
-      }
-    }
-  }
+    },
+  });
   const seconds = (Date.now() - started) / 1000;
   if (values.json) {
-    console.log(JSON.stringify({ backend: backend.name, settings, seconds, results }, null, 2));
+    console.log(JSON.stringify({ backend: backend.name, sweep, seconds, results }, null, 2));
     return;
   }
-  const chance = 100 / task.symbols;
+  const summary = summariseSweep(results);
+  const percent = (x: number): string => (100 * x).toFixed(0);
+  const optimizerText = optimizer === 'sgd' ? `sgd momentum ${values.momentum}` : optimizer;
   console.log(
-    `\nheld-out accuracy, mean over seeds ${values.seeds} [lowest, highest] (chance ${chance.toFixed(0)}%): ` +
-      `${task.symbols} symbols, ${task.distractors} distractors, hidden ${values.hidden}, ${values.epochs} epochs, ` +
-      `${values.optimizer} lr ${values.lr}, clip ${values.clip}, ${values.train} sequences, ${backend.name}, ${seconds.toFixed(0)} s in all`,
+    `\nheld-out accuracy, mean over seeds ${values.seeds} [lowest, highest] (chance ${percent(1 / sweep.symbols)}%): ` +
+      `${sweep.symbols} symbols, ${sweep.distractors} distractors, hidden ${values.hidden}, ${values.epochs} epochs, ` +
+      `${optimizerText} lr ${values.lr}, clip ${values.clip}, ${values.train} sequences, ` +
+      `LSTM forget-gate bias ${forgetBias ?? 'PyTorch default'}, GRU update-gate bias ${updateBias ?? 'PyTorch default'}, ${backend.name}, ${seconds.toFixed(0)} s in all`,
   );
-  console.log(`| T | ${cells.join(' | ')} |\n| --- |${cells.map(() => ' --- |').join('')}`);
-  for (const span of spans) {
-    const row = cells.map((cell) => {
-      const accuracies = results
-        .filter((x) => x.span === span && x.cell === cell)
-        .map((x) => 100 * x.accuracy);
-      const mean = accuracies.reduce((a, b) => a + b, 0) / accuracies.length;
-      return `${mean.toFixed(0)}% [${Math.min(...accuracies).toFixed(0)}, ${Math.max(...accuracies).toFixed(0)}]`;
+  console.log(
+    `| T | ${sweep.cells.join(' | ')} |\n| --- |${sweep.cells.map(() => ' --- |').join('')}`,
+  );
+  for (const span of sweep.spans) {
+    const row = sweep.cells.map((cell) => {
+      const s = summary.find((x) => x.span === span && x.cell === cell);
+      return s ? `${percent(s.mean)}% [${percent(s.lowest)}, ${percent(s.highest)}]` : '—';
     });
     console.log(`| ${span} | ${row.join(' | ')} |`);
   }

@@ -109,6 +109,8 @@ export function activate(context: vscode.ExtensionContext): void {
       extensionUri: context.extensionUri,
       registry,
       training,
+      runs,
+      wasmDirectory: backend.wasmDirectory,
       log,
       classifier,
       ready: () => backend.ready(),

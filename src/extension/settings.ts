@@ -58,6 +58,22 @@ export const settings = {
       .get<string>('schedule', 'cosine');
     return value === 'constant' ? 'constant' : 'cosine';
   },
+  /** The memory-span race's spans and seeds: whole numbers in range, sorted, each once. */
+  memorySpan(): { spans: number[]; seeds: number[] } {
+    const c = vscode.workspace.getConfiguration(`${SECTION}.memorySpan`);
+    const wholeNumbers = (key: string, min: number, max: number, fallback: number[]): number[] => {
+      const value = c.get<unknown>(key);
+      if (!Array.isArray(value)) return fallback;
+      const valid = value.filter((v): v is number => Number.isInteger(v) && v >= min && v <= max);
+      const unique = [...new Set(valid)].sort((a, b) => a - b).slice(0, 10);
+      return unique.length > 0 ? unique : fallback;
+    };
+    return {
+      // At least 1: the chart's span axis is logarithmic.
+      spans: wholeNumbers('spans', 1, 200, [5, 10, 20, 40, 80]),
+      seeds: wholeNumbers('seeds', 0, 2 ** 31 - 1, [1, 2, 3]),
+    };
+  },
   training(): TrainingDefaults {
     const c = vscode.workspace.getConfiguration(`${SECTION}.training`);
     const cell = c.get<string>('cell', 'gru');

@@ -156,7 +156,9 @@ export type WebviewMessage =
   /** A `training` snapshot was handled, taking `ms` to draw: the host sends the next after it. */
   | { type: 'trainingDrawn'; ms: number; held?: TrainingHeld }
   | { type: 'misclassified'; actual: number; predicted: number }
-  | { type: 'subject'; task: string };
+  | { type: 'subject'; task: string }
+  /** The gradient lab's "see it in training": race the cells on the memory-span task. */
+  | { type: 'raceMemorySpan' };
 
 /** The most a webview may send in one message; anything larger is dropped. */
 export const MAX_MESSAGE_CHARS = 20_000;
@@ -257,6 +259,9 @@ export function parseWebviewMessage(raw: unknown): { message: WebviewMessage } |
       return typeof raw.task === 'string' && /^[a-z-]{1,40}$/.test(raw.task)
         ? { message: { type: 'subject', task: raw.task } }
         : { error: 'invalid subject' };
+    case 'raceMemorySpan':
+      // It runs a command, so nothing the page adds reaches it: the race asks its own questions.
+      return { message: { type: 'raceMemorySpan' } };
     default:
       return { error: `unknown message type "${String(raw.type).slice(0, 40)}"` };
   }

@@ -6,6 +6,7 @@ import type { OrderedInput } from '../core/explore/order';
 import type { ComparedRun } from '../core/explore/teacherForcing';
 import type { RunRecord } from '../core/runs/runRecord';
 import type { ForecastReport } from '../core/tasks/forecasting';
+import type { SpanReport } from '../core/tasks/memorySpanReport';
 
 export type { ComparedRun, OrderedInput };
 
@@ -21,7 +22,9 @@ export type ResultsContent =
       note: string;
     }
   /** Runs from the history, one task's, compared: their curves overlaid and a table. */
-  | { kind: 'runs'; title: string; runs: RunRecord[]; note: string };
+  | { kind: 'runs'; title: string; runs: RunRecord[]; note: string }
+  /** The cells raced on the long-memory task: held-out accuracy against the span T. */
+  | { kind: 'memory-span'; title: string; report: SpanReport };
 
 export type ResultsHostMessage = { type: 'show'; content: ResultsContent };
 

@@ -14,20 +14,6 @@ async function finishedTraining(vscode: VSCode, task: string, ms = 180_000): Pro
   );
 }
 
-/** Waits until the open quick input is the one whose title contains `text`. */
-async function quickInputTitled(vscode: VSCode, text: string): Promise<void> {
-  await waitFor(
-    async () =>
-      (await vscode.page
-        .locator('.quick-input-widget .quick-input-title')
-        .innerText({ timeout: 1000 })
-        .catch(() => '')
-        .then((title) => title.includes(text))) || undefined,
-    60_000,
-    `the quick input "${text}"`,
-  );
-}
-
 async function editorText(vscode: VSCode): Promise<string> {
   return vscode.page
     .locator('.editor-instance .monaco-editor .view-lines')
@@ -51,11 +37,11 @@ describe('Issue 4 tasks in a real VS Code (code-server)', { timeout: 20 * 60_000
     await vscode.quickPickSelect('Teacher forcing');
     await finishedTraining(vscode, 'text model');
     // Training a text model goes straight on to "Generate Text" with the classic defaults.
-    await quickInputTitled(vscode, 'priming string');
+    await vscode.quickInputTitled('priming string');
     await vscode.quickInputType('good');
-    await quickInputTitled(vscode, 'Length');
+    await vscode.quickInputTitled('Length');
     await vscode.quickInputType('15');
-    await quickInputTitled(vscode, 'Temperature');
+    await vscode.quickInputTitled('Temperature');
     await vscode.quickInputType('0');
     const text = await waitFor(
       async () => {
@@ -93,13 +79,13 @@ describe('Issue 4 tasks in a real VS Code (code-server)', { timeout: 20 * 60_000
   it('trains a name generator and generates Russian names starting with Ko', async () => {
     await vscode.runCommand('RNN: Train Name Generator…');
     await vscode.quickPickSelect('GRU');
-    await quickInputTitled(vscode, 'Epochs');
+    await vscode.quickInputTitled('Epochs');
     await vscode.quickInputType('1');
     await finishedTraining(vscode, 'name generator', 300_000);
     await vscode.runCommand('RNN: Generate Names…');
-    await quickInputTitled(vscode, 'Generate Names: language');
+    await vscode.quickInputTitled('Generate Names: language');
     await vscode.quickInputType('Russian');
-    await quickInputTitled(vscode, 'First letters');
+    await vscode.quickInputTitled('First letters');
     await vscode.quickInputType('Ko');
     const rows = await vscode.quickPickRows();
     await vscode.screenshot('21-generated-names');

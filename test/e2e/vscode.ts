@@ -400,6 +400,20 @@ export class VSCode {
     await this.page.keyboard.press('Enter');
   }
 
+  /** Waits until the open quick input is the one whose title contains `text`. */
+  async quickInputTitled(text: string): Promise<void> {
+    await waitFor(
+      async () =>
+        (await this.page
+          .locator('.quick-input-widget .quick-input-title')
+          .innerText({ timeout: 1000 })
+          .catch(() => '')
+          .then((title) => title.includes(text))) || undefined,
+      60_000,
+      `the quick input "${text}"`,
+    );
+  }
+
   async closeQuickInput(): Promise<void> {
     await this.page.keyboard.press('Escape');
   }

@@ -15,6 +15,7 @@ describe('messages from the Explorer webview are validated before use', () => {
       { type: 'trainingControl', action: 'resume' },
       { type: 'trainingDrawn', ms: 12.5 },
       { type: 'misclassified', actual: 3, predicted: 14 },
+      { type: 'raceMemorySpan' },
     ];
     for (const message of good)
       assert.deepEqual(parseWebviewMessage(message), { message }, JSON.stringify(message));
@@ -27,6 +28,11 @@ describe('messages from the Explorer webview are validated before use', () => {
       command: 'workbench.action.terminal.new',
     });
     assert.deepEqual(parsed, { message: { type: 'input', text: 'Kim' } });
+    assert.deepEqual(
+      parseWebviewMessage({ type: 'raceMemorySpan', spans: [5000], epochs: 1e9 }),
+      { message: { type: 'raceMemorySpan' } },
+      'the race the page asks for is the one the user then chooses, never a size it names',
+    );
   });
 
   const bad: Array<[string, unknown, RegExp]> = [

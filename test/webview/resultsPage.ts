@@ -99,3 +99,26 @@ export async function openResultsPage(theme: Theme = 'vscode-dark'): Promise<Res
     },
   };
 }
+
+/**
+ * Each line of the Plot chart in `chart`, named by its aria-description, with its points in data
+ * units: read back from the drawn path through the chart's own scales.
+ */
+export function plottedLines(
+  results: ResultsPage,
+  chart: string,
+): Promise<Array<{ name: string; points: number[][] }>> {
+  return results.page.locator(`${chart} svg[class^="plot"]`).evaluate((svg) => {
+    type Scale = { invert(v: number): number };
+    const plot = svg as unknown as { scale(name: string): Scale };
+    const [x, y] = [plot.scale('x'), plot.scale('y')];
+    return [...svg.querySelectorAll('g[aria-label="line"]')].map((g) => {
+      const d = g.querySelector('path')?.getAttribute('d') ?? '';
+      const numbers = [...d.matchAll(/-?\d+(?:\.\d+)?/g)].map((m) => Number(m[0]));
+      const points: number[][] = [];
+      for (let i = 0; i + 1 < numbers.length; i += 2)
+        points.push([x.invert(numbers[i]!), y.invert(numbers[i + 1]!)]);
+      return { name: g.getAttribute('aria-description') ?? '', points };
+    });
+  });
+}

@@ -11,7 +11,7 @@ import type { TaskJob } from '../../src/core/tasks/jobs';
 import { trainSettings } from '../../src/core/training/settings';
 import type { ResultsContent } from '../../src/shared/resultsProtocol';
 import { ROOT } from './page';
-import { openResultsPage, type ResultsPage } from './resultsPage';
+import { openResultsPage, plottedLines, type ResultsPage } from './resultsPage';
 
 const START = Date.UTC(2026, 11, 3, 9, 0);
 
@@ -68,23 +68,6 @@ const CONTENT: ResultsContent = {
   note: 'Every run chosen is shown.',
 };
 
-/** Each line's points in data units, read back through the chart's own scales. */
-function plottedPoints(results: ResultsPage): Promise<Array<{ run: string; points: number[][] }>> {
-  return results.page.locator('.runs-chart svg[class^="plot"]').evaluate((svg) => {
-    type Scale = { invert(v: number): number };
-    const plot = svg as unknown as { scale(name: string): Scale };
-    const [x, y] = [plot.scale('x'), plot.scale('y')];
-    return [...svg.querySelectorAll('g[aria-label="line"]')].map((g) => {
-      const d = g.querySelector('path')?.getAttribute('d') ?? '';
-      const numbers = [...d.matchAll(/-?\d+(?:\.\d+)?/g)].map((m) => Number(m[0]));
-      const points: number[][] = [];
-      for (let i = 0; i + 1 < numbers.length; i += 2)
-        points.push([x.invert(numbers[i]!), y.invert(numbers[i + 1]!)]);
-      return { run: g.getAttribute('aria-description') ?? '', points };
-    });
-  });
-}
-
 function domain(results: ResultsPage, name: 'x' | 'y'): Promise<number[]> {
   return results.page
     .locator('.runs-chart svg[class^="plot"]')
@@ -112,17 +95,17 @@ describe('Runs compared in the Results panel', { timeout: 120_000 }, () => {
       await page.locator('.runs-chart .legend').innerText(),
       /GRU 32\s+GRU 128\s+GRU 64/,
     );
-    const lines = await plottedPoints(results);
+    const lines = await plottedLines(results, '.runs-chart');
     assert.deepEqual(
-      lines.map((l) => l.run),
+      lines.map((l) => l.name),
       ['GRU 32', 'GRU 128', 'GRU 64'],
     );
     for (const [r, line] of lines.entries()) {
       const expected = RUNS[r]!.epochs.map((e) => [e.epoch, 100 * e.headline.value]);
-      assert.equal(line.points.length, expected.length, line.run);
+      assert.equal(line.points.length, expected.length, line.name);
       line.points.forEach(([x, y], i) => {
-        assert.ok(Math.abs(x! - expected[i]![0]!) < 0.02, `${line.run} epoch ${i + 1}: x ${x}`);
-        assert.ok(Math.abs(y! - expected[i]![1]!) < 0.1, `${line.run} epoch ${i + 1}: y ${y}`);
+        assert.ok(Math.abs(x! - expected[i]![0]!) < 0.02, `${line.name} epoch ${i + 1}: x ${x}`);
+        assert.ok(Math.abs(y! - expected[i]![1]!) < 0.1, `${line.name} epoch ${i + 1}: y ${y}`);
       });
     }
     const [lo, hi] = await domain(results, 'y');
@@ -151,8 +134,8 @@ describe('Runs compared in the Results panel', { timeout: 120_000 }, () => {
       (await page.locator('.runs-chart svg').textContent()) ?? '',
       /held-out cross-entropy \(nats\/name\)/,
     );
-    const lines = await plottedPoints(results);
-    const nan = lines.find((l) => l.run === 'GRU 64');
+    const lines = await plottedLines(results, '.runs-chart');
+    const nan = lines.find((l) => l.name === 'GRU 64');
     assert.equal(nan?.points.length, 1, 'the NaN epoch is not drawn');
     assert.ok(Math.abs(nan!.points[0]![1]! - 1.7) < 0.01);
     assert.deepEqual(

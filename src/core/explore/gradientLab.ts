@@ -71,7 +71,10 @@ function labConfig(cell: CellType, settings: GradientLabSettings): ModelConfig {
 }
 
 function labValues(config: ModelConfig, settings: GradientLabSettings): Map<string, Float32Array> {
-  const values = initialValues(config, settings.seed);
+  const values = initialValues(config, settings.seed, {
+    forgetGateBias: settings.forgetBias,
+    updateGateBias: settings.updateBias,
+  });
   const H = settings.hiddenSize;
   const random = new Random(settings.seed + 1);
   const gates = gateCount(config.cell);
@@ -82,12 +85,6 @@ function labValues(config: ModelConfig, settings: GradientLabSettings): Map<stri
       wHH[gate * H * H + i] = settings.spectralRadius * (q[i] as number);
   }
   values.set('rnn.weight_hh_l0', wHH);
-  // Gate 1 is the forget gate f of i,f,g,o and the update gate z of r,z,n.
-  const bias = config.cell === 'lstm' ? settings.forgetBias : settings.updateBias;
-  if (config.cell !== 'rnn' && bias !== undefined) {
-    (values.get('rnn.bias_ih_l0') as Float32Array).fill(bias, H, 2 * H);
-    (values.get('rnn.bias_hh_l0') as Float32Array).fill(0, H, 2 * H);
-  }
   return values;
 }
 

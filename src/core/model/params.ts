@@ -37,10 +37,31 @@ export function sizeOf(shape: readonly number[]): number {
 }
 
 /**
- * PyTorch's default initialisation: U(-1/sqrt(hidden), 1/sqrt(hidden)) for recurrent layers and
- * U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for the linear head (kaiming_uniform with a=sqrt(5)).
+ * Departures from PyTorch's default initialisation: a gate bias that makes a gated cell keep its
+ * state at the start. For a bias b on gate 1 of the fused layout (the forget gate f of LSTM's
+ * i,f,g,o; the update gate z of GRU's r,z,n), the PyTorch equivalent, after `rnn = nn.LSTM(...)`
+ * or `nn.GRU(...)`, for every layer k, is
+ * `rnn.bias_ih_l{k}.data[H:2H].fill_(b); rnn.bias_hh_l{k}.data[H:2H].zero_()`.
+ * The gate then starts near sigmoid(b) (0.73 for b = 1) instead of 0.5, so with nothing written a
+ * state fades as sigmoid(b)^T over T steps rather than 0.5^T.
  */
-export function initialValues(config: ModelConfig, seed: number): Map<string, Float32Array> {
+export interface InitOptions {
+  /** LSTM forget-gate bias (Gers et al. 2000; Jozefowicz et al. 2015 use 1). */
+  forgetGateBias?: number;
+  /** GRU update-gate bias: a positive z keeps the previous state. */
+  updateGateBias?: number;
+}
+
+/**
+ * PyTorch's default initialisation: U(-1/sqrt(hidden), 1/sqrt(hidden)) for recurrent layers and
+ * U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for the linear head (kaiming_uniform with a=sqrt(5)), then
+ * the departures in `init`. The random draws do not depend on `init`.
+ */
+export function initialValues(
+  config: ModelConfig,
+  seed: number,
+  init: InitOptions = {},
+): Map<string, Float32Array> {
   const random = new Random(seed);
   const values = new Map<string, Float32Array>();
   const recurrentBound = 1 / Math.sqrt(config.hiddenSize);
@@ -50,7 +71,31 @@ export function initialValues(config: ModelConfig, seed: number): Map<string, Fl
       : recurrentBound;
     values.set(spec.name, random.uniformArray(sizeOf(spec.shape), -bound, bound));
   }
+  applyInitOptions(config, values, init);
   return values;
+}
+
+/**
+ * Sets the gate bias `init` asks for on PyTorch-initialised `values`, in place: rows H..2H of the
+ * fused biases are the forget gate of i,f,g,o and the update gate of r,z,n.
+ */
+export function applyInitOptions(
+  config: ModelConfig,
+  values: Map<string, Float32Array>,
+  init: InitOptions,
+): void {
+  const bias =
+    config.cell === 'lstm'
+      ? init.forgetGateBias
+      : config.cell === 'gru'
+        ? init.updateGateBias
+        : undefined;
+  if (bias === undefined) return;
+  const H = config.hiddenSize;
+  for (const [name, array] of values) {
+    if (name.startsWith('rnn.bias_ih_')) array.fill(bias, H, 2 * H);
+    if (name.startsWith('rnn.bias_hh_')) array.fill(0, H, 2 * H);
+  }
 }
 
 export type ParamVariables = Map<string, tf.Variable>;

@@ -5,6 +5,7 @@ import {
   createVariables,
   initialValues,
   paramSpecs,
+  type InitOptions,
   REVERSE_SUFFIX,
   type ParamVariables,
 } from './params';
@@ -36,9 +37,9 @@ export class SequenceModel {
     readonly params: ParamVariables,
   ) {}
 
-  static create(config: ModelConfig, seed: number): SequenceModel {
+  static create(config: ModelConfig, seed: number, init?: InitOptions): SequenceModel {
     validateConfig(config);
-    return new SequenceModel(config, createVariables(config, initialValues(config, seed)));
+    return new SequenceModel(config, createVariables(config, initialValues(config, seed, init)));
   }
 
   static fromValues(config: ModelConfig, values: Map<string, Float32Array>): SequenceModel {

@@ -6,8 +6,11 @@
  */
 import type { EncodedSequence } from '../data/batches';
 import type { CellType, ModelConfig } from '../model/config';
+import type { InitOptions } from '../model/params';
+import { SequenceModel } from '../model/sequenceModel';
 import { Random } from '../random';
-import { trainClassifier, type TrainCallbacks, type TrainSettings } from '../training/trainer';
+import { classificationSource } from '../training/classification';
+import { trainModel, type TrainCallbacks, type TrainSettings } from '../training/trainer';
 
 export interface MemorySpanOptions {
   /** Distractors between the symbol and the end: the memory span T. */
@@ -91,12 +94,12 @@ export async function trainMemorySpan(
   options: MemorySpanOptions,
   settings: TrainSettings,
   callbacks: TrainCallbacks = {},
+  init: InitOptions = {},
 ): Promise<SpanResult & { completed: boolean }> {
   const data = memorySpanData(options);
-  const outcome = await trainClassifier(
-    memorySpanConfig(cell, hiddenSize, options),
-    data.train,
-    data.test,
+  const outcome = await trainModel(
+    SequenceModel.create(memorySpanConfig(cell, hiddenSize, options), settings.seed, init),
+    classificationSource(data.train, data.test, settings.batchSize),
     settings,
     callbacks,
   );

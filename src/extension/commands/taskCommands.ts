@@ -1,15 +1,17 @@
 /**
  * Commands for the tasks beyond the name classifier: a character language model, name
- * generation, forecasting, PyTorch interop, and the lessons' two comparisons. Each area
+ * generation, forecasting, PyTorch interop, the lessons' two comparisons and the cells raced. Each area
  * registers its own commands; this file wires them up with what they share.
  */
 import * as vscode from 'vscode';
 import { ResultsPanel } from '../results/resultsPanel';
 import { WALKTHROUGH_CONTEXT } from '../walkthroughContext';
+import { registerCompareCellsCommand } from './compareCellsCommand';
 import { registerForecastCommands } from './forecastCommands';
 import { registerGeneratorCommands } from './generatorCommands';
 import { registerInteropCommands } from './interopCommands';
 import { registerLessonCommands } from './lessonCommands';
+import { registerMemorySpanCommand } from './memorySpanCommand';
 import { createTaskContext, type TaskCommandServices } from './taskContext';
 import { registerTextCommands } from './textCommands';
 
@@ -39,5 +41,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
     ...registerForecastCommands(s, context),
     ...registerLessonCommands(s, context),
     ...registerInteropCommands(s, context),
+    ...registerMemorySpanCommand(s, context),
+    ...registerCompareCellsCommand(s, context),
   ];
 }

@@ -9,6 +9,7 @@ import { trainSettings } from '../../core/training/settings';
 import type { TrainSettings } from '../../core/training/trainer';
 import type { ResultsContent } from '../../shared/resultsProtocol';
 import type { ModelRegistry } from '../modelRegistry';
+import type { RunHistory } from '../runs/runHistory';
 import { ResultsPanel } from '../results/resultsPanel';
 import { settings } from '../settings';
 import type { TrainingController } from '../training/trainingController';
@@ -17,6 +18,10 @@ export interface TaskCommandServices {
   extensionUri: vscode.Uri;
   registry: ModelRegistry;
   training: TrainingController;
+  /** The races record their runs here. */
+  runs: RunHistory;
+  /** Where the race worker's tfjs loads its WebAssembly from. */
+  wasmDirectory: string;
   log: vscode.LogOutputChannel;
   classifier(): Promise<{ classifier: NamesClassifier; title: string }>;
   /** Resolves once a tfjs backend runs; commands that touch a model wait for it. */

@@ -261,6 +261,9 @@ export class ExplorerPanel implements vscode.Disposable {
         this.remember({ view: message.view });
         if (message.view === 'training') this.services.training.warm();
         return;
+      case 'raceMemorySpan':
+        await vscode.commands.executeCommand('rnnExplorer.memorySpan');
+        return;
     }
   }
 

@@ -37,6 +37,14 @@ export class ResultsPanel {
     ResultsPanel.current.display(content);
   }
 
+  /**
+   * New content for a panel already open, without bringing it to the front: a long race updates
+   * its chart as results come while the user reads something else. A closed panel stays closed.
+   */
+  static update(content: ResultsContent): void {
+    ResultsPanel.current?.display(content, false);
+  }
+
   static register(extensionUri: vscode.Uri, log: vscode.LogOutputChannel): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, {
       deserializeWebviewPanel: async (panel) => {
@@ -75,10 +83,10 @@ export class ResultsPanel {
     });
   }
 
-  private display(content: ResultsContent): void {
+  private display(content: ResultsContent, reveal = true): void {
     this.content = content;
     this.panel.title = content.title;
-    this.panel.reveal();
+    if (reveal) this.panel.reveal();
     if (this.ready) this.post({ type: 'show', content });
   }
 

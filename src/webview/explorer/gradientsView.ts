@@ -41,6 +41,7 @@ export class GradientsView {
   constructor(
     controls: LabControls,
     private readonly onChange: (controls: LabControls) => void,
+    onSeeInTraining: () => void,
   ) {
     const activation = el('select', {
       id: 'lab-activation',
@@ -105,6 +106,13 @@ export class GradientsView {
     this.set(controls);
     for (const input of Object.values(this.inputs))
       input.addEventListener('input', () => this.changed());
+    // Random weights show the gradient at the start; training shows what it costs the cells.
+    const seeInTraining = el(
+      'button',
+      { type: 'button', class: 'lab-see-training' },
+      'See it in training: race the three cells on a memory task',
+    );
+    seeInTraining.addEventListener('click', onSeeInTraining);
     const field = (label: string, input: HTMLElement, readout?: HTMLElement): HTMLElement =>
       el('label', { class: 'field' }, `${label} `, input, ...(readout ? [readout] : []));
     this.root = el(
@@ -127,6 +135,7 @@ export class GradientsView {
       this.legend,
       this.trained,
       this.why,
+      el('p', { class: 'rule' }, seeInTraining),
       this.rule,
       el('details', {}, el('summary', {}, 'Numbers'), this.table),
       this.duringTraining,

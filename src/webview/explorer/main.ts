@@ -29,12 +29,16 @@ const graph = new GraphView(state.graph, {
   onState: (change) => persist({ graph: { ...state.graph, ...change } }),
 });
 let labTimer: number | undefined;
-const gradients = new GradientsView(state.lab, (controls) => {
-  persist({ lab: controls });
-  // Coalesce a slider drag into one request per animation frame.
-  if (labTimer !== undefined) cancelAnimationFrame(labTimer);
-  labTimer = requestAnimationFrame(() => post({ type: 'lab', controls }));
-});
+const gradients = new GradientsView(
+  state.lab,
+  (controls) => {
+    persist({ lab: controls });
+    // Coalesce a slider drag into one request per animation frame.
+    if (labTimer !== undefined) cancelAnimationFrame(labTimer);
+    labTimer = requestAnimationFrame(() => post({ type: 'lab', controls }));
+  },
+  () => post({ type: 'raceMemorySpan' }),
+);
 const training = new TrainingView(
   (action) => post({ type: 'trainingControl', action }),
   (actual, predicted) => post({ type: 'misclassified', actual, predicted }),

@@ -1,12 +1,14 @@
 /**
- * The Results panel: a forecast with its baselines, a side-by-side comparison of training runs, or
- * the final states of the same symbols in different orders. It posts `ready`, then draws every
- * `show` the host sends; the last one is kept with setState so a reloaded panel redraws at once.
+ * The Results panel: a forecast with its baselines, a side-by-side comparison of training runs,
+ * the final states of the same symbols in different orders, or the cells raced on memory span.
+ * It posts `ready`, then draws every `show` the host sends; the last one is kept with setState
+ * so a reloaded panel redraws at once.
  */
 import type { ResultsContent } from '../../shared/resultsProtocol';
 import { el } from '../explorer/dom';
 import { ComparisonView } from './comparisonView';
 import { ForecastView } from './forecastView';
+import { MemorySpanView } from './memorySpanView';
 import { OrderView } from './orderView';
 import { RunComparisonView } from './runComparisonView';
 import type { ResultsView } from './view';
@@ -28,6 +30,8 @@ function build(content: ResultsContent): ResultsView {
       return new ComparisonView(content.title, content.lossLabel, content.runs, content.note);
     case 'order':
       return new OrderView(content.title, content.inputs, content.distance, content.note);
+    case 'memory-span':
+      return new MemorySpanView(content.title, content.report);
     case 'runs':
       return new RunComparisonView(
         content.title,

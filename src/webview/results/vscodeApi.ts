@@ -57,7 +57,13 @@ export function saveState(state: ResultsState): void {
 function isContent(value: unknown): value is ResultsContent {
   if (typeof value !== 'object' || value === null) return false;
   const kind = (value as { kind?: unknown }).kind;
-  return kind === 'forecast' || kind === 'comparison' || kind === 'order' || kind === 'runs';
+  return (
+    kind === 'forecast' ||
+    kind === 'comparison' ||
+    kind === 'order' ||
+    kind === 'runs' ||
+    kind === 'memory-span'
+  );
 }
 
 export function onHostMessage(handler: (message: ResultsHostMessage) => void): void {
