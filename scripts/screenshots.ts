@@ -26,13 +26,20 @@ const README_SHOTS: Record<string, string> = {
   'dark-predictions': 'predict.png',
   'dark-sidebar': 'sidebar.png',
   'dark-runs-compared': 'runs-compared.png',
+  'dark-memory-span': 'memory-span.png',
+  'dark-cells-compared': 'cells-compared.png',
+  'dark-playground': 'playground.png',
   'light-graph': 'theme-light-graph.png',
   'hc-gradients': 'theme-hc-gradients.png',
 };
 
+/** Each section starts its own VS Code: `views` is every view but the race's, `race` the race's. */
+const SECTIONS = ['views', 'race'] as const;
+
 const { values } = parseArgs({
   options: {
     themes: { type: 'string', default: Object.keys(THEMES).join(',') },
+    sections: { type: 'string', default: SECTIONS.join(',') },
     readme: { type: 'boolean', default: false },
   },
 });
@@ -71,8 +78,8 @@ async function tab(frame: Frame, id: string): Promise<void> {
   await frame.click(`#tab-${id}`);
 }
 
-async function themeShots(theme: keyof typeof THEMES): Promise<void> {
-  const vscode = await VSCode.start({
+function start(theme: keyof typeof THEMES): Promise<VSCode> {
+  return VSCode.start({
     vsix: path.join(ROOT, 'dist', 'rnn-explorer.vsix'),
     workspace: path.join(ROOT, 'media', 'examples'),
     viewport: { width: 1600, height: 1000 },
@@ -82,6 +89,61 @@ async function themeShots(theme: keyof typeof THEMES): Promise<void> {
       'rnnExplorer.training.hiddenSize': 64,
     },
   });
+}
+
+/** The cells raced at the defaults, the cells compared, and the playground restarting a run. */
+async function raceShots(theme: keyof typeof THEMES): Promise<void> {
+  const vscode = await start(theme);
+  try {
+    await vscode.activated();
+    await vscode.runCommand('RNN: Memory Span…');
+    await enterOn(vscode, /Memory Span/);
+    const race = await vscode.webviewFrame('.span-view', 30_000);
+    await waitFor(
+      async () => (await race.innerText('.span-finding')).trim() || undefined,
+      5 * 60_000,
+      'the memory-span sweep to finish',
+    );
+    await shoot(vscode, theme, 'memory-span');
+
+    await vscode.runCommand('RNN: Compare Cells…');
+    await enterOn(vscode, /hidden size/);
+    await enterOn(vscode, /epochs/);
+    const compared = await vscode.webviewFrame('.runs-view', 30_000);
+    await waitFor(
+      async () => {
+        const rows = await compared.locator('table.runs-table tbody tr').allInnerTexts();
+        return rows.length === 3 && rows.every((r) => /finished/.test(r)) ? true : undefined;
+      },
+      5 * 60_000,
+      'three cells compared',
+    );
+    await shoot(vscode, theme, 'cells-compared');
+
+    await vscode.runCommand('RNN: Open Explorer');
+    const frame = await vscode.webviewFrame('#tab-training');
+    await tab(frame, 'training');
+    await frame.click('#playground-train');
+    await waitFor(
+      async () => /running/.test(await frame.innerText('.training-view .status')) || undefined,
+      60_000,
+      'the playground run',
+    );
+    await frame.selectOption('#playground-hiddenSize', '32');
+    await waitFor(
+      async () => /GRU 32/.test(await frame.innerText('.training-view .status')) || undefined,
+      60_000,
+      'the restarted run',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await shoot(vscode, theme, 'playground');
+  } finally {
+    await vscode.stop();
+  }
+}
+
+async function themeShots(theme: keyof typeof THEMES): Promise<void> {
+  const vscode = await start(theme);
   try {
     await vscode.activated();
     await vscode.openFile('surnames.txt');
@@ -205,7 +267,9 @@ async function main(): Promise<void> {
   for (const theme of values.themes.split(',') as Array<keyof typeof THEMES>) {
     if (!(theme in THEMES))
       throw new Error(`Unknown theme ${theme}: one of ${Object.keys(THEMES)}`);
-    await themeShots(theme);
+    const sections = values.sections.split(',');
+    if (sections.includes('views')) await themeShots(theme);
+    if (sections.includes('race')) await raceShots(theme);
   }
   if (values.readme) {
     for (const [shot, name] of Object.entries(README_SHOTS)) {

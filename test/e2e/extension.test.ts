@@ -254,11 +254,7 @@ describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 
       // The Runs view's row ("64.2% · 3 epochs · 12 s"), not the Models view's (with a date).
       .filter({ hasText: /\d epochs? · \d+ s/ })
       .first();
-    await runRow.click({ button: 'right' });
-    await vscode.page
-      .locator('.context-view .action-label', { hasText: "Open Run's Model in Explorer" })
-      .first()
-      .click();
+    await vscode.contextMenu(runRow, "Open Run's Model in Explorer");
     const explorer = vscode.webview('#name-input');
     await waitFor(
       async () => (await explorer.innerText('.model-info')).startsWith(`GRU ${HIDDEN} `),
@@ -288,15 +284,13 @@ describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 
     const before = new Set(fs.readdirSync(vscode.workspace));
     // The Runs view is still on screen from the step before (a click on the activity bar's
     // icon would hide it).
-    await vscode.page
-      .locator('.part.sidebar .monaco-list-row', { hasText: `GRU ${HIDDEN}` })
-      .filter({ hasText: /\d epochs? · \d+ s/ })
-      .first()
-      .click({ button: 'right' });
-    await vscode.page
-      .locator('.context-view .action-label', { hasText: 'Export Run as PyTorch Script…' })
-      .first()
-      .click();
+    await vscode.contextMenu(
+      vscode.page
+        .locator('.part.sidebar .monaco-list-row', { hasText: `GRU ${HIDDEN}` })
+        .filter({ hasText: /\d epochs? · \d+ s/ })
+        .first(),
+      'Export Run as PyTorch Script…',
+    );
     const input = vscode.page.locator('.quick-input-widget input');
     await waitFor(
       async () => (await input.inputValue().catch(() => '')).endsWith('.py') || undefined,

@@ -414,6 +414,30 @@ export class VSCode {
     );
   }
 
+  /**
+   * Runs `item` from `target`'s context menu by the keyboard: the entry is hovered until the menu
+   * marks it focused, then Enter. A click on an entry of a menu still settling was once taken by
+   * the menu and ran nothing, leaving the menu open.
+   */
+  async contextMenu(target: Locator, item: string): Promise<void> {
+    await target.click({ button: 'right' });
+    const entry = this.page.locator('.context-view .action-item', { hasText: item }).first();
+    await waitFor(
+      async () => {
+        await entry.hover({ timeout: 1000 }).catch(() => undefined);
+        return (
+          (await entry.getAttribute('class').catch(() => ''))?.includes('focused') || undefined
+        );
+      },
+      15_000,
+      `the context menu's "${item}" focused`,
+    );
+    await this.page.keyboard.press('Enter');
+    await this.page
+      .locator('.context-view .monaco-menu')
+      .waitFor({ state: 'detached', timeout: 15_000 });
+  }
+
   async closeQuickInput(): Promise<void> {
     await this.page.keyboard.press('Escape');
   }
