@@ -98,7 +98,7 @@ async function raceShots(theme: keyof typeof THEMES): Promise<void> {
     await vscode.activated();
     await vscode.runCommand('RNN: Memory Span…');
     await enterOn(vscode, /Memory Span/);
-    const race = await vscode.webviewFrame('.span-view', 30_000);
+    const race = await vscode.webviewFrame('.span-view', 180_000);
     await waitFor(
       async () => (await race.innerText('.span-finding')).trim() || undefined,
       5 * 60_000,
