@@ -107,8 +107,11 @@ async function raceShots(theme: keyof typeof THEMES): Promise<void> {
     await shoot(vscode, theme, 'memory-span');
 
     await vscode.runCommand('RNN: Compare Cells…');
-    await enterOn(vscode, /hidden size/);
-    await enterOn(vscode, /epochs/);
+    // Rows are clicked: the Results panel that had the focus may take keys meant for the pick.
+    await promptTitled(vscode, /hidden size/);
+    await vscode.quickPickSelect('32');
+    await promptTitled(vscode, /epochs/);
+    await vscode.quickPickSelect('3');
     const compared = await vscode.webviewFrame('.runs-view', 30_000);
     await waitFor(
       async () => {
