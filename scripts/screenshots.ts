@@ -104,6 +104,7 @@ async function raceShots(theme: keyof typeof THEMES): Promise<void> {
       5 * 60_000,
       'the memory-span sweep to finish',
     );
+    console.log(/Memory span: finished after .*/.exec(vscode.readLog())?.[0] ?? 'no sweep line');
     await shoot(vscode, theme, 'memory-span');
 
     await vscode.runCommand('RNN: Compare Cells…');
