@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { pytorchEquivalent } from '../core/model/pytorchModules';
+import { pytorchLine } from './pytorchLine';
 import { NAMES_TASK } from '../core/tasks/names';
 import type { BackendService } from './backendService';
 import { describeSplit, plural } from './modelChoice';
@@ -100,12 +100,7 @@ export class ModelsView implements vscode.TreeDataProvider<ViewNode>, vscode.Dis
       tooltip.appendText(
         `Trained ${plural(t.epochs, 'epoch')} on ${t.backend}, ${Math.round(t.sequencesPerSecond)} ${forHover ? 'names' : 'sequences'}/s\n\n`,
       );
-    const torch = pytorchEquivalent(entry.manifest.config);
-    const docs = torch.docs.map((url) => `[${/nn\.(\w+)\.html$/.exec(url)?.[1] ?? url}](${url})`);
-    tooltip.appendMarkdown(
-      `In PyTorch: ${torch.modules.map((m) => `\`${m}\``).join(' → ')}, ` +
-        `${torch.parameters.toLocaleString('en-US')} parameters (${docs.join(', ')})\n\n`,
-    );
+    tooltip.appendMarkdown(`${pytorchLine(entry.manifest.config)}\n\n`);
     if (active)
       tooltip.appendText(
         forHover

@@ -198,6 +198,26 @@ describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 
       (await sidebarRows(vscode)).some(([label]) => label === 'Name classifiers'),
       'grouped by task',
     );
+    // Its tooltip, filled on hover, gives the run's model in PyTorch's terms.
+    await vscode.page
+      .locator('.part.sidebar .monaco-list-row', { hasText: `GRU ${HIDDEN}` })
+      .filter({ hasText: /\d epochs? · \d+ s/ })
+      .first()
+      .hover();
+    const tooltip = await waitFor(
+      async () =>
+        (await vscode.page
+          .locator('.workbench-hover, .monaco-hover')
+          .filter({ hasText: 'In PyTorch' })
+          .first()
+          .innerText({ timeout: 1000 })
+          .catch(() => '')) || undefined,
+      15_000,
+      'the run’s tooltip',
+    );
+    assert.match(tooltip, new RegExp(`nn\\.GRU\\(57, ${HIDDEN}, batch_first=True\\)`));
+    assert.match(tooltip, new RegExp(`nn\\.Linear\\(${HIDDEN}, 18\\)`));
+    await vscode.page.mouse.move(5, 500);
     await vscode.runCommand('RNN: Export Runs as CSV or JSON…');
     // code-server's save dialog is a quick input holding the default path (workspace/runs.csv).
     const input = vscode.page.locator('.quick-input-widget input');

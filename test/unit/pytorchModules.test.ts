@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pytorchEquivalent } from '../../src/core/model/pytorchModules';
+import { pytorchLine } from '../../src/extension/pytorchLine';
 import { smallConfig } from './helpers';
 
 /**
@@ -23,6 +24,19 @@ describe("a model's PyTorch modules", () => {
       'https://pytorch.org/docs/stable/generated/torch.nn.Dropout.html',
       'https://pytorch.org/docs/stable/generated/torch.nn.Linear.html',
     ]);
+  });
+
+  it('is one line in the Models and Runs views’ tooltips: modules, count, and links to each page', () => {
+    const line = pytorchLine(
+      smallConfig('gru', { inputSize: 57, hiddenSize: 128, outputSize: 18, dropout: 0.3 }),
+    );
+    assert.equal(
+      line,
+      'In PyTorch: `nn.GRU(57, 128, batch_first=True)` → `nn.Dropout(p=0.3)` → `nn.Linear(128, 18)`, ' +
+        '74,130 parameters ([GRU](https://pytorch.org/docs/stable/generated/torch.nn.GRU.html), ' +
+        '[Dropout](https://pytorch.org/docs/stable/generated/torch.nn.Dropout.html), ' +
+        '[Linear](https://pytorch.org/docs/stable/generated/torch.nn.Linear.html))',
+    );
   });
 
   it('a two-layer LSTM: 65,938 parameters', () => {

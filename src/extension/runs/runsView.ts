@@ -4,6 +4,8 @@ import { TASK_TITLES, type TaskName } from '../../core/tasks/jobs';
 import { formatHeadline } from '../../shared/format';
 import { plural } from '../modelChoice';
 import type { RunHistory } from './runHistory';
+import { inspectModel } from '../../core/io/modelFile';
+import { pytorchLine } from '../pytorchLine';
 
 export type RunsNode =
   { kind: 'task'; task: TaskName; count: number } | { kind: 'run'; run: RunRecord };
@@ -38,7 +40,17 @@ export function runDescription(run: RunRecord): string {
     .join(' · ');
 }
 
-function runTooltip(run: RunRecord): vscode.MarkdownString {
+/** The run's model in PyTorch's terms, read from its model file; undefined without one. */
+function runPytorchLine(run: RunRecord): string | undefined {
+  if (!run.modelFile) return undefined;
+  try {
+    return pytorchLine(inspectModel(run.modelFile).config);
+  } catch {
+    return undefined; // The model was removed, or its file cannot be read: the tooltip says less.
+  }
+}
+
+function runTooltip(run: RunRecord, pytorch?: string): vscode.MarkdownString {
   const rows = Object.entries(run.hyper).map(([key, value]) => `| ${key} | ${String(value)} |`);
   const tip = new vscode.MarkdownString(
     [
@@ -48,6 +60,7 @@ function runTooltip(run: RunRecord): vscode.MarkdownString {
       run.batchesDropped
         ? '\n_Its per-batch loss curve was dropped to keep the history small._'
         : '',
+      pytorch ? `\n${pytorch}` : '',
       '',
       '| setting | value |',
       '| --- | --- |',
@@ -96,10 +109,15 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     const item = new vscode.TreeItem(run.name);
     item.id = run.id;
     item.description = runDescription(run);
-    item.tooltip = runTooltip(run);
     item.iconPath = new vscode.ThemeIcon(STATE_ICONS[run.state]);
     // package.json's menus read these: ".model" runs can be put in use, ".names" exported as a script.
     item.contextValue = `run${run.modelFile ? '.model' : ''}${run.task === 'names' ? '.names' : ''}`;
+    return item;
+  }
+
+  /** Fills the tooltip on hover (getTreeItem leaves it unset): its PyTorch line reads a file. */
+  resolveTreeItem(item: vscode.TreeItem, node: RunsNode): vscode.TreeItem {
+    if (node.kind === 'run') item.tooltip = runTooltip(node.run, runPytorchLine(node.run));
     return item;
   }
 
