@@ -28,10 +28,20 @@ export type ResultsContent =
 
 export type ResultsHostMessage = { type: 'show'; content: ResultsContent };
 
-export type ResultsWebviewMessage = { type: 'ready' };
+export type ResultsWebviewMessage =
+  | { type: 'ready' }
+  /** A compared run's row asked to open its model in the Explorer. */
+  | { type: 'openRun'; id: string };
+
+/** Run ids are made of a timestamp and hex digits (RunHistory.begin). */
+const RUN_ID = /^[\w.-]{1,100}$/;
 
 /** Webview messages are untrusted input: anything but a well-formed message gives undefined. */
 export function parseResultsMessage(value: unknown): ResultsWebviewMessage | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  return (value as { type?: unknown }).type === 'ready' ? { type: 'ready' } : undefined;
+  const message = value as { type?: unknown; id?: unknown };
+  if (message.type === 'ready') return { type: 'ready' };
+  if (message.type === 'openRun' && typeof message.id === 'string' && RUN_ID.test(message.id))
+    return { type: 'openRun', id: message.id };
+  return undefined;
 }

@@ -9,7 +9,7 @@ import type { RunRecord } from '../../src/core/runs/runRecord';
 import { RunRecorder } from '../../src/core/runs/runRecorder';
 import type { TaskJob } from '../../src/core/tasks/jobs';
 import { trainSettings } from '../../src/core/training/settings';
-import type { ResultsContent } from '../../src/shared/resultsProtocol';
+import { parseResultsMessage, type ResultsContent } from '../../src/shared/resultsProtocol';
 import { ROOT } from './page';
 import { openResultsPage, plottedLines, type ResultsPage } from './resultsPage';
 
@@ -159,7 +159,7 @@ describe('Runs compared in the Results panel', { timeout: 120_000 }, () => {
     assert.equal(await header.getAttribute('aria-sort'), 'ascending');
     assert.deepEqual(await names(), ['GRU 64', 'GRU 32', 'GRU 128']);
     const row = await page.locator('table.runs-table tbody tr', { hasText: 'GRU 128' }).innerText();
-    assert.match(row, /finished\s+5\s+55\s+76\.0%\s+1\.44\s+128$/);
+    assert.match(row, /finished\s+5\s+55\s+76\.0%\s+1\.44\s+128\s+none$/);
     assert.match(
       await page.locator('.same-settings').innerText(),
       /^Same in every run: batchSize 64 · bidirectional false · cell gru · clipNorm 5 · .*seed 42 · weightAveraging 0\.$/,
@@ -190,6 +190,27 @@ describe('Runs compared in the Results panel', { timeout: 120_000 }, () => {
     await results.page.screenshot({
       path: path.join(ROOT, '.e2e', 'screenshots', 'webview-runs-compared.png'),
     });
+  });
+
+  it('opens a run’s model in the Explorer from its row, without choosing the row', async () => {
+    const { page } = results;
+    const withModel = { ...RUNS[1]!, modelFile: '/models/names-gru-h128.json' };
+    await results.send({
+      type: 'show',
+      content: { ...CONTENT, runs: [RUNS[0]!, withModel, RUNS[2]!] },
+    });
+    const row = page.locator('table.runs-table tbody tr', { hasText: 'GRU 128' });
+    const selected = await row.getAttribute('aria-selected');
+    await row.getByRole('button', { name: "Open GRU 128's model in the Explorer" }).click();
+    const posted = await results.posted();
+    assert.deepEqual(posted.at(-1), { type: 'openRun', id: 'large' });
+    assert.deepEqual(parseResultsMessage(posted.at(-1)), { type: 'openRun', id: 'large' });
+    assert.equal(await row.getAttribute('aria-selected'), selected, 'the row is not chosen');
+    // Runs that made no model (these two) offer nothing to open.
+    assert.equal(await page.locator('table.runs-table button.open-run').count(), 1);
+    assert.equal(parseResultsMessage({ type: 'openRun', id: '../../etc' }), undefined);
+    assert.equal(parseResultsMessage({ type: 'openRun' }), undefined);
+    await results.send({ type: 'show', content: CONTENT });
   });
 
   it('logs no CSP violation, console error or page error', () => {

@@ -88,8 +88,12 @@ export function registerRunCommands({
   };
 
   // The Explorer traces each task's model in use, so opening a run there puts its model in use,
-  // and says so: for names that is the hover's model too, which never changes silently.
-  const openInExplorer = async (node?: RunsNode): Promise<void> => {
+  // and says so: for names that is the hover's model too, which never changes silently. Compare
+  // Runs' table names the run by its id.
+  const openInExplorer = async (target?: RunsNode | string): Promise<void> => {
+    const byId = typeof target === 'string' ? runs.get(target) : undefined;
+    const node: RunsNode | undefined =
+      typeof target === 'string' ? byId && { kind: 'run', run: byId } : target;
     const run = await useModel(node);
     if (!run) return;
     await vscode.commands.executeCommand('rnnExplorer.openExplorer', undefined, 'graph', run.task);

@@ -71,6 +71,10 @@ export class ResultsPanel {
         log.warn(`Results panel: dropped a malformed message ${JSON.stringify(raw).slice(0, 200)}`);
         return;
       }
+      if (message.type === 'openRun') {
+        void vscode.commands.executeCommand('rnnExplorer.openRunInExplorer', message.id);
+        return;
+      }
       this.ready = true;
       if (this.content) this.post({ type: 'show', content: this.content });
     });

@@ -42,6 +42,7 @@ function build(content: ResultsContent): ResultsView {
           state.runs = runs;
           saveState(state);
         },
+        (id) => post({ type: 'openRun', id }),
       );
   }
 }

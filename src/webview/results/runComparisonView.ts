@@ -62,6 +62,8 @@ export class RunComparisonView implements ResultsView {
     note: string,
     private readonly state: RunsViewState,
     private readonly onState: (state: RunsViewState) => void,
+    /** Opens a run's model in the Explorer. */
+    private readonly onOpen: (id: string) => void,
   ) {
     this.labels = labelsOf(runs);
     const headline = runs[0]?.epochs.at(-1)?.headline.name ?? 'final figure';
@@ -332,6 +334,7 @@ export class RunComparisonView implements ResultsView {
             ? el('th', { scope: 'row' }, swatch, this.labels[index] ?? c.cell(row))
             : el('td', { class: differs(c.key) ? 'differs' : '' }, c.cell(row)),
         ),
+        el('td', {}, this.openButton(row.id)),
       );
       const choose = (): void => {
         this.state.selected = chosen ? undefined : row.id;
@@ -352,9 +355,31 @@ export class RunComparisonView implements ResultsView {
       el(
         'table',
         { class: 'runs-table' },
-        el('thead', {}, el('tr', {}, ...header)),
+        el('thead', {}, el('tr', {}, ...header, el('th', { scope: 'col' }, 'Model'))),
         el('tbody', {}, ...body),
       ),
     );
+  }
+
+  /** A run that made a model opens it in the Explorer; one that did not says so. */
+  private openButton(id: string): HTMLElement {
+    const run = this.runs.find((r) => r.id === id);
+    if (!run?.modelFile) return el('span', { class: 'no-model' }, 'none');
+    const button = el(
+      'button',
+      {
+        type: 'button',
+        class: 'open-run',
+        'aria-label': `Open ${run.name}'s model in the Explorer`,
+      },
+      'Open in Explorer',
+    );
+    // Not a row click: that chooses the row.
+    button.addEventListener('click', (event) => {
+      event.stopPropagation();
+      this.onOpen(id);
+    });
+    button.addEventListener('keydown', (event) => event.stopPropagation());
+    return button;
   }
 }
