@@ -1,0 +1,192 @@
+/**
+ * A character language model reading a whole document: how surprised it is by each character,
+ * what it expects next, and its top layer's hidden state, for colouring a text editor.
+ */
+import { logSoftmaxRows } from '../model/inference';
+import { finalStates, type LayerState } from '../model/recurrentStack';
+import type { SequenceModel } from '../model/sequenceModel';
+
+/**
+ * Steps per call of the kernel. The model has no maximum length, but the kernel's memory grows
+ * with the steps of one call; chunks carry the state, so the result does not depend on this.
+ */
+export const READ_CHUNK = 2048;
+export const TOP_NEXT = 5;
+
+export interface TextReading {
+  vocabulary: readonly string[];
+  hiddenSize: number;
+  /** The document's characters (code points), in order. */
+  characters: string[];
+  /** Each character's UTF-16 offset in the document, and the document's length last: [n+1]. */
+  offsets: Int32Array;
+  /**
+   * The model's step that read each character, or −1 for a character outside its vocabulary:
+   * the model cannot read one, so it reads on as if it were not there, and the character is
+   * marked unknown instead of being folded into another.
+   */
+  steps: Int32Array;
+  /**
+   * −log2 p(character | the text before it), per character; NaN where there is none: unknown
+   * characters, and the first character read, which has no context (a text model's vocabulary
+   * has no start symbol, and its zero state was never trained to predict a first character).
+   */
+  bits: Float32Array;
+  /** The most likely next characters after each step: vocabulary ids and probabilities, [steps*k]. */
+  topIds: Int32Array;
+  topProbabilities: Float32Array;
+  topK: number;
+  /** The top layer's h after each step, [steps*H]. */
+  activations: Float32Array;
+}
+
+/** Top `k` of each row of C log-probabilities, as ids and probabilities, best first. */
+function topOfRows(
+  logs: Float64Array,
+  C: number,
+  k: number,
+  ids: Int32Array,
+  probabilities: Float32Array,
+  firstRow: number,
+): void {
+  const bestLog = new Float64Array(k);
+  const bestId = new Int32Array(k);
+  for (let row = 0; row * C < logs.length; row++) {
+    bestLog.fill(-Infinity);
+    // Insertion into the k kept so far: k is small, so this beats sorting C values per row.
+    for (let c = 0; c < C; c++) {
+      const value = logs[row * C + c] as number;
+      if (value <= (bestLog[k - 1] as number)) continue;
+      let slot = k - 1;
+      for (; slot > 0 && (bestLog[slot - 1] as number) < value; slot--) {
+        bestLog[slot] = bestLog[slot - 1] as number;
+        bestId[slot] = bestId[slot - 1] as number;
+      }
+      bestLog[slot] = value;
+      bestId[slot] = c;
+    }
+    const at = (firstRow + row) * k;
+    for (let rank = 0; rank < k; rank++) {
+      ids[at + rank] = bestId[rank] as number;
+      probabilities[at + rank] = Math.exp(bestLog[rank] as number);
+    }
+  }
+}
+
+/** Reads `text` in one pass, chunk by chunk with the state carried, from a zero state. */
+export function readText(
+  model: SequenceModel,
+  vocabulary: readonly string[],
+  text: string,
+  options: { topK?: number; chunk?: number } = {},
+): TextReading {
+  const { hiddenSize: H, outputSize: C } = model.config;
+  const topK = Math.min(options.topK ?? TOP_NEXT, C);
+  const chunk = options.chunk ?? READ_CHUNK;
+  const index = new Map(vocabulary.map((symbol, id) => [symbol, id]));
+  const characters = [...text];
+  const n = characters.length;
+  const offsets = new Int32Array(n + 1);
+  const steps = new Int32Array(n);
+  const ids: number[] = [];
+  let offset = 0;
+  characters.forEach((character, i) => {
+    offsets[i] = offset;
+    offset += character.length;
+    const id = index.get(character);
+    steps[i] = id === undefined ? -1 : ids.length;
+    if (id !== undefined) ids.push(id);
+  });
+  offsets[n] = offset;
+  const T = ids.length;
+  const logs = new Float64Array(T * C);
+  const activations = new Float32Array(T * H);
+  const topIds = new Int32Array(T * topK);
+  const topProbabilities = new Float32Array(T * topK);
+  let states: LayerState[] | undefined;
+  for (let start = 0; start < T; start += chunk) {
+    const length = Math.min(chunk, T - start);
+    const tokens = Int32Array.from(ids.slice(start, start + length));
+    const runs = model.trace(
+      { steps: length, batch: 1, mask: new Float32Array(length).fill(1), tokens },
+      states,
+    );
+    states = finalStates(runs, length, H);
+    const top = (runs[runs.length - 1] as { hs: Float32Array }).hs;
+    activations.set(top, start * H);
+    const chunkLogs = logSoftmaxRows(model.headValues(top), C);
+    logs.set(chunkLogs, start * C);
+    topOfRows(chunkLogs, C, topK, topIds, topProbabilities, start);
+  }
+  const bits = new Float32Array(n).fill(NaN);
+  for (let i = 0; i < n; i++) {
+    const step = steps[i] as number;
+    // The step before reads the previous known character; its output predicts this one.
+    if (step > 0) bits[i] = -(logs[(step - 1) * C + (ids[step] as number)] as number) / Math.LN2;
+  }
+  return {
+    vocabulary,
+    hiddenSize: H,
+    characters,
+    offsets,
+    steps,
+    bits,
+    topIds,
+    topProbabilities,
+    topK,
+    activations,
+  };
+}
+
+/** The character at a UTF-16 offset (the one that starts at or spans it), or −1 past the end. */
+export function characterAt(reading: TextReading, offset: number): number {
+  const { offsets } = reading;
+  const n = offsets.length - 1;
+  if (offset < 0 || offset >= (offsets[n] as number)) return -1;
+  let low = 0;
+  let high = n - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((offsets[middle] as number) <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/** The model's steps that read the characters in [start, end) (UTF-16 offsets), as [from, to). */
+export function stepsBetween(
+  reading: TextReading,
+  start: number,
+  end: number,
+): { from: number; to: number } {
+  const { steps } = reading;
+  const first = characterAt(reading, Math.max(0, start));
+  const last =
+    first < 0
+      ? first
+      : end >= (reading.offsets[reading.offsets.length - 1] as number)
+        ? steps.length
+        : characterAt(reading, end);
+  let from = -1;
+  let to = -1;
+  for (let i = first; i < last; i++) {
+    const step = steps[i] as number;
+    if (step < 0) continue;
+    if (from < 0) from = step;
+    to = step + 1;
+  }
+  return from < 0 ? { from: 0, to: 0 } : { from, to };
+}
+
+/** The next characters the model expects after reading character `i`, best first. */
+export function nextCharacters(
+  reading: TextReading,
+  i: number,
+): Array<{ symbol: string; probability: number }> {
+  const step = reading.steps[i] as number;
+  if (step < 0) return [];
+  return Array.from({ length: reading.topK }, (_, rank) => ({
+    symbol: reading.vocabulary[reading.topIds[step * reading.topK + rank] as number] as string,
+    probability: reading.topProbabilities[step * reading.topK + rank] as number,
+  }));
+}
