@@ -2,7 +2,6 @@
  * A character language model reading a whole document: how surprised it is by each character,
  * what it expects next, and its top layer's hidden state, for colouring a text editor.
  */
-import { logSoftmaxRows } from '../model/inference';
 import { finalStates, type LayerState } from '../model/recurrentStack';
 import type { SequenceModel } from '../model/sequenceModel';
 
@@ -40,35 +39,49 @@ export interface TextReading {
   activations: Float32Array;
 }
 
-/** Top `k` of each row of C log-probabilities, as ids and probabilities, best first. */
-function topOfRows(
-  logs: Float64Array,
+/**
+ * What the head's logits after each step of a chunk say: the bits of the character read at the
+ * next step, and the top k next characters. Only each row's log-sum-exp is computed (in double
+ * precision, as logSoftmaxRows), not every log-probability: C exps per row are the cost, and the
+ * order of the logits is the order of the probabilities.
+ */
+function readLogits(
+  logits: Float32Array,
   C: number,
-  k: number,
-  ids: Int32Array,
-  probabilities: Float32Array,
-  firstRow: number,
+  ids: readonly number[],
+  firstStep: number,
+  out: Pick<TextReading, 'topIds' | 'topProbabilities' | 'topK'> & { nextBits: Float32Array },
 ): void {
-  const bestLog = new Float64Array(k);
+  const k = out.topK;
+  const bestLogit = new Float64Array(k);
   const bestId = new Int32Array(k);
-  for (let row = 0; row * C < logs.length; row++) {
-    bestLog.fill(-Infinity);
+  for (let row = 0; row * C < logits.length; row++) {
+    const at = row * C;
+    let max = -Infinity;
+    for (let c = 0; c < C; c++) max = Math.max(max, logits[at + c] as number);
+    let sum = 0;
+    for (let c = 0; c < C; c++) sum += Math.exp((logits[at + c] as number) - max);
+    const logSum = max + Math.log(sum);
+    const step = firstStep + row;
+    const next = ids[step + 1];
+    if (next !== undefined)
+      out.nextBits[step] = (logSum - (logits[at + next] as number)) / Math.LN2;
+    bestLogit.fill(-Infinity);
     // Insertion into the k kept so far: k is small, so this beats sorting C values per row.
     for (let c = 0; c < C; c++) {
-      const value = logs[row * C + c] as number;
-      if (value <= (bestLog[k - 1] as number)) continue;
+      const value = logits[at + c] as number;
+      if (value <= (bestLogit[k - 1] as number)) continue;
       let slot = k - 1;
-      for (; slot > 0 && (bestLog[slot - 1] as number) < value; slot--) {
-        bestLog[slot] = bestLog[slot - 1] as number;
+      for (; slot > 0 && (bestLogit[slot - 1] as number) < value; slot--) {
+        bestLogit[slot] = bestLogit[slot - 1] as number;
         bestId[slot] = bestId[slot - 1] as number;
       }
-      bestLog[slot] = value;
+      bestLogit[slot] = value;
       bestId[slot] = c;
     }
-    const at = (firstRow + row) * k;
     for (let rank = 0; rank < k; rank++) {
-      ids[at + rank] = bestId[rank] as number;
-      probabilities[at + rank] = Math.exp(bestLog[rank] as number);
+      out.topIds[step * k + rank] = bestId[rank] as number;
+      out.topProbabilities[step * k + rank] = Math.exp((bestLogit[rank] as number) - logSum);
     }
   }
 }
@@ -99,7 +112,8 @@ export function readText(
   });
   offsets[n] = offset;
   const T = ids.length;
-  const logs = new Float64Array(T * C);
+  /** Bits of the character read at each step after the first, from the step before's output. */
+  const nextBits = new Float32Array(T);
   const activations = new Float32Array(T * H);
   const topIds = new Int32Array(T * topK);
   const topProbabilities = new Float32Array(T * topK);
@@ -114,15 +128,18 @@ export function readText(
     states = finalStates(runs, length, H);
     const top = (runs[runs.length - 1] as { hs: Float32Array }).hs;
     activations.set(top, start * H);
-    const chunkLogs = logSoftmaxRows(model.headValues(top), C);
-    logs.set(chunkLogs, start * C);
-    topOfRows(chunkLogs, C, topK, topIds, topProbabilities, start);
+    readLogits(model.headValues(top), C, ids, start, {
+      topIds,
+      topProbabilities,
+      topK,
+      nextBits,
+    });
   }
   const bits = new Float32Array(n).fill(NaN);
   for (let i = 0; i < n; i++) {
     const step = steps[i] as number;
-    // The step before reads the previous known character; its output predicts this one.
-    if (step > 0) bits[i] = -(logs[(step - 1) * C + (ids[step] as number)] as number) / Math.LN2;
+    // The step before read the previous known character; its output predicts this one.
+    if (step > 0) bits[i] = nextBits[step - 1] as number;
   }
   return {
     vocabulary,
