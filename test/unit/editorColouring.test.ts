@@ -36,6 +36,7 @@ function reading(text: string, bits: number[], unknown: Set<number>): TextReadin
     characters,
     offsets,
     steps,
+    characterOfStep: new Int32Array(0),
     bits: Float32Array.from(bits),
     topIds: new Int32Array(0),
     topProbabilities: new Float32Array(0),

@@ -5,6 +5,7 @@ import {
   nextCharacters,
   readText,
   stepsBetween,
+  stepSpanOffsets,
 } from '../../src/core/explore/surprise';
 import { infer } from '../../src/core/model/inference';
 import { SequenceModel } from '../../src/core/model/sequenceModel';
@@ -121,6 +122,13 @@ describe('surprise: a text model reads a document', () => {
     const quote = TEXT.indexOf('"');
     const span = stepsBetween(reading, quote, quote + 4);
     assert.deepEqual(span, { from: 3, to: 7 });
+    assert.deepEqual(stepSpanOffsets(reading, span.from, span.to), {
+      start: quote,
+      end: quote + 4,
+    });
+    // Steps 8 and 9 read "b" and " " around the unknown "é", which lies inside their span.
+    const b = TEXT.indexOf('bé');
+    assert.deepEqual(stepSpanOffsets(reading, 8, 10), { start: b, end: b + 3 });
     assert.deepEqual(stepsBetween(reading, emoji, emoji + 2), { from: 0, to: 0 });
     assert.deepEqual(stepsBetween(reading, 0, TEXT.length), { from: 0, to: known.length });
     assert.deepEqual(stepsBetween(reading, TEXT.length, TEXT.length + 3), { from: 0, to: 0 });

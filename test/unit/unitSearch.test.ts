@@ -1,6 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { TextReading } from '../../src/core/explore/surprise';
 import { firingSpans, rankUnits } from '../../src/core/explore/unitSearch';
+import {
+  otherFirings,
+  rankedUnitChoices,
+  unitChoices,
+} from '../../src/extension/editor/unitChoices';
 import { Random } from '../../src/core/random';
 
 const TEXT = 'he said "hello there" and left. then "yes, fine" she said, and "no" at last.';
@@ -70,5 +76,54 @@ describe('unit search: units ranked by how selectively they fire on a span', () 
   it('refuses a span with no step in it', () => {
     const activations = synthetic(TEXT, PLANTED);
     assert.throws(() => rankUnits({ activations, hiddenSize: H }, 4, 4), /no character/);
+  });
+});
+
+describe('unit commands: what the quick picks offer', () => {
+  /** The synthetic activations as a reading of TEXT, one step per character. */
+  const reading = (activations: Float32Array): TextReading => {
+    const n = TEXT.length;
+    return {
+      vocabulary: [],
+      hiddenSize: H,
+      characters: [...TEXT],
+      offsets: Int32Array.from({ length: n + 1 }, (_, i) => i),
+      steps: Int32Array.from({ length: n }, (_, i) => i),
+      characterOfStep: Int32Array.from({ length: n }, (_, i) => i),
+      bits: new Float32Array(n),
+      topIds: new Int32Array(0),
+      topProbabilities: new Float32Array(0),
+      topK: 0,
+      activations,
+    };
+  };
+
+  it("lists Find Units' rows in rankUnits' order, the best highlighted, and where else it fires", () => {
+    const activations = synthetic(TEXT, PLANTED);
+    const hello = TEXT.indexOf('hello');
+    const ranked = rankUnits({ activations, hiddenSize: H }, hello, hello + 5);
+    const choices = rankedUnitChoices(ranked);
+    assert.deepEqual(
+      choices.items.map((item) => item.label),
+      ranked.map((score) => `Unit ${score.unit}`),
+    );
+    assert.equal(choices.active, choices.items[0]);
+    assert.match(choices.items[0]!.description!, /h > \+0\.5 on 100 % of the selection/);
+    // Elsewhere: the two other quotes, not the one the selection is in.
+    const others = otherFirings(reading(activations), ranked[0]!, hello, hello + 5);
+    assert.deepEqual(
+      others.map(({ start, end }) => TEXT.slice(start, end)),
+      ['yes, fine', 'no'],
+    );
+  });
+
+  it('Colour by Unit offers every unit, the one shown now or else the most varied by default', () => {
+    const activations = synthetic(TEXT, PLANTED);
+    const choices = unitChoices(reading(activations));
+    assert.equal(choices.items.length, H);
+    // Unit 1 jumps between 0.8 and −0.1 at random: the widest spread of the synthetic units.
+    assert.equal(choices.active.value, 1);
+    assert.match(choices.active.description!, /\(default\)$/);
+    assert.equal(unitChoices(reading(activations), PLANTED).active.value, PLANTED);
   });
 });

@@ -25,6 +25,8 @@ export interface TextReading {
    * marked unknown instead of being folded into another.
    */
   steps: Int32Array;
+  /** The character each step read: the inverse of `steps`, [steps]. */
+  characterOfStep: Int32Array;
   /**
    * −log2 p(character | the text before it), per character; NaN where there is none: unknown
    * characters, and the first character read, which has no context (a text model's vocabulary
@@ -112,6 +114,10 @@ export function readText(
   });
   offsets[n] = offset;
   const T = ids.length;
+  const characterOfStep = new Int32Array(T);
+  steps.forEach((step, i) => {
+    if (step >= 0) characterOfStep[step] = i;
+  });
   /** Bits of the character read at each step after the first, from the step before's output. */
   const nextBits = new Float32Array(T);
   const activations = new Float32Array(T * H);
@@ -147,6 +153,7 @@ export function readText(
     characters,
     offsets,
     steps,
+    characterOfStep,
     bits,
     topIds,
     topProbabilities,
@@ -206,4 +213,15 @@ export function nextCharacters(
     symbol: reading.vocabulary[reading.topIds[step * reading.topK + rank] as number] as string,
     probability: reading.topProbabilities[step * reading.topK + rank] as number,
   }));
+}
+
+/** The UTF-16 offsets [start, end) of the characters that steps [from, to) read. */
+export function stepSpanOffsets(
+  reading: TextReading,
+  from: number,
+  to: number,
+): { start: number; end: number } {
+  const first = reading.characterOfStep[from] as number;
+  const last = reading.characterOfStep[to - 1] as number;
+  return { start: reading.offsets[first] as number, end: reading.offsets[last + 1] as number };
 }

@@ -11,7 +11,7 @@ export type ColourBy = { kind: 'surprise' } | { kind: 'unit'; unit: number };
 export interface ColourBin {
   /** What the bin holds, for the legend: "2–3 bits", "+0.25 to +0.5". */
   label: string;
-  /** A translucent background, so the text stays legible in light, dark and high-contrast. */
+  /** A translucent background (#rrggbbaa), so the text stays legible in every theme. */
   background: string;
 }
 
@@ -19,10 +19,14 @@ export const BIN_COUNT = 8;
 /** Surprise bins are a bit wide: 0–1, 1–2, ..., 7 and more. */
 export const SURPRISE_TOP_BITS = BIN_COUNT;
 
-const rgba = (hex: string, alpha: number): string => {
-  const [r, g, b] = [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16));
-  return `rgba(${r}, ${g}, ${b}, ${alpha})`;
-};
+/**
+ * #rrggbbaa: decorations take any CSS colour, but a hover's or tooltip's Markdown keeps a span's
+ * background-color only when it is written in hex, and the legend shows the same colours.
+ */
+const withAlpha = (hex: string, alpha: number): string =>
+  `${hex}${Math.round(alpha * 255)
+    .toString(16)
+    .padStart(2, '0')}`;
 
 /*
  * ColorBrewer's 8-class YlOrRd (sequential, d3's schemeYlOrRd[8]) and RdBu (diverging,
@@ -57,7 +61,7 @@ const signed = (value: number): string =>
 
 export const SURPRISE_BINS: readonly ColourBin[] = YL_OR_RD.map((hex, bin) => ({
   label: bin === BIN_COUNT - 1 ? `${bin}+ bits` : `${bin}–${bin + 1} bits`,
-  background: rgba(hex, SEQUENTIAL_ALPHA[bin] as number),
+  background: withAlpha(hex, SEQUENTIAL_ALPHA[bin] as number),
 }));
 
 /** Hidden states lie in −1…1 (tanh); each bin is a quarter wide, and 0 is a bin edge. */
@@ -65,7 +69,7 @@ export const UNIT_BINS: readonly ColourBin[] = RD_BU.map((hex, bin) => {
   const low = -1 + bin / 4;
   return {
     label: `${signed(low)} to ${signed(low + 0.25)}`,
-    background: rgba(hex, DIVERGING_ALPHA[bin] as number),
+    background: withAlpha(hex, DIVERGING_ALPHA[bin] as number),
   };
 });
 
