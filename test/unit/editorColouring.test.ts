@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { TextReading } from '../../src/core/explore/surprise';
 import { Random } from '../../src/core/random';
 import { colourAlpha, parseColour } from '../../src/shared/contrast';
 import {
@@ -10,12 +9,13 @@ import {
   SURPRISE_BINS,
   UNIT_BINS,
   type ColourBy,
+  type ColourSource,
 } from '../../src/extension/editor/colourScale';
 
 const SURPRISE: ColourBy = { kind: 'surprise' };
 
 /** A reading built by hand: `bits` per character, NaN for unknown ones (step −1), 2 units. */
-function reading(text: string, bits: number[], unknown: Set<number>): TextReading {
+function reading(text: string, bits: number[], unknown: Set<number>): ColourSource {
   const characters = [...text];
   const offsets = new Int32Array(characters.length + 1);
   const steps = new Int32Array(characters.length);
@@ -30,19 +30,7 @@ function reading(text: string, bits: number[], unknown: Set<number>): TextReadin
   const activations = Float32Array.from({ length: step * 2 }, (_, k) =>
     k % 2 === 0 ? -1 + (2 * Math.floor(k / 2)) / Math.max(1, step - 1) : 0.3,
   );
-  return {
-    vocabulary: [],
-    hiddenSize: 2,
-    characters,
-    offsets,
-    steps,
-    characterOfStep: new Int32Array(0),
-    bits: Float32Array.from(bits),
-    topIds: new Int32Array(0),
-    topProbabilities: new Float32Array(0),
-    topK: 0,
-    activations,
-  };
+  return { hiddenSize: 2, offsets, steps, bits: Float32Array.from(bits), activations };
 }
 
 describe('editor colouring: bins and decoration ranges', () => {

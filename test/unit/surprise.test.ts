@@ -70,6 +70,42 @@ describe('surprise: a text model reads a document', () => {
     assert.ok(maxAbsDiff(whole.activations, layers[layers.length - 1]!.hs) < 1e-6);
   });
 
+  it('after an edit, reads again only from the chunk it touches, with the same result', () => {
+    const long = TEXT.repeat(6);
+    const edits = [
+      long.slice(0, 90) + 'x' + long.slice(90), // an unknown character inserted late
+      long.slice(0, 100) + 'dab' + long.slice(101), // a known one replaced late
+      long.slice(0, 70), // cut short
+      'b' + long, // changed at the start
+      long + 'cab ea', // typed at the end
+    ];
+    const before = readText(model, VOCABULARY, long, { chunk: 16 });
+    for (const edited of edits) {
+      const fresh = readText(model, VOCABULARY, edited, { chunk: 16 });
+      const resumed = readText(model, VOCABULARY, edited, { chunk: 16, previous: before });
+      // Bit for bit: the reused chunks read the same ids from the same states.
+      assert.deepEqual(resumed.activations, fresh.activations);
+      assert.deepEqual(resumed.bits, fresh.bits);
+      assert.deepEqual(resumed.topIds, fresh.topIds);
+      assert.deepEqual(resumed.topProbabilities, fresh.topProbabilities);
+    }
+    // The late edit starts from a kept state: the one before the third chunk is the same object.
+    const late = readText(model, VOCABULARY, edits[0]!, { chunk: 16, previous: before });
+    assert.ok(late.resume.starts[2] !== undefined);
+    assert.equal(late.resume.starts[2], before.resume.starts[2]);
+    const fresh = readText(model, VOCABULARY, edits[0]!, { chunk: 16 });
+    assert.notEqual(fresh.resume.starts[2], before.resume.starts[2]);
+    // Another model's reading is not reused.
+    const other = SequenceModel.create(textConfig(), 8);
+    try {
+      const theirs = readText(other, VOCABULARY, TEXT);
+      const ours = readText(model, VOCABULARY, TEXT, { previous: theirs });
+      assert.deepEqual(ours.activations, readText(model, VOCABULARY, TEXT).activations);
+    } finally {
+      other.dispose();
+    }
+  });
+
   it('lists the most likely next characters, best first, as infer() ranks them', () => {
     const reading = readText(model, VOCABULARY, TEXT, { topK: 3 });
     const { stepProbabilities } = direct();

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { TextReading } from '../../src/core/explore/surprise';
 import { firingSpans, rankUnits } from '../../src/core/explore/unitSearch';
 import {
   otherFirings,
@@ -81,22 +80,12 @@ describe('unit search: units ranked by how selectively they fire on a span', () 
 
 describe('unit commands: what the quick picks offer', () => {
   /** The synthetic activations as a reading of TEXT, one step per character. */
-  const reading = (activations: Float32Array): TextReading => {
-    const n = TEXT.length;
-    return {
-      vocabulary: [],
-      hiddenSize: H,
-      characters: [...TEXT],
-      offsets: Int32Array.from({ length: n + 1 }, (_, i) => i),
-      steps: Int32Array.from({ length: n }, (_, i) => i),
-      characterOfStep: Int32Array.from({ length: n }, (_, i) => i),
-      bits: new Float32Array(n),
-      topIds: new Int32Array(0),
-      topProbabilities: new Float32Array(0),
-      topK: 0,
-      activations,
-    };
-  };
+  const reading = (activations: Float32Array) => ({
+    hiddenSize: H,
+    offsets: Int32Array.from({ length: TEXT.length + 1 }, (_, i) => i),
+    characterOfStep: Int32Array.from({ length: TEXT.length }, (_, i) => i),
+    activations,
+  });
 
   it("lists Find Units' rows in rankUnits' order, the best highlighted, and where else it fires", () => {
     const activations = synthetic(TEXT, PLANTED);

@@ -8,8 +8,10 @@ import type { SequenceModel } from '../model/sequenceModel';
 /**
  * Steps per call of the kernel. The model has no maximum length, but the kernel's memory grows
  * with the steps of one call; chunks carry the state, so the result does not depend on this.
+ * After an edit the chunk it falls in is read again from its start, so a chunk is kept short;
+ * a call costs little next to 512 steps.
  */
-export const READ_CHUNK = 2048;
+export const READ_CHUNK = 512;
 export const TOP_NEXT = 5;
 
 export interface TextReading {
@@ -39,6 +41,19 @@ export interface TextReading {
   topK: number;
   /** The top layer's h after each step, [steps*H]. */
   activations: Float32Array;
+  /** What reading an edited version of the text again reuses (`readText`'s `previous`). */
+  resume: ResumePoints;
+}
+
+export interface ResumePoints {
+  model: SequenceModel;
+  chunk: number;
+  /** The vocabulary ids read, one per step. */
+  ids: Int32Array;
+  /** Bits of the character read at each step after the first, from the step before's output. */
+  nextBits: Float32Array;
+  /** The states each chunk started from (undefined: zeros). */
+  starts: Array<LayerState[] | undefined>;
 }
 
 /**
@@ -88,12 +103,29 @@ function readLogits(
   }
 }
 
-/** Reads `text` in one pass, chunk by chunk with the state carried, from a zero state. */
+/**
+ * The first chunk that must be read again after an edit: the one holding the step before the
+ * first changed id, since that step's output scores the changed character. Earlier chunks read
+ * the same ids from the same states, so their results are the previous reading's, bit for bit.
+ */
+function firstStaleChunk(previous: ResumePoints, ids: readonly number[]): number {
+  const limit = Math.min(previous.ids.length, ids.length);
+  let same = 0;
+  while (same < limit && previous.ids[same] === ids[same]) same++;
+  return Math.floor(Math.max(0, same - 1) / previous.chunk);
+}
+
+/**
+ * Reads `text` in one pass, chunk by chunk with the state carried, from a zero state. Given the
+ * reading of an earlier version of the text by the same model (`previous`), it reads again only
+ * from the chunk where the two first differ: typing near the end of a long document re-reads
+ * its last chunk, not all of it.
+ */
 export function readText(
   model: SequenceModel,
   vocabulary: readonly string[],
   text: string,
-  options: { topK?: number; chunk?: number } = {},
+  options: { topK?: number; chunk?: number; previous?: TextReading } = {},
 ): TextReading {
   const { hiddenSize: H, outputSize: C } = model.config;
   const topK = Math.min(options.topK ?? TOP_NEXT, C);
@@ -118,13 +150,30 @@ export function readText(
   steps.forEach((step, i) => {
     if (step >= 0) characterOfStep[step] = i;
   });
-  /** Bits of the character read at each step after the first, from the step before's output. */
   const nextBits = new Float32Array(T);
   const activations = new Float32Array(T * H);
   const topIds = new Int32Array(T * topK);
   const topProbabilities = new Float32Array(T * topK);
-  let states: LayerState[] | undefined;
-  for (let start = 0; start < T; start += chunk) {
+  const starts: Array<LayerState[] | undefined> = [];
+  let resumeAt = 0;
+  const previous = options.previous;
+  if (
+    previous?.resume.model === model &&
+    previous.resume.chunk === chunk &&
+    previous.topK === topK &&
+    previous.vocabulary === vocabulary
+  ) {
+    const stale = firstStaleChunk(previous.resume, ids);
+    resumeAt = stale * chunk;
+    starts.push(...previous.resume.starts.slice(0, stale + 1));
+    activations.set(previous.activations.subarray(0, resumeAt * H));
+    topIds.set(previous.topIds.subarray(0, resumeAt * topK));
+    topProbabilities.set(previous.topProbabilities.subarray(0, resumeAt * topK));
+    nextBits.set(previous.resume.nextBits.subarray(0, resumeAt));
+  }
+  let states = starts[resumeAt / chunk];
+  for (let start = resumeAt; start < T; start += chunk) {
+    starts[start / chunk] = states;
     const length = Math.min(chunk, T - start);
     const tokens = Int32Array.from(ids.slice(start, start + length));
     const runs = model.trace(
@@ -159,6 +208,7 @@ export function readText(
     topProbabilities,
     topK,
     activations,
+    resume: { model, chunk, ids: Int32Array.from(ids), nextBits, starts },
   };
 }
 
@@ -217,7 +267,7 @@ export function nextCharacters(
 
 /** The UTF-16 offsets [start, end) of the characters that steps [from, to) read. */
 export function stepSpanOffsets(
-  reading: TextReading,
+  reading: Pick<TextReading, 'characterOfStep' | 'offsets'>,
   from: number,
   to: number,
 ): { start: number; end: number } {

@@ -5,6 +5,12 @@
  */
 import type { TextReading } from '../../core/explore/surprise';
 
+/** The parts of a reading that colouring looks at. */
+export type ColourSource = Pick<
+  TextReading,
+  'offsets' | 'steps' | 'bits' | 'activations' | 'hiddenSize'
+>;
+
 /** What the characters are coloured by: the model's surprise, or one hidden unit's state. */
 export type ColourBy = { kind: 'surprise' } | { kind: 'unit'; unit: number };
 
@@ -84,7 +90,7 @@ export function binOf(value: number, by: ColourBy): number {
 }
 
 /** The value a character is coloured by: its bits, or the unit's state after reading it. */
-export function characterValue(reading: TextReading, by: ColourBy, i: number): number {
+export function characterValue(reading: ColourSource, by: ColourBy, i: number): number {
   if (by.kind === 'surprise') return reading.bits[i] as number;
   const step = reading.steps[i] as number;
   return step < 0 ? NaN : (reading.activations[step * reading.hiddenSize + by.unit] as number);
@@ -95,7 +101,7 @@ export function characterValue(reading: TextReading, by: ColourBy, i: number): n
  * a run is one decoration range, far fewer than one per character. Characters with no value
  * (the first, unknown ones) are left uncoloured.
  */
-export function colourRuns(reading: TextReading, by: ColourBy): Array<Array<[number, number]>> {
+export function colourRuns(reading: ColourSource, by: ColourBy): Array<Array<[number, number]>> {
   const runs: Array<Array<[number, number]>> = Array.from({ length: BIN_COUNT }, () => []);
   const { offsets } = reading;
   let open = -1;

@@ -122,7 +122,9 @@ export class ModelColouring implements vscode.Disposable {
     if (!loaded) return undefined;
     const end = document.positionAt(MAX_COLOURED_CHARACTERS);
     const text = document.getText(new vscode.Range(new vscode.Position(0, 0), end));
-    return readText(loaded.model, loaded.manifest.vocabulary, text);
+    // After an edit, the chunks before it are the shown reading's (see readText).
+    const previous = this.current?.document === document ? this.current.reading : undefined;
+    return readText(loaded.model, loaded.manifest.vocabulary, text, { previous });
   }
 
   /** Colours `document` by `by` in every editor that shows it. */

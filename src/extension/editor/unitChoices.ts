@@ -3,7 +3,12 @@
  * rows, every unit with its range in the document, and where else a chosen unit fires.
  */
 import { stepSpanOffsets, type TextReading } from '../../core/explore/surprise';
-import { firingSpans, FIRING_THRESHOLD, type UnitScore } from '../../core/explore/unitSearch';
+import {
+  firingSpans,
+  FIRING_THRESHOLD,
+  type Activations,
+  type UnitScore,
+} from '../../core/explore/unitSearch';
 import { markDefault, type ChoiceItem, type Choices } from '../commands/promptItems';
 
 const percent = (share: number): string => `${Math.round(100 * share)} %`;
@@ -30,7 +35,7 @@ export function rankedUnitChoices(ranked: readonly UnitScore[]): Choices<UnitSco
  * (the unit shown now), else the unit that varies most over this document: the likeliest to
  * mean something here.
  */
-export function unitChoices(reading: TextReading, current?: number): Choices<number> {
+export function unitChoices(reading: Activations, current?: number): Choices<number> {
   const { activations, hiddenSize: H } = reading;
   const steps = activations.length / H;
   const stats = Array.from({ length: H }, (_, unit) => {
@@ -64,7 +69,7 @@ export function unitChoices(reading: TextReading, current?: number): Choices<num
  * that overlap the selected steps [from, to).
  */
 export function otherFirings(
-  reading: TextReading,
+  reading: Activations & Pick<TextReading, 'characterOfStep' | 'offsets'>,
   score: Pick<UnitScore, 'unit' | 'direction'>,
   from: number,
   to: number,
