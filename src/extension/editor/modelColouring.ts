@@ -46,14 +46,16 @@ export const describeColouring = (by: ColourBy): string =>
   by.kind === 'surprise' ? 'surprise' : `unit ${by.unit}`;
 
 /** The legend: each bin's colour as a swatch (the tooltip's Markdown takes hex colours). */
-function legend(by: ColourBy, name: string): vscode.MarkdownString {
+function legend(by: ColourBy, name: string, truncated: boolean): vscode.MarkdownString {
   const markdown = new vscode.MarkdownString(undefined, true);
   markdown.supportHtml = true;
   const title =
     by.kind === 'surprise'
       ? 'Surprise: −log2 p(character | the text before it), in bits'
       : `Unit ${by.unit}: its hidden state after each character`;
-  markdown.appendMarkdown(`**${title}** in ${name}\n\n`);
+  markdown.appendMarkdown(`**${title}** in `);
+  markdown.appendText(name);
+  markdown.appendMarkdown('\n\n');
   for (const bin of binsFor(by)) {
     markdown.appendMarkdown(
       `<span style="background-color:${bin.background};">&nbsp;&nbsp;&nbsp;&nbsp;</span> ${bin.label}  \n`,
@@ -62,6 +64,11 @@ function legend(by: ColourBy, name: string): vscode.MarkdownString {
   markdown.appendMarkdown(
     '\nUncoloured: no value (the first character, or one the model never saw).\n\n',
   );
+  if (truncated) {
+    markdown.appendMarkdown(
+      `Only the first ${MAX_COLOURED_CHARACTERS.toLocaleString('en')} characters are read.\n\n`,
+    );
+  }
   markdown.appendMarkdown('Click to clear the colouring.');
   return markdown;
 }
@@ -223,7 +230,9 @@ export class ModelColouring implements vscode.Disposable {
       by.kind === 'surprise'
         ? `$(symbol-color) Surprise: 0–${SURPRISE_BINS.length} bits`
         : `$(symbol-color) Unit ${by.unit}: −1 to +1`;
-    this.status.tooltip = legend(by, name);
+    const documentEnd = document.offsetAt(document.lineAt(document.lineCount - 1).range.end);
+    const readEnd = reading.offsets[reading.offsets.length - 1] as number;
+    this.status.tooltip = legend(by, name, readEnd < documentEnd);
     this.status.show();
   }
 
