@@ -5,6 +5,7 @@
  * Needs what the end-to-end tests need: `npm run package` and scripts/e2e/setup-code-server.sh.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Frame } from 'playwright-core';
@@ -33,8 +34,11 @@ const README_SHOTS: Record<string, string> = {
   'hc-gradients': 'theme-hc-gradients.png',
 };
 
-/** Each section starts its own VS Code: `views` is every view but the race's, `race` the race's. */
-const SECTIONS = ['views', 'race'] as const;
+/**
+ * Each section starts its own VS Code: `views` is every view but the race's and the editor's,
+ * `race` the race's, `editor` a text model colouring an open file.
+ */
+const SECTIONS = ['views', 'race', 'editor'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -78,10 +82,13 @@ async function tab(frame: Frame, id: string): Promise<void> {
   await frame.click(`#tab-${id}`);
 }
 
-function start(theme: keyof typeof THEMES): Promise<VSCode> {
+function start(
+  theme: keyof typeof THEMES,
+  workspace = path.join(ROOT, 'media', 'examples'),
+): Promise<VSCode> {
   return VSCode.start({
     vsix: path.join(ROOT, 'dist', 'rnn-explorer.vsix'),
-    workspace: path.join(ROOT, 'media', 'examples'),
+    workspace,
     viewport: { width: 1600, height: 1000 },
     settings: {
       'workbench.colorTheme': THEMES[theme],
@@ -267,6 +274,74 @@ async function themeShots(theme: keyof typeof THEMES): Promise<void> {
   }
 }
 
+/**
+ * A GRU trained on 4,000 characters of Tiny Shakespeare (the active editor's text, the commands'
+ * defaults) colours the next 1,500, which it has not seen: by surprise with the hover, then by
+ * the unit Find Units ranks first for a selected word.
+ */
+async function editorShots(theme: keyof typeof THEMES): Promise<void> {
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-screenshots-editor-'));
+  const shakespeare = fs.readFileSync(
+    path.join(ROOT, 'media', 'data', 'text', 'tinyshakespeare.txt'),
+    'utf8',
+  );
+  fs.writeFileSync(path.join(workspace, 'training.txt'), shakespeare.slice(0, 4000));
+  const verse = shakespeare.slice(4000, 5500);
+  fs.writeFileSync(path.join(workspace, 'verse.txt'), verse);
+  const vscode = await start(theme, workspace);
+  try {
+    await vscode.activated();
+    await vscode.openFile('training.txt');
+    await vscode.runCommand('RNN: Train Text Model…');
+    await vscode.quickPickSelect('The active editor');
+    for (const title of [/Cell/, /Characters per chunk/, /How chunks connect/, /Inputs/])
+      await enterOn(vscode, title);
+    await waitFor(
+      async () =>
+        /priming string/i.test(
+          await vscode.page
+            .locator('.quick-input-widget .quick-input-title')
+            .innerText()
+            .catch(() => ''),
+        ),
+      10 * 60_000,
+      'the text model to finish',
+    );
+    await vscode.closeQuickInput();
+    await vscode.openFile('verse.txt');
+    await vscode.runCommand('RNN: Show Model Surprise');
+    // A line of verse well down the file, with text to hover (blank lines part the speeches).
+    const line = verse.split('\n').find((text, i) => i >= 2 && text.length >= 20) as string;
+    const row = vscode.page
+      .locator('.editor-instance .monaco-editor .view-line')
+      .filter({ hasText: line.trim().slice(0, 12) })
+      .first();
+    const box = await row.locator('span').first().boundingBox();
+    if (!box) throw new Error(`The line "${line}" is not on screen`);
+    // The editor's font is monospace: the 8th character is 7.5 widths in.
+    await vscode.page.mouse.move(box.x + (7.5 * box.width) / line.length, box.y + box.height / 2);
+    await vscode.page
+      .locator('.monaco-hover:not(.hidden)', { hasText: 'Model surprise' })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await shoot(vscode, theme, 'editor-surprise');
+
+    await vscode.page.mouse.move(5, 500);
+    await row.dblclick();
+    await vscode.runCommand('RNN: Find Units for Selection');
+    await promptTitled(vscode, /Find Units for Selection/);
+    await shoot(vscode, theme, 'editor-find-units');
+    await vscode.page.keyboard.press('Enter');
+    await vscode.page
+      .locator('.statusbar-item', { hasText: /Unit \d+: / })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await shoot(vscode, theme, 'editor-unit');
+  } finally {
+    await vscode.stop();
+  }
+}
+
 async function main(): Promise<void> {
   for (const theme of values.themes.split(',') as Array<keyof typeof THEMES>) {
     if (!(theme in THEMES))
@@ -274,6 +349,7 @@ async function main(): Promise<void> {
     const sections = values.sections.split(',');
     if (sections.includes('views')) await themeShots(theme);
     if (sections.includes('race')) await raceShots(theme);
+    if (sections.includes('editor')) await editorShots(theme);
   }
   if (values.readme) {
     for (const [shot, name] of Object.entries(README_SHOTS)) {

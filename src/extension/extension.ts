@@ -6,7 +6,8 @@ import { ExplorerPanel, type ExplorerServices } from './explorer/explorerPanel';
 import { registerCommands } from './commands';
 import { Checkpoints } from './training/checkpoints';
 import { ExplorerSubjects } from './explorer/subjects';
-import { registerTaskCommands } from './commands/taskCommands';
+import { registerTaskCommands, type TaskCommandServices } from './commands/taskCommands';
+import { registerEditorCommands } from './editor/unitCommands';
 import { ModelRegistry } from './modelRegistry';
 import { LossChartView } from './lossChartView';
 import { ModelsView } from './modelsView';
@@ -65,6 +66,17 @@ export function activate(context: vscode.ExtensionContext): void {
     subjects: new ExplorerSubjects(registry, context.extensionPath, () => backend.ready()),
   };
 
+  const taskServices: TaskCommandServices = {
+    extensionUri: context.extensionUri,
+    registry,
+    training,
+    runs,
+    wasmDirectory: backend.wasmDirectory,
+    log,
+    classifier,
+    ready: () => backend.ready(),
+  };
+
   context.subscriptions.push(
     log,
     ExplorerPanel.register(explorer),
@@ -108,16 +120,8 @@ export function activate(context: vscode.ExtensionContext): void {
     createStatusBar(backend, training),
     vscode.languages.registerHoverProvider({ scheme: '*' }, new NameHoverProvider(classifier, log)),
     ...registerCommands({ registry, backend, training, log, classifier }),
-    ...registerTaskCommands({
-      extensionUri: context.extensionUri,
-      registry,
-      training,
-      runs,
-      wasmDirectory: backend.wasmDirectory,
-      log,
-      classifier,
-      ready: () => backend.ready(),
-    }),
+    ...registerTaskCommands(taskServices),
+    ...registerEditorCommands(taskServices, backend.onDidChange),
     backend.onDidChange(() => registry.reloadOnNextUse()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('rnnExplorer.backend')) void backend.restart();

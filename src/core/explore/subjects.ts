@@ -19,7 +19,7 @@ type Manifest = Pick<ModelManifest, 'task' | 'vocabulary' | 'labels' | 'taskOpti
 
 const MAX_STEPS = 200;
 /** Characters that are invisible as a column heading or a prediction. */
-const visible = (symbol: string): string =>
+export const visible = (symbol: string): string =>
   symbol === ' ' ? '␣' : symbol === '\n' ? '⏎' : symbol === '\t' ? '⇥' : symbol;
 
 function classes(labels: readonly string[]): OutputReader {

@@ -54,6 +54,15 @@ export async function readChecked(
   return vscode.workspace.fs.readFile(uri);
 }
 
+/** A task has no model yet: says so, with a button that runs the task's training command. */
+export async function offerTraining(label: string, trainCommand: string): Promise<void> {
+  const train = await vscode.window.showInformationMessage(
+    vscode.l10n.t('RNN Explorer: there is no {0} yet.', label),
+    'Train One',
+  );
+  if (train) await vscode.commands.executeCommand(trainCommand);
+}
+
 /** The helpers every area's commands use, bound once to the services. */
 export type TaskContext = ReturnType<typeof createTaskContext>;
 
@@ -81,11 +90,7 @@ export function createTaskContext(s: TaskCommandServices) {
   ): Promise<T | undefined> => {
     const loaded = registry.loadActive(task);
     if (!loaded) {
-      const train = await vscode.window.showInformationMessage(
-        vscode.l10n.t('RNN Explorer: there is no {0} yet.', label),
-        'Train One',
-      );
-      if (train) await vscode.commands.executeCommand(trainCommand);
+      await offerTraining(label, trainCommand);
       return undefined;
     }
     try {
