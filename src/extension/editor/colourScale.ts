@@ -3,6 +3,7 @@
  * unit-tested and timed: which colour bin each character falls in, and the runs of characters
  * that share a bin (one decoration range each).
  */
+import { schemeRdBu, schemeYlOrRd } from 'd3-scale-chromatic';
 import type { TextReading } from '../../core/explore/surprise';
 
 /** The parts of a reading that colouring looks at. */
@@ -35,30 +36,12 @@ const withAlpha = (hex: string, alpha: number): string =>
     .padStart(2, '0')}`;
 
 /*
- * ColorBrewer's 8-class YlOrRd (sequential, d3's schemeYlOrRd[8]) and RdBu (diverging,
- * schemeRdBu[8]: negative red, positive blue, the Explorer's scale). The alpha grows with the
- * value's size as well, so a character the model expected, or a unit near 0, is barely tinted.
+ * ColorBrewer's 8-class YlOrRd (sequential) and RdBu (diverging: negative red, positive blue, the
+ * Explorer's scale), from d3. The alpha grows with the value's size as well, so a character the
+ * model expected, or a unit near 0, is barely tinted.
  */
-const YL_OR_RD = [
-  '#ffffcc',
-  '#ffeda0',
-  '#fed976',
-  '#feb24c',
-  '#fd8d3c',
-  '#fc4e2a',
-  '#e31a1c',
-  '#b10026',
-];
-const RD_BU = [
-  '#b2182b',
-  '#d6604d',
-  '#f4a582',
-  '#fddbc7',
-  '#d1e5f0',
-  '#92c5de',
-  '#4393c3',
-  '#2166ac',
-];
+const YL_OR_RD = schemeYlOrRd[BIN_COUNT] as readonly string[];
+const RD_BU = schemeRdBu[BIN_COUNT] as readonly string[];
 const SEQUENTIAL_ALPHA = [0.08, 0.16, 0.24, 0.32, 0.4, 0.48, 0.56, 0.64];
 const DIVERGING_ALPHA = [0.64, 0.44, 0.28, 0.14, 0.14, 0.28, 0.44, 0.64];
 
