@@ -34,7 +34,9 @@ export function fitPca(states: Float32Array | Float64Array, dimensions: number, 
   }
   const mean = new Float64Array(dimensions);
   for (let r = 0; r < rows; r++) {
-    for (let d = 0; d < dimensions; d++) mean[d] += states[r * dimensions + d] as number;
+    for (let d = 0; d < dimensions; d++) {
+      mean[d] = (mean[d] as number) + (states[r * dimensions + d] as number);
+    }
   }
   for (let d = 0; d < dimensions; d++) mean[d] = (mean[d] as number) / rows;
   // Upper triangle of X^T X on centred rows, mirrored after; divided by rows - 1 as numpy's cov.
@@ -48,7 +50,9 @@ export function fitPca(states: Float32Array | Float64Array, dimensions: number, 
       const ci = centred[i] as number;
       if (ci === 0) continue;
       const at = i * dimensions;
-      for (let j = i; j < dimensions; j++) cov[at + j] += ci * (centred[j] as number);
+      for (let j = i; j < dimensions; j++) {
+        cov[at + j] = (cov[at + j] as number) + ci * (centred[j] as number);
+      }
     }
   }
   const matrix = new Matrix(dimensions, dimensions);
