@@ -39,22 +39,7 @@ export function fitPca(states: Float32Array | Float64Array, dimensions: number, 
     }
   }
   for (let d = 0; d < dimensions; d++) mean[d] = (mean[d] as number) / rows;
-  // Upper triangle of X^T X on centred rows, mirrored after; divided by rows - 1 as numpy's cov.
-  const cov = new Float64Array(dimensions * dimensions);
-  const centred = new Float64Array(dimensions);
-  for (let r = 0; r < rows; r++) {
-    for (let d = 0; d < dimensions; d++) {
-      centred[d] = (states[r * dimensions + d] as number) - (mean[d] as number);
-    }
-    for (let i = 0; i < dimensions; i++) {
-      const ci = centred[i] as number;
-      if (ci === 0) continue;
-      const at = i * dimensions;
-      for (let j = i; j < dimensions; j++) {
-        cov[at + j] = (cov[at + j] as number) + ci * (centred[j] as number);
-      }
-    }
-  }
+  const cov = upperScatter(states, dimensions, mean);
   const matrix = new Matrix(dimensions, dimensions);
   for (let i = 0; i < dimensions; i++) {
     for (let j = i; j < dimensions; j++) {
@@ -88,6 +73,52 @@ export function fitPca(states: Float32Array | Float64Array, dimensions: number, 
     explainedRatio.push(total > 0 ? Math.max(values[column] as number, 0) / total : 0);
   }
   return { dimensions, mean, components, explainedRatio };
+}
+
+/** Rows of the scatter matrix's upper triangle built at once: each pass over it reads and writes it once. */
+const ROWS_PER_PASS = 4;
+
+/**
+ * The upper triangle of X^T X for the centred rows of X, [dimensions * dimensions]. Rows are
+ * added four at a time so the triangle is read and written a quarter as often: it is most of
+ * the fit's time (3,579 x 128 x 128 / 2 multiply-adds for the names).
+ */
+function upperScatter(
+  states: Float32Array | Float64Array,
+  dimensions: number,
+  mean: Float64Array,
+): Float64Array {
+  const rows = states.length / dimensions;
+  const scatter = new Float64Array(dimensions * dimensions);
+  const block = new Float64Array(ROWS_PER_PASS * dimensions);
+  for (let first = 0; first < rows; first += ROWS_PER_PASS) {
+    // Rows past the end stay zero and add nothing.
+    block.fill(0);
+    const count = Math.min(ROWS_PER_PASS, rows - first);
+    for (let r = 0; r < count; r++) {
+      for (let d = 0; d < dimensions; d++) {
+        block[r * dimensions + d] =
+          (states[(first + r) * dimensions + d] as number) - (mean[d] as number);
+      }
+    }
+    const [b1, b2, b3] = [dimensions, 2 * dimensions, 3 * dimensions];
+    for (let i = 0; i < dimensions; i++) {
+      const a0 = block[i] as number;
+      const a1 = block[b1 + i] as number;
+      const a2 = block[b2 + i] as number;
+      const a3 = block[b3 + i] as number;
+      const at = i * dimensions;
+      for (let j = i; j < dimensions; j++) {
+        scatter[at + j] =
+          (scatter[at + j] as number) +
+          a0 * (block[j] as number) +
+          a1 * (block[b1 + j] as number) +
+          a2 * (block[b2 + j] as number) +
+          a3 * (block[b3 + j] as number);
+      }
+    }
+  }
+  return scatter;
 }
 
 /** Coordinates of each state on the basis' components, row-major [rows * k], in float64. */

@@ -1,7 +1,7 @@
 import { batchData, packBatch } from '../data/batches';
 import { Vocabulary } from '../data/alphabet';
 import { infer } from '../model/inference';
-import type { SequenceData } from '../model/recurrentStack';
+import type { LayerRun, SequenceData } from '../model/recurrentStack';
 import type { SequenceModel } from '../model/sequenceModel';
 import { inBatches } from '../util';
 import { fitPca, projectPca, type PcaBasis } from './pca';
@@ -35,6 +35,27 @@ function argmax(values: Float32Array, from: number, count: number): number {
 }
 
 /**
+ * The top layer's states after every step, [T*B*H], and the head's outputs after each
+ * sequence's last step, [B*C] (their largest is the most likely class). A one-way model's head
+ * runs on the last states only: `infer` would run it, and a softmax, after every step.
+ */
+function topStates(
+  model: SequenceModel,
+  data: SequenceData,
+): { hs: Float32Array; scores: Float32Array } {
+  if (model.config.bidirectional) {
+    const { layers, probabilities } = infer(model, data);
+    return { hs: (layers[layers.length - 1] as LayerRun).hs, scores: probabilities };
+  }
+  const layers = model.trace(data);
+  const hs = (layers[layers.length - 1] as LayerRun).hs;
+  const H = model.config.hiddenSize;
+  // Padded steps carry the state, so the last step holds every sequence's final state.
+  const last = hs.subarray((data.steps - 1) * data.batch * H);
+  return { hs, scores: model.headValues(last) };
+}
+
+/**
  * Every name's states after each of its letters. Names are run sorted by length in batches, so
  * almost no step is padding, and written back in the order given.
  */
@@ -59,8 +80,7 @@ export function collectNameStates(
   const byLength = [...ids].sort((a, b) => a.ids.length - b.ids.length);
   for (const batch of inBatches(byLength, NAMES_PER_BATCH)) {
     const packed = packBatch(batch);
-    const { layers, probabilities } = infer(model, batchData(packed));
-    const hs = (layers[layers.length - 1] as { hs: Float32Array }).hs;
+    const { hs, scores } = topStates(model, batchData(packed));
     const B = packed.size;
     batch.forEach((item, b) => {
       const index = item.label;
@@ -70,7 +90,7 @@ export function collectNameStates(
       }
       const last = (item.ids.length - 1) * B + b;
       finals.set(hs.subarray(last * H, (last + 1) * H), index * H);
-      predicted[index] = argmax(probabilities, b * C, C);
+      predicted[index] = argmax(scores, b * C, C);
     });
   }
   return { dimensions: H, steps, offsets, finals, predicted };
@@ -81,14 +101,14 @@ export function collectSequenceStates(model: SequenceModel, data: SequenceData):
   if (data.batch !== 1) throw new Error('One sequence at a time');
   const H = model.config.hiddenSize;
   const C = model.config.outputSize;
-  const { layers, probabilities } = infer(model, data);
-  const steps = (layers[layers.length - 1] as { hs: Float32Array }).hs.slice(0, data.steps * H);
+  const { hs, scores } = topStates(model, data);
+  const steps = hs.slice(0, data.steps * H);
   return {
     dimensions: H,
     steps,
     offsets: Int32Array.of(0, data.steps),
     finals: steps.slice((data.steps - 1) * H),
-    predicted: Int32Array.of(argmax(probabilities, 0, C)),
+    predicted: Int32Array.of(argmax(scores, 0, C)),
   };
 }
 
