@@ -127,6 +127,9 @@ for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] as c
       assert.equal(await explorer.page.locator('#states-epoch-label').innerText(), 'Epoch 2 of 3');
       await explorer.send({ type: 'states', picture: picture({ epochs: [1, 2, 3], epoch: 3 }) });
       assert.equal(await explorer.page.locator('#states-epoch-label').innerText(), 'Epoch 3 of 3');
+      // The epoch chosen is kept with setState, for the page that comes back after a hide.
+      const saved = await explorer.page.evaluate(`window.__state.states`);
+      assert.deepEqual(saved, { epoch: 3 });
     });
 
     it('lists exactly the names inside a brushed region, with language and prediction', async () => {
