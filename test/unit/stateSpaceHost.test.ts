@@ -11,7 +11,7 @@ import type { EpochCheckpoint } from '../../src/core/runs/epochCheckpoints';
 import { StateSpaceHost } from '../../src/extension/explorer/stateSpaceHost';
 import type { Subject } from '../../src/extension/explorer/subjects';
 import type { StateSpacePicture } from '../../src/shared/explorerProtocol';
-import { useTestBackend } from './helpers';
+import { smallConfig, useTestBackend } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const MODEL = path.join(ROOT, 'media', 'models', 'names-gru.json');
@@ -96,5 +96,52 @@ describe('the State space view’s pictures, as the host makes them', () => {
   it('draws the model itself when the epoch asked for is no longer kept', () => {
     const picture = draw(host([{ epoch: 2, file: MODEL }]), 7);
     assert.equal(picture.epoch, undefined);
+  });
+
+  it('draws a forecaster’s series as one path on a basis fitted along it', () => {
+    const model = SequenceModel.create(
+      smallConfig('gru', { inputKind: 'dense', inputSize: 1, hiddenSize: 6, outputSize: 2 }),
+      9,
+    );
+    try {
+      const manifest = {
+        ...loaded.manifest,
+        task: 'forecast',
+        vocabulary: [],
+        labels: ['t+1', 't+2'],
+        taskOptions: { mean: 100, std: 20, window: 4, column: 'Passengers' },
+      };
+      const forecaster: Subject = {
+        task: 'forecast',
+        file: path.join(directory, 'forecast.json'),
+        title: 'GRU 6',
+        loaded: { model, manifest },
+        reading: subjectReading(manifest),
+        defaultInput: '',
+      };
+      const picture = new StateSpaceHost(ROOT, () => []).picture(
+        forecaster,
+        '112, 118, 132, 129, 121',
+      );
+      assert.ok(!('reason' in picture));
+      const [series] = picture.inputs;
+      assert.equal(picture.kind, 'sequence');
+      assert.deepEqual(series!.symbols, ['112', '118', '132', '129', '121']);
+      assert.equal(series!.path.length, 10);
+      // Fitted on these five states, so their projections are centred on zero.
+      const meanX = series!.path.filter((_, i) => i % 2 === 0).reduce((a, b) => a + b, 0) / 5;
+      assert.ok(Math.abs(meanX) < 1e-3, `mean PC1 ${meanX}`);
+      // The graph reads the same input: five steps, each with its forecasts in the data's units.
+      const trace = forecaster.reading.trace(model, '112, 118, 132, 129, 121');
+      assert.ok(!('reason' in trace));
+      assert.equal(trace.steps.length, 5);
+      assert.ok(
+        trace.steps.every((step) => step.top.every((t) => Number.isFinite(Number(t.display)))),
+      );
+      const refused = new StateSpaceHost(ROOT, () => []).picture(forecaster, 'a, b');
+      assert.ok('reason' in refused && /Type numbers/.test(refused.reason));
+    } finally {
+      model.dispose();
+    }
   });
 });
