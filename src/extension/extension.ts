@@ -64,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): void {
     backendName: () => backend.active?.name ?? 'starting',
     classifier,
     subjects: new ExplorerSubjects(registry, context.extensionPath, () => backend.ready()),
+    checkpointsFor: (modelFile) => runs.checkpointsFor(modelFile),
   };
 
   const taskServices: TaskCommandServices = {
