@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { batchData, packBatch } from '../data/batches';
 import { Vocabulary } from '../data/alphabet';
 import type { CellType, Nonlinearity } from '../model/config';
@@ -6,7 +5,7 @@ import { infer } from '../model/inference';
 import type { SequenceData } from '../model/recurrentStack';
 import { runStack } from '../model/recurrentStack';
 import type { SequenceModel } from '../model/sequenceModel';
-import { crossEntropy } from '../training/loss';
+import { saliencyOf, type Saliency, type SaliencyTarget } from './saliency';
 
 /** Gate activations by name, in PyTorch's order, as saved by the forward pass. */
 export const GATE_NAMES: Record<CellType, string[]> = {
@@ -49,6 +48,16 @@ export interface SequenceTrace {
   numLayers: number;
   steps: StepTrace[];
   prediction: OutputEntry[];
+  saliency: TraceSaliency;
+}
+
+/**
+ * Each step's contribution to the final output (see `Saliency`): for classes to the log-probability
+ * of the predicted `label` in nats, for values to the sum of the final outputs in normalised units.
+ */
+export interface TraceSaliency extends Saliency {
+  target: 'class' | 'values';
+  label?: string;
 }
 
 /** An input ready to trace: the symbol shown above each column and the batch of one. */
@@ -118,17 +127,13 @@ export function traceInput(
   const last = stepProbabilities.subarray((T - 1) * C, T * C);
   const predicted = Array.from(last).indexOf(Math.max(...last));
   let norms: number[][] = [];
-  tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = model.logits(data, { onStepNorms: (byLayer) => (norms = byLayer) });
-      const final = config.head === 'all' ? tf.slice(logits, [T - 1, 0, 0], [1, 1, C]) : logits;
-      return outputs.kind === 'values'
-        ? (tf.sum(final) as tf.Scalar)
-        : crossEntropy(final, Int32Array.of(predicted));
-    }, model.trainableVariables);
-    value.dispose();
-    Object.values(grads).forEach((g) => g.dispose());
-  });
+  // The loss −log p(predicted) and the target log p(predicted) have the same gradient norms, so
+  // the saliency's backward pass also gives ||dL/dh_t||.
+  const target: SaliencyTarget =
+    outputs.kind === 'values'
+      ? { kind: 'values', step: T - 1 }
+      : { kind: 'class', index: predicted, step: T - 1 };
+  const saliency = saliencyOf(model, data, target, (byLayer) => (norms = byLayer));
   const gateNames = GATE_NAMES[config.cell];
   const steps: StepTrace[] = traced.symbols.map((symbol, t) => ({
     symbol,
@@ -160,6 +165,15 @@ export function traceInput(
     numLayers: config.numLayers,
     steps,
     prediction: ranked(T - 1, 5),
+    saliency: {
+      target: outputs.kind === 'values' ? 'values' : 'class',
+      label: outputs.kind === 'values' ? undefined : labels[predicted],
+      // Significant digits, not decimals: a vanished gradient is small, not zero.
+      value: Number(saliency.value.toPrecision(5)),
+      gradientInput: saliency.gradientInput.map((v) => Number(v.toPrecision(5))),
+      connectivity: saliency.connectivity.map((v) => Number(v.toPrecision(5))),
+      occlusion: saliency.occlusion.map((v) => Number(v.toPrecision(5))),
+    },
   };
 }
 
