@@ -191,7 +191,7 @@ describe('the unfolded graph means what it shows', { timeout: 90_000 }, () => {
 
   it('sorts the units by index or by their final value', async () => {
     const { page } = explorer;
-    const select = page.locator('.graph-view select');
+    const select = page.locator('#sort-units');
     const options = await select.locator('option').allInnerTexts();
     assert.ok(
       options.some((o) => /index/i.test(o)),
