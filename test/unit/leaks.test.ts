@@ -80,7 +80,7 @@ describe('no public operation leaks tensors', () => {
           step: (sequences[5] as EncodedSequence).ids.length - 1,
         }),
       );
-      assert.equal(saliency.occlusion.length, 6);
+      assert.equal(saliency.occlusion?.length, 6);
       const count = tf.memory().numTensors;
       model.dispose();
       assert.equal(tf.memory().numTensors, count - 10);

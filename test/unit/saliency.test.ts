@@ -1,7 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { batchData, packBatch } from '../../src/core/data/batches';
-import { inputGradient, saliencyOf, type SaliencyTarget } from '../../src/core/explore/saliency';
+import {
+  inputGradient,
+  MAX_OCCLUSION_STEPS,
+  saliencyOf,
+  type SaliencyTarget,
+} from '../../src/core/explore/saliency';
 import type { ModelConfig } from '../../src/core/model/config';
 import { infer, logSoftmaxRows } from '../../src/core/model/inference';
 import type { SequenceData } from '../../src/core/model/recurrentStack';
@@ -104,7 +109,7 @@ describe('saliency: each input step’s contribution to a prediction', () => {
           without.fill(0, t * VOCABULARY, (t + 1) * VOCABULARY);
           const rerun = targetOf(model, denseOne(without, T, VOCABULARY), target);
           assert.ok(
-            Math.abs((saliency.occlusion[t] as number) - (saliency.value - rerun)) < 1e-5,
+            Math.abs((saliency.occlusion?.[t] as number) - (saliency.value - rerun)) < 1e-5,
             `occlusion ${t}`,
           );
         });
@@ -134,7 +139,7 @@ describe('saliency: each input step’s contribution to a prediction', () => {
       for (let t = 3; t < IDS.length; t++) {
         assert.equal(saliency.connectivity[t], 0);
         assert.equal(saliency.gradientInput[t], 0);
-        assert.equal(saliency.occlusion[t], 0);
+        assert.equal(saliency.occlusion?.[t], 0);
       }
       assert.ok((saliency.connectivity[2] as number) > 0);
     } finally {
@@ -202,7 +207,7 @@ describe('saliency: each input step’s contribution to a prediction', () => {
         const data = batchData(packBatch([{ ids: IDS, label: 0 }]));
         const saliency = saliencyOf(model, data, { kind: 'class', index: 1, step: IDS.length - 1 });
         for (const measure of [saliency.gradientInput, saliency.connectivity, saliency.occlusion]) {
-          const sizes = measure.map(Math.abs);
+          const sizes = measure!.map(Math.abs);
           assert.equal(sizes.indexOf(Math.max(...sizes)), step);
           assert.ok((sizes[step] as number) > 1e-3);
           sizes.forEach((size, t) => t !== step && assert.equal(size, 0, `step ${t}`));
@@ -212,6 +217,23 @@ describe('saliency: each input step’s contribution to a prediction', () => {
       }
     });
   }
+
+  it('leaves occlusion out past MAX_OCCLUSION_STEPS, and keeps the gradient measures', () => {
+    const model = SequenceModel.create(smallConfig('gru', { inputSize: VOCABULARY }), 1);
+    try {
+      for (const steps of [MAX_OCCLUSION_STEPS, MAX_OCCLUSION_STEPS + 1]) {
+        const ids = Array.from({ length: steps }, (_, t) => (t * 3) % VOCABULARY);
+        const data = batchData(packBatch([{ ids, label: 0 }]));
+        const target: SaliencyTarget = { kind: 'class', index: 1, step: steps - 1 };
+        const saliency = saliencyOf(model, data, target);
+        assert.equal(saliency.occlusion?.length, steps <= MAX_OCCLUSION_STEPS ? steps : undefined);
+        assert.equal(saliency.gradientInput.length, steps);
+        assert.ok(Math.abs(saliency.value - targetOf(model, data, target)) < 1e-6);
+      }
+    } finally {
+      model.dispose();
+    }
+  });
 
   it('refuses a step a many-to-one model has no output at', () => {
     const model = SequenceModel.create(smallConfig('gru', { inputSize: VOCABULARY }), 1);

@@ -28,6 +28,8 @@ interface Bar {
 }
 
 let trace: SequenceTrace;
+/** Past MAX_OCCLUSION_STEPS: a trace without occlusion. */
+let long: SequenceTrace;
 
 /** Every saliency bar as drawn, with its column's zero line, and the scale the axis carries. */
 async function bars(
@@ -57,6 +59,7 @@ describe('the saliency row under the unfolded graph', { timeout: 120_000 }, () =
     await initBackend('wasm');
     const { manifest, model } = loadModel(path.join(ROOT, 'media', 'models', 'names-gru.json'));
     trace = traceSequence(model, manifest.vocabulary, manifest.labels, 'Dostoevsky')!;
+    long = traceSequence(model, manifest.vocabulary, manifest.labels, 'abcdefghij'.repeat(5))!;
     model.dispose();
     explorer = await openExplorerPage();
     await explorer.send({ type: 'trace', trace });
@@ -75,7 +78,7 @@ describe('the saliency row under the unfolded graph', { timeout: 120_000 }, () =
   for (const measure of ['occlusion', 'gradientInput', 'connectivity'] as SaliencyMeasure[]) {
     it(`${measure}: each bar's length, direction and colour give its step's value`, async () => {
       await explorer.page.locator('#saliency-measure').selectOption(measure);
-      const values = trace.saliency[measure];
+      const values = trace.saliency[measure]!;
       const { signed } = SALIENCY_MEASURES[measure];
       const drawn = await bars(explorer);
       assert.equal(drawn.bars.length, trace.steps.length, 'one bar per column');
@@ -117,6 +120,23 @@ describe('the saliency row under the unfolded graph', { timeout: 120_000 }, () =
       () => (window as unknown as { __state: { graph: { saliency?: string } } }).__state,
     );
     assert.equal(state.graph.saliency, 'connectivity');
+  });
+
+  it('a long input without occlusion shows gradient × input, and says why', async () => {
+    assert.equal(long.saliency.occlusion, undefined);
+    await explorer.page.locator('#saliency-measure').selectOption('occlusion');
+    await explorer.send({ type: 'trace', trace: long });
+    const select = explorer.page.locator('#saliency-measure');
+    assert.equal(await select.inputValue(), 'gradientInput');
+    assert.equal(await select.locator('option[value="occlusion"]').isDisabled(), true);
+    const label = await explorer.page.locator('.saliency-legend .colour-bar-label').innerText();
+    assert.match(label, /^gradient × input: .*occlusion is left out of inputs this long/);
+    const drawn = await bars(explorer);
+    assert.equal(drawn.bars.length, 50);
+    // Back on a short name, the choice it kept (occlusion) is drawn again.
+    await explorer.send({ type: 'trace', trace });
+    assert.equal(await select.inputValue(), 'occlusion');
+    assert.equal(await select.locator('option[value="occlusion"]').isDisabled(), false);
   });
 
   for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] as const) {

@@ -79,6 +79,8 @@ export type OutputReader =
 
 const round = (values: ArrayLike<number>): number[] =>
   Array.from(values, (v) => Math.round(v * 1e5) / 1e5);
+/** Significant digits, not decimals: a vanished gradient is small, not zero. */
+const significant = (v: number): number => Number(v.toPrecision(5));
 
 /** A name or text as character tokens, folded to the model's vocabulary. */
 export function tokenInput(
@@ -168,11 +170,10 @@ export function traceInput(
     saliency: {
       target: outputs.kind === 'values' ? 'values' : 'class',
       label: outputs.kind === 'values' ? undefined : labels[predicted],
-      // Significant digits, not decimals: a vanished gradient is small, not zero.
-      value: Number(saliency.value.toPrecision(5)),
-      gradientInput: saliency.gradientInput.map((v) => Number(v.toPrecision(5))),
-      connectivity: saliency.connectivity.map((v) => Number(v.toPrecision(5))),
-      occlusion: saliency.occlusion.map((v) => Number(v.toPrecision(5))),
+      value: significant(saliency.value),
+      gradientInput: saliency.gradientInput.map(significant),
+      connectivity: saliency.connectivity.map(significant),
+      ...(saliency.occlusion ? { occlusion: saliency.occlusion.map(significant) } : {}),
     },
   };
 }

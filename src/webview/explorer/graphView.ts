@@ -10,6 +10,7 @@ import {
   saliencyCell,
   saliencyLegend,
   saliencyScale,
+  shownMeasure,
   type SaliencyMeasure,
 } from './saliencyRow';
 import type { ExplorerState } from './vscodeApi';
@@ -165,6 +166,7 @@ export class GraphView {
   private readonly canvas: HTMLElement;
   private readonly legend: HTMLElement;
   private readonly saliencyKey: HTMLElement;
+  private readonly measureSelect: HTMLSelectElement;
   private readonly status: HTMLElement;
   private readonly tooltip: HTMLElement;
   private readonly playButton: HTMLButtonElement;
@@ -219,6 +221,7 @@ export class GraphView {
       ),
     ) as HTMLSelectElement;
     measure.value = this.options.saliency ?? DEFAULT_MEASURE;
+    this.measureSelect = measure;
     gates.checked = options.showGates;
     gradients.checked = options.showGradients;
     this.playButton.addEventListener('click', () => this.togglePlay());
@@ -405,7 +408,7 @@ export class GraphView {
     const labels =
       trace.steps[0]?.layers.flatMap((_, l) => rowNames.map((r) => this.rowLabel(trace, r, l))) ??
       [];
-    labels.push(SALIENCY_MEASURES[this.measure()].label);
+    labels.push(SALIENCY_MEASURES[shownMeasure(trace.saliency, this.measure())].label);
     let left = 0;
     for (const label of labels)
       left = Math.max(left, textWidth(label, `600 ${FONT.label}px ${family}`));
@@ -499,7 +502,14 @@ export class GraphView {
       'aria-label': `Unfolded ${trace.cell} over ${T} steps`,
     });
     root.append(this.rowLabels(trace, layout));
-    const saliency = saliencyScale(trace.saliency, this.measure());
+    const drawn = shownMeasure(trace.saliency, this.measure());
+    // The choice is kept for the next input; this one may lack occlusion (a long input).
+    const occlusion = this.measureSelect.querySelector<HTMLOptionElement>(
+      'option[value="occlusion"]',
+    );
+    if (occlusion) occlusion.disabled = !trace.saliency.occlusion;
+    this.measureSelect.value = drawn;
+    const saliency = saliencyScale(trace.saliency, drawn);
     root.append(saliencyAxis(saliency, layout.left - 8, layout.saliencyTop));
     if (showGradients) root.append(this.gradientAxis(trace, layout));
     trace.steps.forEach((step, t) => {
@@ -600,7 +610,7 @@ export class GraphView {
         : []),
     );
     // Its own box: the graph legend's colour bar stays the one for unit values.
-    this.saliencyKey.replaceChildren(saliencyLegend(trace.saliency, this.measure()));
+    this.saliencyKey.replaceChildren(saliencyLegend(trace.saliency, drawn));
     const prefix = trace.steps
       .slice(0, cursor + 1)
       .map((step) => step.symbol)

@@ -22,6 +22,14 @@ export const SALIENCY_MEASURES: Record<SaliencyMeasure, { label: string; signed:
 /** Occlusion reads most plainly ("without this letter, log P falls by …"), as the hover says. */
 export const DEFAULT_MEASURE: SaliencyMeasure = 'occlusion';
 
+/**
+ * The measure drawn: the one chosen, or gradient × input, its first-order estimate, when the
+ * trace has no occlusion (the host leaves it out of long inputs: one forward pass per step).
+ */
+export function shownMeasure(saliency: TraceSaliency, chosen: SaliencyMeasure): SaliencyMeasure {
+  return saliency[chosen] ? chosen : 'gradientInput';
+}
+
 /** The longest bar on one side of the zero line, in px. */
 const HALF = 22;
 /** The row: bars on both sides of the zero line, then the values as text. */
@@ -74,7 +82,7 @@ export interface SaliencyScale {
 
 export function saliencyScale(saliency: TraceSaliency, measure: SaliencyMeasure): SaliencyScale {
   const { signed } = SALIENCY_MEASURES[measure];
-  const values = saliency[measure];
+  const values = saliency[measure] ?? [];
   const longest = signed ? HALF : 2 * HALF;
   return {
     measure,
@@ -146,11 +154,14 @@ export function saliencyCell(
 /** The measure's colour bar, from −limit to +limit (or 0 to limit), named with its units. */
 export function saliencyLegend(saliency: TraceSaliency, measure: SaliencyMeasure): HTMLElement {
   const { signed } = SALIENCY_MEASURES[measure];
-  const limit = saliencyLimit(saliency[measure]) || 1;
+  const limit = saliencyLimit(saliency[measure] ?? []) || 1;
   const direction = signed ? '; up (blue): raised it, down (red): lowered it' : '';
+  const missing = saliency.occlusion
+    ? ''
+    : ' (occlusion is left out of inputs this long: it runs the input once per step)';
   return colourBar({
     kind: signed ? 'diverging' : 'sequential',
     domain: signed ? [-limit, limit] : [0, limit],
-    label: `${saliencyMeaning(saliency, measure)}; bar length linear in the value${direction}`,
+    label: `${saliencyMeaning(saliency, measure)}; bar length linear in the value${direction}${missing}`,
   });
 }
