@@ -43,7 +43,7 @@ function target(saliency: TraceSaliency): { name: string; unit: string } {
 }
 
 /** What a bar's value is, in words and units: the legend's and the tooltips' sentence. */
-export function saliencyMeaning(saliency: TraceSaliency, measure: SaliencyMeasure): string {
+function saliencyMeaning(saliency: TraceSaliency, measure: SaliencyMeasure): string {
   const { name, unit } = target(saliency);
   switch (measure) {
     case 'occlusion':
@@ -56,7 +56,7 @@ export function saliencyMeaning(saliency: TraceSaliency, measure: SaliencyMeasur
 }
 
 /** The largest magnitude, which the longest bar and the colour bar's ends stand for. */
-export function saliencyLimit(values: readonly number[]): number {
+function saliencyLimit(values: readonly number[]): number {
   return Math.max(0, ...values.filter(Number.isFinite).map(Math.abs));
 }
 
