@@ -7,6 +7,7 @@ import {
   saliencyOf,
   type SaliencyTarget,
 } from '../../src/core/explore/saliency';
+import { traceInput } from '../../src/core/explore/trace';
 import type { ModelConfig } from '../../src/core/model/config';
 import { infer, logSoftmaxRows } from '../../src/core/model/inference';
 import type { SequenceData } from '../../src/core/model/recurrentStack';
@@ -230,6 +231,26 @@ describe('saliency: each input step’s contribution to a prediction', () => {
         assert.equal(saliency.gradientInput.length, steps);
         assert.ok(Math.abs(saliency.value - targetOf(model, data, target)) < 1e-6);
       }
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it("a forecaster's trace explains the sum of its final outputs, and says so", () => {
+    const config = smallConfig('gru', { inputKind: 'dense', inputSize: 1, outputSize: 3 });
+    const model = SequenceModel.create(config, 2);
+    try {
+      const data = denseOne(Float32Array.of(0.3, -0.2, 0.8, 0.1), 4, 1);
+      const trace = traceInput(
+        model,
+        { input: '', symbols: ['a', 'b', 'c', 'd'], separator: ' ', data },
+        { kind: 'values', read: () => [] },
+      );
+      assert.equal(trace.saliency.target, 'values');
+      assert.equal(trace.saliency.label, 'sum of the 3 final outputs');
+      const expected = targetOf(model, data, { kind: 'values', step: 3 });
+      assert.ok(Math.abs(trace.saliency.value - expected) < 1e-4);
+      assert.equal(trace.saliency.occlusion?.length, 4);
     } finally {
       model.dispose();
     }

@@ -57,7 +57,8 @@ export interface SequenceTrace {
  */
 export interface TraceSaliency extends Saliency {
   target: 'class' | 'values';
-  label?: string;
+  /** The predicted class, or which outputs the values target adds up. */
+  label: string;
 }
 
 /** An input ready to trace: the symbol shown above each column and the batch of one. */
@@ -169,7 +170,12 @@ export function traceInput(
     prediction: ranked(T - 1, 5),
     saliency: {
       target: outputs.kind === 'values' ? 'values' : 'class',
-      label: outputs.kind === 'values' ? undefined : labels[predicted],
+      label:
+        outputs.kind === 'classes'
+          ? (labels[predicted] ?? '')
+          : C > 1
+            ? `sum of the ${C} final outputs`
+            : 'final output',
       value: significant(saliency.value),
       gradientInput: saliency.gradientInput.map(significant),
       connectivity: saliency.connectivity.map(significant),

@@ -38,8 +38,8 @@ export const SALIENCY_ROW = 2 * HALF + 22;
 /** The number the measures explain, as a reader writes it, and its unit. */
 function target(saliency: TraceSaliency): { name: string; unit: string } {
   return saliency.target === 'class'
-    ? { name: `log P(${saliency.label ?? '?'})`, unit: 'nats' }
-    : { name: 'the final output', unit: 'normalised units' };
+    ? { name: `log P(${saliency.label})`, unit: 'nats' }
+    : { name: `the ${saliency.label}`, unit: 'normalised units' };
 }
 
 /** What a bar's value is, in words and units: the legend's and the tooltips' sentence. */
