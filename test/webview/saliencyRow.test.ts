@@ -11,6 +11,7 @@ import { initBackend } from '../../src/core/backend';
 import { traceSequence, type SequenceTrace } from '../../src/core/explore/trace';
 import { loadModel } from '../../src/core/io/modelFile';
 import { contrastRatio, parseColour } from '../../src/shared/contrast';
+import { formatSigned } from '../../src/shared/format';
 import {
   SALIENCY_MEASURES,
   saliencyColour,
@@ -109,6 +110,16 @@ describe('the saliency row under the unfolded graph', { timeout: 120_000 }, () =
       assert.match(label, measure === 'connectivity' ? /nats per unit of input/ : /in nats/);
       const kind = signed ? 'diverging' : 'sequential';
       assert.ok(await key.evaluate((bar, k) => bar.classList.contains(k), kind));
+      // A screen reader hears each column's value with its step.
+      const described = await explorer.page
+        .locator('svg.unfolded g.step')
+        .evaluateAll((columns) => columns.map((c) => c.getAttribute('aria-label') ?? ''));
+      described.forEach((text, t) =>
+        assert.ok(
+          text.endsWith(`; ${SALIENCY_MEASURES[measure].label} ${formatSigned(values[t]!, 3)}`),
+          text,
+        ),
+      );
       const row = await explorer.page.locator('svg.unfolded g.saliency-axis text').textContent();
       assert.equal(row, SALIENCY_MEASURES[measure].label);
     });

@@ -4,6 +4,7 @@ import { seriesColors } from './charts';
 import { el, percent, svg } from './dom';
 import {
   DEFAULT_MEASURE,
+  describeSaliency,
   SALIENCY_MEASURES,
   SALIENCY_ROW,
   saliencyAxis,
@@ -520,7 +521,10 @@ export class GraphView {
         tabindex: 0,
         role: 'group',
       });
-      column.setAttribute('aria-label', this.describeStep(step, t));
+      column.setAttribute(
+        'aria-label',
+        `${this.describeStep(step, t)}; ${describeSaliency(saliency, t)}`,
+      );
       const symbol = svg('text', { x: x + columnWidth / 2, y: 18, class: 'symbol' });
       symbol.textContent = step.symbol === ' ' ? '␣' : step.symbol;
       column.append(symbol);

@@ -109,6 +109,11 @@ export function saliencyAxis(scale: SaliencyScale, x: number, top: number): SVGG
   return group;
 }
 
+/** Step t's saliency in words, for its column's accessible description. */
+export function describeSaliency(scale: SaliencyScale, t: number): string {
+  return `${SALIENCY_MEASURES[scale.measure].label} ${formatSigned(scale.values[t] ?? 0, 3)}`;
+}
+
 /** Step t's zero line, bar and value, under its column (left edge x). */
 export function saliencyCell(
   scale: SaliencyScale,
