@@ -1,6 +1,7 @@
 /**
- * Hover latency: the time the hover provider spends in NamesClassifier.predict, the same call it
- * makes, over real surnames (held-out ones, so nothing is cached or memorised).
+ * Hover latency: the time the hover provider spends in NamesClassifier.predict and
+ * letterContributions (the letters that drove it), the same calls it makes, over real surnames
+ * (held-out ones, so nothing is cached or memorised).
  * Usage: npm run bench:hover -- [--backend wasm] [--count 2000]
  */
 import * as path from 'node:path';
@@ -27,13 +28,18 @@ async function main(): Promise<void> {
   const { manifest, model } = loadModel(path.join(ROOT, 'media', 'models', 'names-gru.json'));
   const classifier = new NamesClassifier(model, manifest);
   const names = loadNames(path.join(ROOT, 'media', 'data', 'names')).test.map((n) => n.name);
-  for (const name of names.slice(0, 50)) classifier.predict(name, 3);
+  const hover = (name: string): void => {
+    const result = classifier.predict(name, 3);
+    const language = result.ok ? result.top[0]?.language : undefined;
+    if (result.ok && language) classifier.letterContributions(result.folded, language);
+  };
+  for (const name of names.slice(0, 50)) hover(name);
   const count = Number(values.count);
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
     const name = names[i % names.length] as string;
     const started = performance.now();
-    classifier.predict(name, 3);
+    hover(name);
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageScore, NamesClassifier } from '../core/tasks/names';
+import { drivingLetters, type DrivingLetters } from './hoverSaliency';
 import { surnameSpanAt } from '../core/tasks/surnameSpan';
 import { settings } from './settings';
 import { WALKTHROUGH_CONTEXT } from './walkthroughContext';
@@ -17,6 +18,7 @@ export function hoverMarkdown(
   name: string,
   top: readonly LanguageScore[],
   modelTitle: string,
+  letters?: DrivingLetters,
 ): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.supportHtml = false;
@@ -29,6 +31,13 @@ export function hoverMarkdown(
     md.appendMarkdown(`\`${bar(probability)}\` `);
     md.appendText(`${(100 * probability).toFixed(1)}%  ${language}`);
     md.appendMarkdown('  \n');
+  }
+  if (letters) {
+    md.appendMarkdown('\n$(search) **Letters that drove it:** ');
+    md.appendText(letters.letters);
+    md.appendMarkdown('  \n');
+    md.appendText(letters.meaning);
+    md.appendMarkdown('\n');
   }
   const args = encodeURIComponent(JSON.stringify([name]));
   md.appendMarkdown(
@@ -71,6 +80,9 @@ export class NameHoverProvider implements vscode.HoverProvider {
       const { classifier, title } = await this.classifier();
       const started = performance.now();
       const result = classifier.predict(word, 3);
+      const language = result.ok ? result.top[0]?.language : undefined;
+      const contributions =
+        result.ok && language ? classifier.letterContributions(result.folded, language) : [];
       this.timings?.record(performance.now() - started);
       if (!result.ok) return undefined;
       if (!this.walkthroughTicked) {
@@ -78,7 +90,8 @@ export class NameHoverProvider implements vscode.HoverProvider {
         this.walkthroughTicked = true;
         void vscode.commands.executeCommand('setContext', WALKTHROUGH_CONTEXT.hovered, true);
       }
-      return new vscode.Hover(hoverMarkdown(result.name, result.top, title), range);
+      const letters = drivingLetters(contributions, result.top[0]?.language ?? '');
+      return new vscode.Hover(hoverMarkdown(result.name, result.top, title, letters), range);
     } catch (error) {
       // A hover must never throw at the user; the log keeps the reason.
       this.log.warn(`No hover for "${word}": ${(error as Error).message}`);

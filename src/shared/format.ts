@@ -7,3 +7,13 @@ export function formatHeadline(headline: EpochFigures['headline']): string {
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
   return `${name} ${value.toFixed(digits)}${unit && unit !== 'bits' ? ` ${unit}` : ''}`;
 }
+
+/**
+ * A signed contribution: `significant` digits, a true minus sign and a + on the positive side,
+ * so a reader sees which way it pushed ("+0.42", "−1.3", "0").
+ */
+export function formatSigned(value: number, significant = 2): string {
+  if (value === 0 || !Number.isFinite(value)) return String(value === 0 ? 0 : value);
+  const text = String(Number(Math.abs(value).toPrecision(significant)));
+  return `${value < 0 ? '−' : '+'}${text}`;
+}

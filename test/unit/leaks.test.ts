@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { batchData, packBatch, type EncodedSequence } from '../../src/core/data/batches';
 import type { CellType } from '../../src/core/model/config';
+import { saliencyOf } from '../../src/core/explore/saliency';
 import { infer } from '../../src/core/model/inference';
 import { SequenceModel } from '../../src/core/model/sequenceModel';
 import { evaluateClassifier } from '../../src/core/training/evaluate';
@@ -72,6 +73,14 @@ describe('no public operation leaks tensors', () => {
         infer(model, batchData(packBatch(sequences.slice(0, 5)))),
       );
       await assertNoLeak(`${cell} evaluation`, () => evaluateClassifier(model, sequences, 16));
+      const saliency = await assertNoLeak(`${cell} saliency`, () =>
+        saliencyOf(model, batchData(packBatch(sequences.slice(5, 6))), {
+          kind: 'class',
+          index: 1,
+          step: (sequences[5] as EncodedSequence).ids.length - 1,
+        }),
+      );
+      assert.equal(saliency.occlusion?.length, 6);
       const count = tf.memory().numTensors;
       model.dispose();
       assert.equal(tf.memory().numTensors, count - 10);

@@ -15,6 +15,15 @@ const SYMBOLS = [...'Nguyen'];
 /** Final hidden state: its order by value (1, 3, 0, 2) differs from the index order. */
 const FINAL_H = [0.5, -0.8, 0.8, -0.5];
 const NORMS = [0.05, 0.1, 0.2, 0.4, 0.6, 0.8];
+/** Each letter's contribution to log P(Vietnamese), in nats: both signs, and one step at 0. */
+const SALIENCY: SequenceTrace['saliency'] = {
+  target: 'class',
+  label: 'Vietnamese',
+  value: -0.51083,
+  gradientInput: [0.8, -0.4, 0.1, 0, 0.25, -0.6],
+  connectivity: [0.9, 0.5, 0.2, 0.05, 0.3, 1.2],
+  occlusion: [1.5, -0.3, 0.2, 0, 0.1, -0.75],
+};
 const TOP = [
   { label: 'Vietnamese', probability: 0.6 },
   { label: 'Portuguese', probability: 0.3 },
@@ -67,6 +76,7 @@ function syntheticTrace(cell: 'gru' | 'lstm', hiddenSize = 4): SequenceTrace {
     numLayers: 1,
     steps,
     prediction: TOP,
+    saliency: SALIENCY,
   };
 }
 
@@ -181,7 +191,7 @@ describe('the unfolded graph means what it shows', { timeout: 90_000 }, () => {
 
   it('sorts the units by index or by their final value', async () => {
     const { page } = explorer;
-    const select = page.locator('.graph-view select');
+    const select = page.locator('#sort-units');
     const options = await select.locator('option').allInnerTexts();
     assert.ok(
       options.some((o) => /index/i.test(o)),

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { batchData, packBatch } from '../data/batches';
 import { Vocabulary } from '../data/alphabet';
 import type { CellType, Nonlinearity } from '../model/config';
@@ -6,7 +5,7 @@ import { infer } from '../model/inference';
 import type { SequenceData } from '../model/recurrentStack';
 import { runStack } from '../model/recurrentStack';
 import type { SequenceModel } from '../model/sequenceModel';
-import { crossEntropy } from '../training/loss';
+import { saliencyOf, type Saliency, type SaliencyTarget } from './saliency';
 
 /** Gate activations by name, in PyTorch's order, as saved by the forward pass. */
 export const GATE_NAMES: Record<CellType, string[]> = {
@@ -49,6 +48,17 @@ export interface SequenceTrace {
   numLayers: number;
   steps: StepTrace[];
   prediction: OutputEntry[];
+  saliency: TraceSaliency;
+}
+
+/**
+ * Each step's contribution to the final output (see `Saliency`): for classes to the log-probability
+ * of the predicted `label` in nats, for values to the sum of the final outputs in normalised units.
+ */
+export interface TraceSaliency extends Saliency {
+  target: 'class' | 'values';
+  /** The predicted class, or which outputs the values target adds up. */
+  label: string;
 }
 
 /** An input ready to trace: the symbol shown above each column and the batch of one. */
@@ -70,6 +80,8 @@ export type OutputReader =
 
 const round = (values: ArrayLike<number>): number[] =>
   Array.from(values, (v) => Math.round(v * 1e5) / 1e5);
+/** Significant digits, not decimals: a vanished gradient is small, not zero. */
+const significant = (v: number): number => Number(v.toPrecision(5));
 
 /** A name or text as character tokens, folded to the model's vocabulary. */
 export function tokenInput(
@@ -118,17 +130,13 @@ export function traceInput(
   const last = stepProbabilities.subarray((T - 1) * C, T * C);
   const predicted = Array.from(last).indexOf(Math.max(...last));
   let norms: number[][] = [];
-  tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = model.logits(data, { onStepNorms: (byLayer) => (norms = byLayer) });
-      const final = config.head === 'all' ? tf.slice(logits, [T - 1, 0, 0], [1, 1, C]) : logits;
-      return outputs.kind === 'values'
-        ? (tf.sum(final) as tf.Scalar)
-        : crossEntropy(final, Int32Array.of(predicted));
-    }, model.trainableVariables);
-    value.dispose();
-    Object.values(grads).forEach((g) => g.dispose());
-  });
+  // The loss −log p(predicted) and the target log p(predicted) have the same gradient norms, so
+  // the saliency's backward pass also gives ||dL/dh_t||.
+  const target: SaliencyTarget =
+    outputs.kind === 'values'
+      ? { kind: 'values', step: T - 1 }
+      : { kind: 'class', index: predicted, step: T - 1 };
+  const saliency = saliencyOf(model, data, target, (byLayer) => (norms = byLayer));
   const gateNames = GATE_NAMES[config.cell];
   const steps: StepTrace[] = traced.symbols.map((symbol, t) => ({
     symbol,
@@ -160,6 +168,19 @@ export function traceInput(
     numLayers: config.numLayers,
     steps,
     prediction: ranked(T - 1, 5),
+    saliency: {
+      target: outputs.kind === 'values' ? 'values' : 'class',
+      label:
+        outputs.kind === 'classes'
+          ? (labels[predicted] ?? '')
+          : C > 1
+            ? `sum of the ${C} final outputs`
+            : 'final output',
+      value: significant(saliency.value),
+      gradientInput: saliency.gradientInput.map(significant),
+      connectivity: saliency.connectivity.map(significant),
+      ...(saliency.occlusion ? { occlusion: saliency.occlusion.map(significant) } : {}),
+    },
   };
 }
 

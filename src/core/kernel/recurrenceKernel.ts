@@ -188,7 +188,7 @@ export interface BackwardResult {
   dWhh: Float32Array;
   dBih: Float32Array;
   dBhh: Float32Array;
-  /** dL/dx [T*B*I], when asked for (layers after the first). */
+  /** dL/dx [T*B*I], when asked for (layers after the first; the first for saliency). */
   dx?: Float32Array;
   /** ||dL/dh_t|| over the valid rows of each step. */
   norms: Float32Array;

@@ -137,6 +137,12 @@ export interface StackOptions {
   initial?: readonly LayerState[];
   /** Receives every layer's state after the last step, to start the next chunk from. */
   onFinalStates?: (states: LayerState[]) => void;
+  /**
+   * Receives dL/dx for the first layer's input, [T*B*I] in the data's order (for token input,
+   * the gradient with respect to each position's one-hot vector). Saliency reads it; training
+   * leaves it out, and the first layer then skips that matmul.
+   */
+  onInputGradient?: (dx: Float32Array) => void;
 }
 
 /** Each layer's state after the last step; padded steps carry states, so it is per sequence. */
@@ -161,6 +167,7 @@ function backwardLayer(
   run: LayerRun,
   weights: LayerWeights,
   dOut: Float32Array,
+  wantInputGradient: boolean,
 ): LayerGradients {
   const { shape, inputs } = layerCall(config, layer, data, run.input, weights, run.initial);
   const result = recurrenceKernel().backward(
@@ -169,7 +176,7 @@ function backwardLayer(
     biasesOf(weights),
     run.handle,
     dOut,
-    layer > 0,
+    wantInputGradient,
   );
   const G = gateCount(config.cell) * config.hiddenSize;
   return {
@@ -197,7 +204,7 @@ export function differentiableStack(
   data: SequenceData,
   options: StackOptions = {},
 ): tf.Tensor {
-  const { onStepNorms, initial, onFinalStates } = options;
+  const { onStepNorms, initial, onFinalStates, onInputGradient } = options;
   const B = data.batch;
   const H = config.hiddenSize;
   const BH = B * H;
@@ -228,12 +235,14 @@ export function differentiableStack(
             runs[layer] as LayerRun,
             layers[layer] as LayerWeights,
             dOut,
+            layer > 0 || onInputGradient !== undefined,
           );
           result.grads.forEach((grad, k) => (grads[layer * 4 + k] = grad));
           norms[layer] = result.norms;
           if (result.dInput) dOut = result.dInput;
         }
         onStepNorms?.(norms);
+        if (onInputGradient) onInputGradient(dOut);
         return grads;
       },
     };

@@ -56,10 +56,26 @@ export class SequenceModel {
     const { random } = options;
     let states = differentiableStack(this.config, this.layerWeights(), data, options);
     if (this.config.bidirectional) {
+      const reversed = reverseSequences(data);
+      const { onInputGradient } = options;
       const backward = differentiableStack(
         this.config,
         this.layerWeights(REVERSE_SUFFIX),
-        reverseSequences(data),
+        reversed,
+        onInputGradient && {
+          // The backward direction's gradient comes in its reversed order; reversing again puts
+          // it back (each sequence is reversed within its own length). The listener hears once
+          // per direction, and the two add up to dL/dx.
+          onInputGradient: (dx) =>
+            onInputGradient(
+              reverseSequences({
+                ...reversed,
+                tokens: undefined,
+                dense: dx,
+                features: this.config.inputSize,
+              }).dense as Float32Array,
+            ),
+        },
       );
       states = tf.concat([states, backward], 1);
     }

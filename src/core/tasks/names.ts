@@ -3,6 +3,7 @@ import { loadNamesOnce, type NamesDataset } from '../data/names';
 import { Vocabulary } from '../data/alphabet';
 import type { ManifestInfo, ModelManifest } from '../io/modelFile';
 import type { CellType, ModelConfig } from '../model/config';
+import { occludedValues } from '../explore/saliency';
 import { infer } from '../model/inference';
 import type { SequenceModel } from '../model/sequenceModel';
 import { trainingRecord, withCheckpointInfo } from '../training/record';
@@ -118,6 +119,14 @@ export type NamePrediction =
   | { ok: true; name: string; folded: string; top: LanguageScore[]; prefixes: PrefixPrediction[] }
   | { ok: false; name: string; reason: string };
 
+/** One letter's occlusion (see `Saliency`): how much log P(language) falls without it, in nats. */
+export interface LetterContribution {
+  letter: string;
+  /** 0-based position in the folded name. */
+  position: number;
+  nats: number;
+}
+
 export interface PrefixPrediction {
   prefix: string;
   top: LanguageScore[];
@@ -178,5 +187,28 @@ export class NamesClassifier {
       top: ranked(stepProbabilities, t * classes, labels, 3),
     }));
     return { ok: true, name: trimmed, folded, top: ranked(probabilities, 0, labels, k), prefixes };
+  }
+
+  /**
+   * Each letter of a folded name (as `predict` returns it) by occlusion for `language`: log
+   * P(language) minus the same with that letter's input set to zero. All of them come from one
+   * forward pass of n + 1 sequences, so a hover pays for one small batch, not n passes.
+   */
+  letterContributions(folded: string, language: string): LetterContribution[] {
+    const ids = this.vocabulary.encode(folded);
+    const index = this.manifest.labels.indexOf(language);
+    if (ids.length === 0 || index < 0) return [];
+    const data = batchData(packBatch([{ ids, label: 0 }]));
+    const [whole, ...without] = occludedValues(this.model, data, {
+      kind: 'class',
+      index,
+      step: ids.length - 1,
+    }) as [number, ...number[]];
+    const symbols = [...folded];
+    return without.map((value, position) => ({
+      letter: symbols[position] ?? '',
+      position,
+      nats: whole - value,
+    }));
   }
 }

@@ -2,12 +2,25 @@ import type { OutputEntry, SequenceTrace, StepTrace } from '../../core/explore/t
 import { colourBar, divergingColour, stateLimit } from '../common/colourScale';
 import { seriesColors } from './charts';
 import { el, percent, svg } from './dom';
+import {
+  DEFAULT_MEASURE,
+  describeSaliency,
+  SALIENCY_MEASURES,
+  SALIENCY_ROW,
+  saliencyAxis,
+  saliencyCell,
+  saliencyLegend,
+  saliencyScale,
+  shownMeasure,
+  type SaliencyMeasure,
+} from './saliencyRow';
 import type { ExplorerState } from './vscodeApi';
 
 /**
  * The unfolded graph: one column per time step with its input symbol, each layer's hidden state
  * (and on request its gates) as a grid of coloured units on the shared diverging scale, the
- * prediction after the prefix, and, as an overlay, a bar per step whose height is ||dL/dh_t||.
+ * prediction after the prefix, each step's saliency (saliencyRow.ts), and, as an overlay, a bar
+ * per step whose height is ||dL/dh_t||.
  */
 const HEADER = 28;
 /** Space between two rows of a layer, and between two layers. */
@@ -42,8 +55,11 @@ const DEFAULT_ORDER: UnitOrder = 'final';
  * 4-px square shows (the tooltip has the exact value). */
 const COLOUR_LEVELS = 41;
 
-/** The graph's remembered options; `sortUnits` rides along in the saved graph state. */
-export type GraphOptions = ExplorerState['graph'] & { sortUnits?: UnitOrder };
+/** The graph's remembered options; `sortUnits` and `saliency` ride along in its saved state. */
+export type GraphOptions = ExplorerState['graph'] & {
+  sortUnits?: UnitOrder;
+  saliency?: SaliencyMeasure;
+};
 
 /** What a gate row is, and its equation as PyTorch's documentation writes it. */
 interface GateInfo {
@@ -136,6 +152,7 @@ interface Layout {
   rowNames: string[];
   layerHeight: number;
   outputsTop: number;
+  saliencyTop: number;
   barsTop: number;
   limit: number;
   maxNorm: number;
@@ -149,6 +166,8 @@ export class GraphView {
   readonly root: HTMLElement;
   private readonly canvas: HTMLElement;
   private readonly legend: HTMLElement;
+  private readonly saliencyKey: HTMLElement;
+  private readonly measureSelect: HTMLSelectElement;
   private readonly status: HTMLElement;
   private readonly tooltip: HTMLElement;
   private readonly playButton: HTMLButtonElement;
@@ -170,7 +189,9 @@ export class GraphView {
   ) {
     // A saved state from before the control, or from a newer build, falls back to the default.
     if (!(options.sortUnits && options.sortUnits in UNIT_ORDERS))
-      this.options = { ...options, sortUnits: DEFAULT_ORDER };
+      this.options = { ...this.options, sortUnits: DEFAULT_ORDER };
+    if (!(options.saliency && options.saliency in SALIENCY_MEASURES))
+      this.options = { ...this.options, saliency: DEFAULT_MEASURE };
     this.playButton = el(
       'button',
       { type: 'button', 'aria-label': 'Play the forward pass' },
@@ -193,6 +214,15 @@ export class GraphView {
       ...Object.entries(UNIT_ORDERS).map(([value, label]) => el('option', { value }, label)),
     ) as HTMLSelectElement;
     sort.value = this.options.sortUnits ?? DEFAULT_ORDER;
+    const measure = el(
+      'select',
+      { id: 'saliency-measure', 'aria-label': 'Saliency measure' },
+      ...Object.entries(SALIENCY_MEASURES).map(([value, { label }]) =>
+        el('option', { value }, label),
+      ),
+    ) as HTMLSelectElement;
+    measure.value = this.options.saliency ?? DEFAULT_MEASURE;
+    this.measureSelect = measure;
     gates.checked = options.showGates;
     gradients.checked = options.showGradients;
     this.playButton.addEventListener('click', () => this.togglePlay());
@@ -210,8 +240,12 @@ export class GraphView {
       this.setOptions({ showGradients: gradients.checked }),
     );
     sort.addEventListener('change', () => this.setOptions({ sortUnits: sort.value as UnitOrder }));
+    measure.addEventListener('change', () =>
+      this.setOptions({ saliency: measure.value as SaliencyMeasure }),
+    );
     this.status = el('div', { class: 'status', 'aria-live': 'polite' });
     this.legend = el('div', { class: 'graph-legend' });
+    this.saliencyKey = el('div', { class: 'saliency-legend' });
     this.canvas = el('div', {
       class: 'graph-canvas',
       tabindex: '0',
@@ -242,9 +276,11 @@ export class GraphView {
         el('label', {}, gates, ' gates'),
         el('label', {}, gradients, ' gradient flow'),
         el('label', { class: 'field' }, 'units sorted by', sort),
+        el('label', { class: 'field' }, 'saliency', measure),
       ),
       this.status,
       this.legend,
+      this.saliencyKey,
       this.canvas,
       this.tooltip,
     );
@@ -265,6 +301,7 @@ export class GraphView {
         el('p', { class: 'empty' }, reason ?? 'Type a name to see the network read it.'),
       );
       this.legend.replaceChildren();
+      this.saliencyKey.replaceChildren();
       this.status.textContent = '';
       return;
     }
@@ -372,6 +409,7 @@ export class GraphView {
     const labels =
       trace.steps[0]?.layers.flatMap((_, l) => rowNames.map((r) => this.rowLabel(trace, r, l))) ??
       [];
+    labels.push(SALIENCY_MEASURES[shownMeasure(trace.saliency, this.measure())].label);
     let left = 0;
     for (const label of labels)
       left = Math.max(left, textWidth(label, `600 ${FONT.label}px ${family}`));
@@ -404,7 +442,8 @@ export class GraphView {
       rowNames,
       layerHeight,
       outputsTop,
-      barsTop: outputsTop + FOOTER,
+      saliencyTop: outputsTop + FOOTER,
+      barsTop: outputsTop + FOOTER + SALIENCY_ROW,
       limit,
       palette: Array.from({ length: COLOUR_LEVELS }, (_, k) =>
         divergingColour(((k - top) / top) * limit, limit),
@@ -412,6 +451,10 @@ export class GraphView {
       maxNorm,
       order: this.unitOrder(trace),
     };
+  }
+
+  private measure(): SaliencyMeasure {
+    return this.options.saliency ?? DEFAULT_MEASURE;
   }
 
   private rowLabel(trace: SequenceTrace, row: string, layer: number): string {
@@ -460,6 +503,15 @@ export class GraphView {
       'aria-label': `Unfolded ${trace.cell} over ${T} steps`,
     });
     root.append(this.rowLabels(trace, layout));
+    const drawn = shownMeasure(trace.saliency, this.measure());
+    // The choice is kept for the next input; this one may lack occlusion (a long input).
+    const occlusion = this.measureSelect.querySelector<HTMLOptionElement>(
+      'option[value="occlusion"]',
+    );
+    if (occlusion) occlusion.disabled = !trace.saliency.occlusion;
+    this.measureSelect.value = drawn;
+    const saliency = saliencyScale(trace.saliency, drawn);
+    root.append(saliencyAxis(saliency, layout.left - 8, layout.saliencyTop));
     if (showGradients) root.append(this.gradientAxis(trace, layout));
     trace.steps.forEach((step, t) => {
       const x = this.columnX(layout, t);
@@ -469,7 +521,10 @@ export class GraphView {
         tabindex: 0,
         role: 'group',
       });
-      column.setAttribute('aria-label', this.describeStep(step, t));
+      column.setAttribute(
+        'aria-label',
+        `${this.describeStep(step, t)}; ${describeSaliency(saliency, t)}`,
+      );
       const symbol = svg('text', { x: x + columnWidth / 2, y: 18, class: 'symbol' });
       symbol.textContent = step.symbol === ' ' ? '␣' : step.symbol;
       column.append(symbol);
@@ -501,6 +556,7 @@ export class GraphView {
           column.append(bar);
         }
       });
+      column.append(...saliencyCell(saliency, t, step.symbol, x, columnWidth, layout.saliencyTop));
       // The top 3 after this prefix: a label and a bar each, the first one bold.
       step.top.slice(0, 3).forEach((entry, rank) => {
         const y = layout.outputsTop + 4 + rank * OUTPUT_ROW;
@@ -557,6 +613,8 @@ export class GraphView {
           ]
         : []),
     );
+    // Its own box: the graph legend's colour bar stays the one for unit values.
+    this.saliencyKey.replaceChildren(saliencyLegend(trace.saliency, drawn));
     const prefix = trace.steps
       .slice(0, cursor + 1)
       .map((step) => step.symbol)
