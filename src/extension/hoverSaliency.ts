@@ -1,21 +1,24 @@
 import type { LetterContribution } from '../core/tasks/names';
-import { formatSigned } from '../shared/format';
 
 /** The hover's saliency line: the letters that moved the prediction most, and what the numbers are. */
 export interface DrivingLetters {
-  /** e.g. `k +0.24 · y +0.032 · s (letter 8) −0.0061`, largest effect first. */
+  /** e.g. `k → 41.0% · y → 88.9% · s (letter 8) → 92.6%`, largest effect first. */
   letters: string;
   /** The measure, its target and its unit, in a learner's words. */
   meaning: string;
 }
 
+const percent = (p: number): string => `${(100 * p).toFixed(1)}%`;
+
 /**
- * The `count` letters whose removal changes log P(language) most, either way, with their signed
- * occlusion. A letter that occurs more than once says which one it is.
+ * The `count` letters whose removal changes log P(language) most, either way. Each is shown with
+ * what P(language) becomes without it: a learner reads "92% falls to 41% without k" at once,
+ * where a log-probability in nats needs explaining. A repeated letter says which one it is.
  */
 export function drivingLetters(
   contributions: readonly LetterContribution[],
   language: string,
+  probability: number,
   count = 3,
 ): DrivingLetters | undefined {
   if (contributions.length === 0) return undefined;
@@ -27,11 +30,14 @@ export function drivingLetters(
   const letters = strongest
     .map(({ letter, position, nats }) => {
       const which = (seen.get(letter) ?? 0) > 1 ? ` (letter ${position + 1})` : '';
-      return `${letter}${which} ${formatSigned(nats)}`;
+      // nats = log P − log P(without): P(without) = P · e^(−nats).
+      return `${letter}${which} → ${percent(probability * Math.exp(-nats))}`;
     })
     .join(' · ');
   return {
     letters,
-    meaning: `occlusion, in nats: how much log P(${language}) drops when that letter is blanked out; + pushed towards ${language}, − away from it`,
+    meaning:
+      `P(${language}) is ${percent(probability)}; each letter shows what it becomes when that letter alone is blanked out ` +
+      `(occlusion: its input set to zero, the name read again). Lower: the letter pushed towards ${language}; higher: away from it.`,
   };
 }

@@ -90,7 +90,11 @@ export class NameHoverProvider implements vscode.HoverProvider {
         this.walkthroughTicked = true;
         void vscode.commands.executeCommand('setContext', WALKTHROUGH_CONTEXT.hovered, true);
       }
-      const letters = drivingLetters(contributions, result.top[0]?.language ?? '');
+      const letters = drivingLetters(
+        contributions,
+        result.top[0]?.language ?? '',
+        result.top[0]?.probability ?? 0,
+      );
       return new vscode.Hover(hoverMarkdown(result.name, result.top, title, letters), range);
     } catch (error) {
       // A hover must never throw at the user; the log keeps the reason.

@@ -37,6 +37,7 @@ describe('saliency in a real VS Code (code-server)', { timeout: 5 * 60_000 }, ()
       const expected = drivingLetters(
         classifier.letterContributions(result.folded, language),
         language,
+        result.top[0]!.probability,
       )!;
       // The hover renders appended text's spaces as no-break spaces; \s matches both.
       const words = (value: string): string => value.replace(/\s+/g, ' ').trim();

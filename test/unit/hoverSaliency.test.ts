@@ -17,16 +17,18 @@ describe("the hover's letters that drove the prediction", () => {
     const line = drivingLetters(
       [
         { letter: 'a', position: 0, nats: 0.05 },
-        { letter: 'b', position: 1, nats: -0.9 },
+        { letter: 'b', position: 1, nats: -0.6 },
         { letter: 'a', position: 2, nats: 0.31 },
         { letter: 'c', position: 3, nats: 0.002 },
       ],
       'Czech',
+      0.5,
     );
-    assert.equal(line?.letters, 'b −0.9 · a (letter 3) +0.31 · a (letter 1) +0.05');
-    assert.match(line!.meaning, /^occlusion, in nats: how much log P\(Czech\) drops when/);
-    assert.match(line!.meaning, /\+ pushed towards Czech, − away from it/);
-    assert.equal(drivingLetters([], 'Czech'), undefined);
+    // P(without) = P·e^(−nats): 0.5·e^0.6, 0.5·e^−0.31, 0.5·e^−0.05.
+    assert.equal(line?.letters, 'b → 91.1% · a (letter 3) → 36.7% · a (letter 1) → 47.6%');
+    assert.match(line!.meaning, /^P\(Czech\) is 50\.0%; each letter shows what it becomes/);
+    assert.match(line!.meaning, /Lower: the letter pushed towards Czech; higher: away from it/);
+    assert.equal(drivingLetters([], 'Czech', 0.5), undefined);
   });
 
   it("the bundled model's contributions are log P without each letter, re-run one at a time", () => {
@@ -68,9 +70,18 @@ describe("the hover's letters that drove the prediction", () => {
         assert.ok(Math.abs(nats - (full - logP(without))) < 1e-5, `letter ${position}`);
       });
       // The line lists the three largest of these, as the hover shows them.
-      const line = drivingLetters(contributions, language)!;
+      const probability = result.top[0]!.probability;
+      const line = drivingLetters(contributions, language, probability)!;
       const largest = [...contributions].sort((a, b) => Math.abs(b.nats) - Math.abs(a.nats))[0]!;
       assert.ok(line.letters.startsWith(`${largest.letter} `), line.letters);
+      // What the hover says P becomes is what the model gives with that letter blanked.
+      const without = whole.slice();
+      without.fill(0, largest.position * V, (largest.position + 1) * V);
+      const shown = `${(100 * Math.exp(logP(without))).toFixed(1)}%`;
+      assert.ok(
+        line.letters.split(' · ')[0]!.endsWith(`→ ${shown}`),
+        `${line.letters} vs ${shown}`,
+      );
       assert.equal(line.letters.split(' · ').length, 3);
     } finally {
       model.dispose();
