@@ -1,4 +1,4 @@
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { CholeskyDecomposition, Matrix, solve } from 'ml-matrix';
 import { applyMap, mapJacobian, type StepMap } from './stepMap';
 
 /**
@@ -61,6 +61,13 @@ export function descend(
   return best;
 }
 
+/** `from` moved by `delta`, if that lowers the residual. */
+function tryStep(map: StepMap, from: Candidate, delta: number[]): Candidate | undefined {
+  const state = from.state.map((x, i) => x + (delta[i] as number));
+  const residual = residualOf(map, state).size;
+  return residual < from.residual ? { state, residual } : undefined;
+}
+
 /**
  * Newton on F(s) − s = 0, damped as Levenberg and Marquardt do: δ solves (AᵀA + μI)δ = −Aᵀr
  * with A = J − I. With μ → 0 that is Newton's (J − I)δ = −r; a larger μ bends the step toward
@@ -79,18 +86,27 @@ export function polish(map: StepMap, from: Candidate, target: number): Candidate
     const A = new Matrix(
       Array.from({ length: D }, (_, i) => Array.from(J.subarray(i * D, (i + 1) * D))),
     );
+    const minusR = Matrix.columnVector(Array.from(r, (x) => -x));
+    // Newton's own step first: where it lowers the residual, it converges fastest.
+    const newton = tryStep(map, current, solve(A, minusR).getColumn(0));
+    if (newton) {
+      current = newton;
+      continue;
+    }
     const normal = A.transpose().mmul(A);
-    const gradient = A.transpose().mmul(Matrix.columnVector(Array.from(r, (x) => -x)));
+    const gradient = A.transpose().mmul(minusR);
     if (damping < 0) damping = 1e-3 * Math.max(...normal.diag());
     let accepted = false;
     for (let tries = 0; tries < DAMPING_TRIES && !accepted; tries++) {
       const damped = normal.clone();
       for (let i = 0; i < D; i++) damped.set(i, i, damped.get(i, i) + damping);
-      const delta = new CholeskyDecomposition(damped).solve(gradient).getColumn(0);
-      const state = current.state.map((x, i) => x + (delta[i] as number));
-      const residual = residualOf(map, state).size;
-      if (residual < current.residual) {
-        current = { state, residual };
+      const lowered = tryStep(
+        map,
+        current,
+        new CholeskyDecomposition(damped).solve(gradient).getColumn(0),
+      );
+      if (lowered) {
+        current = lowered;
         damping /= 3;
         accepted = true;
       } else damping *= 4;
