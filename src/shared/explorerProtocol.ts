@@ -3,6 +3,8 @@
  * posts `ready` before the host sends anything; every message from the webview is checked by
  * `parseWebviewMessage` before use.
  */
+import type { BlockEigenvalues } from '../core/explore/eigenvalues';
+import type { FoundPoint } from '../core/explore/fixedPoints';
 import type { GradientLabSettings, CellGradients } from '../core/explore/gradientLab';
 import type { OutputEntry, SequenceTrace } from '../core/explore/trace';
 import type { BlockRadius } from '../core/explore/trainedLab';
@@ -121,6 +123,27 @@ export interface TrainingHeld extends TrainingSince {
   curves: string;
 }
 
+/** The constant input the fixed points are searched under: nothing, or one symbol repeated. */
+export type FixedPointInput = { kind: 'zero' } | { kind: 'symbol'; symbol: string };
+
+/** The longest symbol a page may ask for (the name generator's `<Language>` tokens). */
+export const MAX_SYMBOL_CHARS = 40;
+
+/** Fixed and slow points of the explored model's top layer under a constant input. */
+export type FixedPointsResult =
+  | {
+      title: string;
+      input: FixedPointInput;
+      /** The state's size: H, or the LSTM's 2H ([h; c]). */
+      dimension: number;
+      starts: number;
+      millis: number;
+      points: FoundPoint[];
+      /** Each gate block of the layer's W_hh, named as the gradient lab names its radii. */
+      blocks: BlockEigenvalues[];
+    }
+  | { title: string; input: FixedPointInput; reason: string };
+
 export type HostMessage =
   | { type: 'init'; view: ExplorerView; model: ModelSummary; backend: string; input: string }
   | { type: 'trace'; trace: SequenceTrace | null; reason?: string }
@@ -143,7 +166,8 @@ export type HostMessage =
   | { type: 'misclassified'; actual: string; predicted: string; names: string[] }
   | { type: 'showView'; view: ExplorerView; input?: string }
   /** Another model to explore (the user picked it): redraw with `input`. */
-  | { type: 'model'; model: ModelSummary; input: string };
+  | { type: 'model'; model: ModelSummary; input: string }
+  | { type: 'fixedPoints'; result: FixedPointsResult };
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -158,7 +182,9 @@ export type WebviewMessage =
   | { type: 'misclassified'; actual: number; predicted: number }
   | { type: 'subject'; task: string }
   /** The gradient lab's "see it in training": race the cells on the memory-span task. */
-  | { type: 'raceMemorySpan' };
+  | { type: 'raceMemorySpan' }
+  /** Search the explored model's fixed points under this constant input. */
+  | { type: 'fixedPoints'; input: FixedPointInput };
 
 /** The most a webview may send in one message; anything larger is dropped. */
 export const MAX_MESSAGE_CHARS = 20_000;
@@ -262,6 +288,18 @@ export function parseWebviewMessage(raw: unknown): { message: WebviewMessage } |
     case 'raceMemorySpan':
       // It runs a command, so nothing the page adds reaches it: the race asks its own questions.
       return { message: { type: 'raceMemorySpan' } };
+    case 'fixedPoints': {
+      const input = raw.input;
+      if (isObject(input) && input.kind === 'zero')
+        return { message: { type: 'fixedPoints', input: { kind: 'zero' } } };
+      return isObject(input) &&
+        input.kind === 'symbol' &&
+        typeof input.symbol === 'string' &&
+        input.symbol.length >= 1 &&
+        input.symbol.length <= MAX_SYMBOL_CHARS
+        ? { message: { type: 'fixedPoints', input: { kind: 'symbol', symbol: input.symbol } } }
+        : { error: 'invalid fixed-point input' };
+    }
     default:
       return { error: `unknown message type "${String(raw.type).slice(0, 40)}"` };
   }

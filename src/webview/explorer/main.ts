@@ -6,6 +6,7 @@ import type {
 } from '../../shared/explorerProtocol';
 import { heldCurves, mergeTraining } from '../../shared/trainingCurves';
 import { el } from './dom';
+import { FixedPointView } from './fixedPointView';
 import { GradientsView } from './gradientsView';
 import { GraphView } from './graphView';
 import { PredictionsView } from './predictionsView';
@@ -45,6 +46,9 @@ const training = new TrainingView(
   (settings) => post({ type: 'playground', settings }),
 );
 const predictions = new PredictionsView();
+// Beside the gradient lab, whose radii of W_hh the fixed points' eigenvalues put in context.
+const fixedPoints = new FixedPointView((input) => post({ type: 'fixedPoints', input }));
+gradients.root.append(fixedPoints.root);
 const views: Record<ExplorerView, HTMLElement> = {
   graph: graph.root,
   gradients: gradients.root,
@@ -154,7 +158,7 @@ onHostMessage(handle);
 function handle(message: HostMessage): void {
   // A training message may extend what the page holds; the merged copy is what a theme change
   // redraws (set below), not the message.
-  if (['gradients', 'prediction', 'trace'].includes(message.type))
+  if (['gradients', 'prediction', 'trace', 'fixedPoints'].includes(message.type))
     lastCharts.set(message.type, message);
   switch (message.type) {
     case 'init':
@@ -210,6 +214,9 @@ function handle(message: HostMessage): void {
       }
       break;
     }
+    case 'fixedPoints':
+      fixedPoints.show(message.result);
+      break;
     case 'misclassified':
       training.showMisclassified(message.actual, message.predicted, message.names);
       break;
