@@ -34,6 +34,11 @@ export const FIXED_TOLERANCE = 1e-6;
 export const SLOW_TOLERANCE = 1e-2;
 /** Two points closer than this (Euclidean) are one point; the one with the smaller residual stays. */
 export const MIN_SEPARATION = 1e-3;
+/**
+ * The most points reported, fixed first then by residual: each costs an eigendecomposition of
+ * its D x D Jacobian (about 0.1 s at D = 128), and a list longer than this is not read.
+ */
+export const MAX_REPORTED = 16;
 
 export interface FoundPoint {
   kind: 'fixed' | 'slow';
@@ -89,15 +94,14 @@ function describe(map: StepMap, c: Candidate): FoundPoint {
 }
 
 /**
- * Fixed and slow points of `map`, searched from `options.starts` starts drawn (seeded) from
- * `visited` states (each of the map's state size) plus noise. Starts that end above
- * SLOW_TOLERANCE are dropped.
+ * The search, one start per step, so a caller can pause between starts (see
+ * findFixedPointsPausing); its return value is the result.
  */
-export function findFixedPoints(
+function* search(
   map: StepMap,
   visited: readonly Float64Array[],
-  options: FixedPointOptions = DEFAULT_FIXED_POINT_OPTIONS,
-): FixedPointSearch {
+  options: FixedPointOptions,
+): Generator<void, FixedPointSearch> {
   const began = performance.now();
   const D = stateSize(map.weights);
   if (visited.length === 0 || visited.some((s) => s.length !== D))
@@ -113,11 +117,46 @@ export function findFixedPoints(
       FIXED_TOLERANCE / 10,
     );
     if (found.residual < SLOW_TOLERANCE) candidates.push(found);
+    yield;
   }
   return {
-    points: distinct(candidates).map((c) => describe(map, c)),
+    points: distinct(candidates)
+      .slice(0, MAX_REPORTED)
+      .map((c) => describe(map, c)),
     dimension: D,
     starts: options.starts,
     elapsedMs: performance.now() - began,
   };
+}
+
+/**
+ * Fixed and slow points of `map`, searched from `options.starts` starts drawn (seeded) from
+ * `visited` states (each of the map's state size) plus noise. Starts that end above
+ * SLOW_TOLERANCE are dropped.
+ */
+export function findFixedPoints(
+  map: StepMap,
+  visited: readonly Float64Array[],
+  options: FixedPointOptions = DEFAULT_FIXED_POINT_OPTIONS,
+): FixedPointSearch {
+  const steps = search(map, visited, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** The same search, awaiting `pause` after every start, so a host's event loop keeps turning. */
+export async function findFixedPointsPausing(
+  map: StepMap,
+  visited: readonly Float64Array[],
+  options: FixedPointOptions,
+  pause: () => Promise<void>,
+): Promise<FixedPointSearch> {
+  const steps = search(map, visited, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    await pause();
+  }
 }

@@ -118,3 +118,14 @@ export function mapJacobian(map: StepMap, s: Float64Array, step: CellStep): Floa
   }
   return J;
 }
+
+/** The states F visits from zeros in `steps` steps: where the constant input carries the layer. */
+export function mapTrajectory(map: StepMap, steps: number): Float64Array[] {
+  const states: Float64Array[] = [];
+  let s: Float64Array = new Float64Array(stateSize(map.weights));
+  for (let t = 0; t < steps; t++) {
+    s = applyMap(map, s).next;
+    states.push(s);
+  }
+  return states;
+}
