@@ -94,8 +94,8 @@ function describe(map: StepMap, c: Candidate): FoundPoint {
 }
 
 /**
- * The search, one start per step, so a caller can pause between starts (see
- * findFixedPointsPausing); its return value is the result.
+ * The search, one start (or one point's eigenvalues) per step, so a caller can pause between
+ * them (see findFixedPointsPausing); its return value is the result.
  */
 function* search(
   map: StepMap,
@@ -119,10 +119,13 @@ function* search(
     if (found.residual < SLOW_TOLERANCE) candidates.push(found);
     yield;
   }
+  const points: FoundPoint[] = [];
+  for (const candidate of distinct(candidates).slice(0, MAX_REPORTED)) {
+    points.push(describe(map, candidate));
+    yield;
+  }
   return {
-    points: distinct(candidates)
-      .slice(0, MAX_REPORTED)
-      .map((c) => describe(map, c)),
+    points,
     dimension: D,
     starts: options.starts,
     elapsedMs: performance.now() - began,

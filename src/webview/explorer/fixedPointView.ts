@@ -52,6 +52,7 @@ export class FixedPointView {
     const find = el('button', { type: 'button', id: 'fp-find' }, 'Find fixed points');
     find.addEventListener('click', () => {
       const symbol = this.symbol.value;
+      this.status.textContent = 'Searching…';
       onSearch(symbol === '' ? { kind: 'zero' } : { kind: 'symbol', symbol });
     });
     this.block.addEventListener('change', () => this.draw());
