@@ -15,6 +15,7 @@ import { createStatusBar } from './statusBar';
 import { TrainingController } from './training/trainingController';
 import { RunHistory } from './runs/runHistory';
 import { RunsView } from './runs/runsView';
+import { settings } from './settings';
 import { registerRunCommands } from './commands/runCommands';
 
 /**
@@ -30,7 +31,9 @@ export function activate(context: vscode.ExtensionContext): void {
     registry,
     log,
   );
-  const runs = new RunHistory(path.join(context.globalStorageUri.fsPath, 'runs'), log);
+  const runs = new RunHistory(path.join(context.globalStorageUri.fsPath, 'runs'), log, () =>
+    settings.epochWeightsKept(),
+  );
   runs.markInterrupted();
   const training = new TrainingController(
     context.extensionPath,
@@ -60,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): void {
     backendName: () => backend.active?.name ?? 'starting',
     classifier,
     subjects: new ExplorerSubjects(registry, context.extensionPath, () => backend.ready()),
+    checkpointsFor: (modelFile) => runs.checkpointsFor(modelFile),
   };
 
   context.subscriptions.push(

@@ -59,6 +59,14 @@ export const settings = {
     return value === 'constant' ? 'constant' : 'cosine';
   },
   /** The memory-span race's spans and seeds: whole numbers in range, sorted, each once. */
+  epochWeightsKept(): number {
+    return clampInt(
+      vscode.workspace.getConfiguration(`${SECTION}.runs`).get<number>('epochWeights', 10),
+      0,
+      100,
+      10,
+    );
+  },
   memorySpan(): { spans: number[]; seeds: number[] } {
     const c = vscode.workspace.getConfiguration(`${SECTION}.memorySpan`);
     const wholeNumbers = (key: string, min: number, max: number, fallback: number[]): number[] => {

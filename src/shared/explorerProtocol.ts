@@ -12,13 +12,46 @@ import type { TaskName } from '../core/tasks/jobs';
 import { parsePlaygroundSettings, type PlaygroundSettings } from '../core/tasks/playground';
 import type { EpochSummary } from './trainingMessages';
 
-export type ExplorerView = 'graph' | 'gradients' | 'training' | 'predictions';
+export type ExplorerView = 'graph' | 'gradients' | 'training' | 'predictions' | 'states';
 export const EXPLORER_VIEWS: readonly ExplorerView[] = [
   'graph',
   'gradients',
   'training',
   'predictions',
+  'states',
 ];
+
+/** One input of the State space view: where its states go, letter by letter, in PC1/PC2. */
+export interface StateInput {
+  input: string;
+  /** Index into the picture's labels (a name's language); -1 for none. */
+  label: number;
+  /** The model's most likely label after the last step; -1 for a regression. */
+  predicted: number;
+  /** x0, y0, x1, y1, …: the projected state after each step; the last pair is the final state. */
+  path: number[];
+  /** Each step's symbol, for a single sequence's points. */
+  symbols?: string[];
+}
+
+/** What the State space view draws: one model's (or one epoch's) states on a fixed basis. */
+export interface StateSpacePicture {
+  title: string;
+  /** 'names': many inputs, a point each; 'sequence': one passage or series, a point per step. */
+  kind: 'names' | 'sequence';
+  /** The share of variance PC1 and PC2 explain in the states the basis was fitted on. */
+  explained: number[];
+  /** What the basis was fitted on, in words. */
+  basis: string;
+  labels: string[];
+  inputs: StateInput[];
+  /** The epochs kept of the run that made the model; empty when there are none. */
+  epochs: number[];
+  /** The epoch drawn; absent for the model itself. */
+  epoch?: number;
+  /** Why there is no epoch slider, when there is none. */
+  noEpochs?: string;
+}
 
 /** The lab's hidden sizes; absent from LabControls means the host's default. */
 export const LAB_HIDDEN_SIZES: readonly number[] = [16, 32, 64, 128, 256];
@@ -167,7 +200,8 @@ export type HostMessage =
   | { type: 'showView'; view: ExplorerView; input?: string }
   /** Another model to explore (the user picked it): redraw with `input`. */
   | { type: 'model'; model: ModelSummary; input: string }
-  | { type: 'fixedPoints'; result: FixedPointsResult };
+  | { type: 'fixedPoints'; result: FixedPointsResult }
+  | { type: 'states'; picture: StateSpacePicture | null; reason?: string };
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -184,7 +218,11 @@ export type WebviewMessage =
   /** The gradient lab's "see it in training": race the cells on the memory-span task. */
   | { type: 'raceMemorySpan' }
   /** Search the explored model's fixed points under this constant input. */
-  | { type: 'fixedPoints'; input: FixedPointInput };
+  | { type: 'fixedPoints'; input: FixedPointInput }
+  /** The State space view's picture, of the model itself or of one kept epoch of its run. */
+  | { type: 'states'; epoch?: number }
+  /** A State space point or trajectory clicked: show that input in the unfolded graph. */
+  | { type: 'openInput'; input: string };
 
 /** The most a webview may send in one message; anything larger is dropped. */
 export const MAX_MESSAGE_CHARS = 20_000;
@@ -285,6 +323,16 @@ export function parseWebviewMessage(raw: unknown): { message: WebviewMessage } |
       return typeof raw.task === 'string' && /^[a-z-]{1,40}$/.test(raw.task)
         ? { message: { type: 'subject', task: raw.task } }
         : { error: 'invalid subject' };
+    case 'states':
+      return raw.epoch === undefined
+        ? { message: { type: 'states' } }
+        : isInt(raw.epoch, 1, 100_000)
+          ? { message: { type: 'states', epoch: raw.epoch } }
+          : { error: 'invalid epoch' };
+    case 'openInput':
+      return typeof raw.input === 'string' && raw.input.length <= MAX_INPUT_CHARS
+        ? { message: { type: 'openInput', input: raw.input } }
+        : { error: 'input must be a string of at most 200 characters' };
     case 'raceMemorySpan':
       // It runs a command, so nothing the page adds reaches it: the race asks its own questions.
       return { message: { type: 'raceMemorySpan' } };

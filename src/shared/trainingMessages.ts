@@ -19,6 +19,8 @@ export interface StartTraining {
   manifestFile: string;
   /** Where it saves the weights after every epoch, to offer them if the window goes away. */
   checkpointFile: string;
+  /** Where it keeps every epoch's weights for the run history (see EpochCheckpointStore). */
+  epochDirectory?: string;
 }
 
 /** Applies to the run started last. */

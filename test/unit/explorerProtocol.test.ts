@@ -18,6 +18,10 @@ describe('messages from the Explorer webview are validated before use', () => {
       { type: 'raceMemorySpan' },
       { type: 'fixedPoints', input: { kind: 'zero' } },
       { type: 'fixedPoints', input: { kind: 'symbol', symbol: '<Russian>' } },
+      { type: 'view', view: 'states' },
+      { type: 'states' },
+      { type: 'states', epoch: 7 },
+      { type: 'openInput', input: 'Abadi' },
     ];
     for (const message of good)
       assert.deepEqual(parseWebviewMessage(message), { message }, JSON.stringify(message));
@@ -85,6 +89,13 @@ describe('messages from the Explorer webview are validated before use', () => {
       'a negative confusion cell',
       { type: 'misclassified', actual: -1, predicted: 2 },
       /invalid confusion cell/,
+    ],
+    ['an epoch that is not a whole number', { type: 'states', epoch: 2.5 }, /invalid epoch/],
+    ['epoch 0 (epochs count from 1)', { type: 'states', epoch: 0 }, /invalid epoch/],
+    [
+      'an input to open longer than the input box takes',
+      { type: 'openInput', input: 'x'.repeat(201) },
+      /at most 200 characters/,
     ],
     ['a huge payload', { type: 'ready', padding: 'x'.repeat(100_000) }, /too large/],
   ];

@@ -21,6 +21,7 @@ function subject(config: ModelConfig): Subject {
   return {
     task: 'names',
     title: 'test model',
+    file: 'test-model.json',
     loaded: {
       model: SequenceModel.fromValues(config, values),
       manifest: manifest as unknown as Subject['loaded']['manifest'],

@@ -7,11 +7,14 @@ import {
   type OutputEntry,
   type OutputReader,
   type SequenceTrace,
+  type TraceInput,
 } from './trace';
 
 /** How the Explorer reads a model of each task: what to type, and what its outputs mean. */
 export interface SubjectReading {
   hint: string;
+  /** The input as the model reads it (the State space view runs it without tracing). */
+  input(input: string): TraceInput | { reason: string };
   trace(model: SequenceModel, input: string): SequenceTrace | { reason: string };
 }
 
@@ -27,15 +30,36 @@ function classes(labels: readonly string[]): OutputReader {
 }
 
 function tokens(
-  model: SequenceModel,
   manifest: Manifest,
   input: string,
   prefix: readonly string[] = [],
-): SequenceTrace | { reason: string } {
+): TraceInput | { reason: string } {
   const traced = tokenInput(manifest.vocabulary, input, MAX_STEPS, prefix);
   if (!traced) return { reason: 'None of these characters is in the model’s vocabulary.' };
   traced.symbols = traced.symbols.map(visible);
-  return traceInput(model, traced, classes(manifest.labels));
+  return traced;
+}
+
+/** A reading of character tokens, after `prefix(input)` says what comes first. */
+function tokenReading(
+  manifest: Manifest,
+  hint: string,
+  split: (input: string) => { text: string; prefix?: string[] } | { reason: string } = (text) => ({
+    text,
+  }),
+): SubjectReading {
+  const input = (text: string): TraceInput | { reason: string } => {
+    const parts = split(text);
+    return 'reason' in parts ? parts : tokens(manifest, parts.text, parts.prefix);
+  };
+  return {
+    hint,
+    input,
+    trace(model, text) {
+      const traced = input(text);
+      return 'reason' in traced ? traced : traceInput(model, traced, classes(manifest.labels));
+    },
+  };
 }
 
 function forecastReading(manifest: Manifest): SubjectReading {
@@ -43,18 +67,39 @@ function forecastReading(manifest: Manifest): SubjectReading {
   const mean = Number(o.mean);
   const std = Number(o.std);
   const window = Number(o.window);
+  const series = (input: string): { used: number[]; normalized: Float32Array } | undefined => {
+    const values = input
+      .split(/[\s,;]+/)
+      .filter((v) => v.length > 0)
+      .map(Number);
+    if (values.length === 0 || values.some((v) => !Number.isFinite(v))) return undefined;
+    const used = values.slice(-MAX_STEPS);
+    return { used, normalized: Float32Array.from(used, (v) => (v - mean) / std) };
+  };
+  const reason = 'Type numbers separated by commas or spaces, for example 112, 118, 132.';
+  const input = (text: string): TraceInput | { reason: string } => {
+    const read = series(text);
+    if (!read) return { reason };
+    return {
+      input: text,
+      symbols: read.used.map((v) => String(Number(v.toPrecision(4)))),
+      separator: ' ',
+      data: {
+        steps: read.used.length,
+        batch: 1,
+        mask: new Float32Array(read.used.length).fill(1),
+        dense: read.normalized,
+        features: 1,
+      },
+    };
+  };
   return {
     hint: `Up to ${MAX_STEPS} values of ${String(o.column)} separated by commas or spaces (the model was trained on windows of ${window})`,
-    trace(model, input) {
-      const values = input
-        .split(/[\s,;]+/)
-        .filter((v) => v.length > 0)
-        .map(Number);
-      if (values.length === 0 || values.some((v) => !Number.isFinite(v))) {
-        return { reason: 'Type numbers separated by commas or spaces, for example 112, 118, 132.' };
-      }
-      const used = values.slice(-MAX_STEPS);
-      const normalized = Float32Array.from(used, (v) => (v - mean) / std);
+    input,
+    trace(model, text) {
+      const traced = input(text);
+      if ('reason' in traced) return traced;
+      const normalized = traced.data.dense as Float32Array;
       const horizon = model.config.outputSize;
       const read = (outputs: Float32Array, t: number): OutputEntry[] => {
         const last = normalized[t] as number;
@@ -69,22 +114,7 @@ function forecastReading(manifest: Manifest): SubjectReading {
           display: value.toPrecision(4),
         }));
       };
-      return traceInput(
-        model,
-        {
-          input,
-          symbols: used.map((v) => String(Number(v.toPrecision(4)))),
-          separator: ' ',
-          data: {
-            steps: used.length,
-            batch: 1,
-            mask: new Float32Array(used.length).fill(1),
-            dense: normalized,
-            features: 1,
-          },
-        },
-        { kind: 'values', read },
-      );
+      return traceInput(model, traced, { kind: 'values', read });
     },
   };
 }
@@ -92,30 +122,28 @@ function forecastReading(manifest: Manifest): SubjectReading {
 export function subjectReading(manifest: Manifest): SubjectReading {
   switch (manifest.task) {
     case 'text':
-      return {
-        hint: 'Text to read; each column shows the most likely next characters',
-        trace: (model, input) => tokens(model, manifest, input),
-      };
+      return tokenReading(
+        manifest,
+        'Text to read; each column shows the most likely next characters',
+      );
     case 'name-generation': {
       const languages = generatorLanguages(manifest);
-      return {
-        hint: `Language: first letters, e.g. "${languages.includes('Russian') ? 'Russian' : languages[0]}: Ko"`,
-        trace(model, input) {
+      return tokenReading(
+        manifest,
+        `Language: first letters, e.g. "${languages.includes('Russian') ? 'Russian' : languages[0]}: Ko"`,
+        (input) => {
           const match = /^\s*([A-Za-z]+)\s*:\s*(.*)$/.exec(input);
           const language = match?.[1] ?? languages[0] ?? '';
           if (!languages.includes(language)) {
             return { reason: `Start with one of the model's languages: ${languages.join(', ')}.` };
           }
-          return tokens(model, manifest, match?.[2] ?? input, [`<${language}>`]);
+          return { text: match?.[2] ?? input, prefix: [`<${language}>`] };
         },
-      };
+      );
     }
     case 'forecast':
       return forecastReading(manifest);
     default:
-      return {
-        hint: 'Type a name, e.g. Dostoevsky',
-        trace: (model, input) => tokens(model, manifest, input),
-      };
+      return tokenReading(manifest, 'Type a name, e.g. Dostoevsky');
   }
 }

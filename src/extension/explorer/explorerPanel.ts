@@ -19,6 +19,8 @@ import { playgroundRequest } from '../training/playgroundRequest';
 import type { TrainingController } from '../training/trainingController';
 import { explorerHtml, explorerResourceRoots } from './explorerHtml';
 import { subjectFixedPoints } from './fixedPointHost';
+import { StateSpaceHost } from './stateSpaceHost';
+import type { EpochCheckpoint } from '../../core/runs/epochCheckpoints';
 
 export interface ExplorerServices {
   extensionUri: vscode.Uri;
@@ -29,6 +31,8 @@ export interface ExplorerServices {
   backendName(): string;
   classifier(): Promise<{ classifier: NamesClassifier; title: string }>;
   subjects: ExplorerSubjects;
+  /** The epochs kept of the run that made a model file (the State space view's slider). */
+  checkpointsFor(modelFile: string): EpochCheckpoint[];
 }
 
 /** The lab's models are small and fixed so that a slider drag redraws within a frame or two. */
@@ -73,6 +77,7 @@ export class ExplorerPanel implements vscode.Disposable {
   private shownSummary?: string;
   /** The lab's last controls, to redraw it when they name the model in use and that changes. */
   private labControls?: LabControls;
+  private readonly states: StateSpaceHost;
 
   /** `task` names whose model in use to explore; an `input` alone is a name. */
   static show(
@@ -134,6 +139,7 @@ export class ExplorerPanel implements vscode.Disposable {
     initial?: { view: ExplorerView; input?: string },
   ) {
     this.pending = initial;
+    this.states = new StateSpaceHost(services.extensionUri.fsPath, services.checkpointsFor);
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'activity.svg');
     panel.webview.html = explorerHtml(panel.webview, services.extensionUri);
     this.disposables.push(
@@ -278,6 +284,21 @@ export class ExplorerPanel implements vscode.Disposable {
         if (asked === this.fixedPointSearches) this.post({ type: 'fixedPoints', result });
         return;
       }
+      case 'states': {
+        const subject = await this.subject();
+        const input = this.services.memento.get<Place>(PLACE_KEY)?.input ?? subject.defaultInput;
+        const picture = this.states.picture(subject, input, message.epoch);
+        this.post(
+          'reason' in picture
+            ? { type: 'states', picture: null, reason: picture.reason }
+            : { type: 'states', picture },
+        );
+        return;
+      }
+      case 'openInput':
+        this.remember({ view: 'graph', input: message.input });
+        this.post({ type: 'showView', view: 'graph', input: message.input });
+        return;
     }
   }
 

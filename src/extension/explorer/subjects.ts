@@ -9,6 +9,8 @@ import type { ModelRegistry } from '../modelRegistry';
 
 export interface Subject {
   task: string;
+  /** The model's manifest file. */
+  file: string;
   title: string;
   loaded: Pick<LoadedModel, 'model' | 'manifest'>;
   reading: SubjectReading;
@@ -61,6 +63,7 @@ export class ExplorerSubjects implements vscode.Disposable {
         : this.registry.loadEntry(entry);
     const subject: Subject = {
       task,
+      file: id,
       title: this.registry.title(entry),
       loaded,
       reading: subjectReading(loaded.manifest),

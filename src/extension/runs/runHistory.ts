@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { EpochCheckpointStore, type EpochCheckpoint } from '../../core/runs/epochCheckpoints';
 import type { RunRecord, RunState } from '../../core/runs/runRecord';
 import { RunRecorder } from '../../core/runs/runRecorder';
 import { RunStore, type Eviction } from '../../core/runs/runStore';
@@ -18,11 +20,19 @@ export class RunHistory implements vscode.Disposable {
   /** Problem files already reported, so each is logged once. */
   private readonly reported = new Set<string>();
 
+  private readonly epochs: EpochCheckpointStore;
+
+  /**
+   * `epochsKept`: how many of the newest runs keep every epoch's weights (0: none). Read when a
+   * run starts and ends, so a change to the setting applies from the next run.
+   */
   constructor(
     directory: string,
     private readonly log: vscode.LogOutputChannel,
+    private readonly epochsKept: () => number,
   ) {
     this.store = new RunStore(directory);
+    this.epochs = new EpochCheckpointStore(path.join(directory, 'epochs'));
   }
 
   runs(): RunRecord[] {
@@ -55,6 +65,18 @@ export class RunHistory implements vscode.Disposable {
   end(recorder: RunRecorder, state: Exclude<RunState, 'running'>, modelFile?: string): void {
     recorder.end(state, new Date(), modelFile);
     this.save(recorder.run);
+    this.pruneEpochs();
+  }
+
+  /** Where the worker saves this run's weights after each epoch; none when no run keeps them. */
+  epochDirectory(recorder: RunRecorder): string | undefined {
+    return this.epochsKept() > 0 ? this.epochs.directoryOf(recorder.run.id) : undefined;
+  }
+
+  /** The epochs kept of the run that produced this model file, oldest first. */
+  checkpointsFor(modelFile: string): EpochCheckpoint[] {
+    const run = this.runs().find((r) => r.modelFile === modelFile);
+    return run ? this.epochs.list(run.id) : [];
   }
 
   /** Runs that were still running when the window went away: they stopped there. */
@@ -72,7 +94,21 @@ export class RunHistory implements vscode.Disposable {
 
   remove(ids: readonly string[]): void {
     for (const id of ids) this.store.remove(id);
+    this.pruneEpochs();
     this.changed.fire();
+  }
+
+  /** Only the newest runs keep their epochs; a run removed from the history loses them too. */
+  private pruneEpochs(): void {
+    const runs = this.runs();
+    const keep = runs.slice(Math.max(0, runs.length - this.epochsKept())).map((run) => run.id);
+    try {
+      const dropped = this.epochs.keepOnly(new Set(keep));
+      if (dropped.length)
+        this.log.info(`Run history: removed the epoch weights of ${dropped.join(', ')}`);
+    } catch (error) {
+      this.log.error(`Run history: could not prune epoch weights: ${(error as Error).message}`);
+    }
   }
 
   private save(run: RunRecord): void {

@@ -422,6 +422,7 @@ export class TrainingController implements vscode.Disposable {
           job,
           settings: s,
           manifestFile,
+          epochDirectory: this.runs.epochDirectory(run),
           checkpointFile: this.checkpoints.begin({
             title: request.title,
             task: job.task,

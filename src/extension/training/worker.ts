@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { initBackend } from '../../core/backend';
 import { saveModel } from '../../core/io/modelFile';
+import { epochCheckpointFile } from '../../core/runs/epochCheckpoints';
 import { runJob } from '../../core/tasks/jobs';
 import type {
   HostToWorker,
@@ -77,7 +78,10 @@ async function train(run: Run): Promise<void> {
     onCheckpoint: (model, epoch, info) => {
       // A stopped run's checkpoints are already discarded by the host.
       if (!info || run.stopRequested) return;
-      saveModel(start.checkpointFile, model, { ...info, createdAt: new Date().toISOString() });
+      const saved = { ...info, createdAt: new Date().toISOString() };
+      saveModel(start.checkpointFile, model, saved);
+      if (start.epochDirectory)
+        saveModel(epochCheckpointFile(start.epochDirectory, epoch), model, saved);
       send(run, { type: 'checkpoint', epoch });
     },
   });

@@ -10,6 +10,7 @@ import { FixedPointView } from './fixedPointView';
 import { GradientsView } from './gradientsView';
 import { GraphView } from './graphView';
 import { PredictionsView } from './predictionsView';
+import { StateSpaceView } from './stateSpaceView';
 import { TrainingView } from './trainingView';
 import { loadState, onHostMessage, post, saveState, type ExplorerState } from './vscodeApi';
 
@@ -24,6 +25,7 @@ const TITLES: Record<ExplorerView, string> = {
   gradients: 'Gradient lab',
   training: 'Training',
   predictions: 'Predictions',
+  states: 'State space',
 };
 
 const graph = new GraphView(state.graph, {
@@ -49,11 +51,18 @@ const predictions = new PredictionsView();
 // Beside the gradient lab, whose radii of W_hh the fixed points' eigenvalues put in context.
 const fixedPoints = new FixedPointView((input) => post({ type: 'fixedPoints', input }));
 gradients.root.append(fixedPoints.root);
+const states = new StateSpaceView({
+  savedEpoch: () => state.states.epoch,
+  request: (epoch) => post(epoch === undefined ? { type: 'states' } : { type: 'states', epoch }),
+  open: (input) => post({ type: 'openInput', input }),
+  onState: (change) => persist({ states: { ...state.states, ...change } }),
+});
 const views: Record<ExplorerView, HTMLElement> = {
   graph: graph.root,
   gradients: gradients.root,
   training: training.root,
   predictions: predictions.root,
+  states: states.root,
 };
 
 const nameInput = el('input', {
@@ -67,7 +76,15 @@ nameInput.value = state.input;
 nameInput.addEventListener('input', () => {
   persist({ input: nameInput.value });
   post({ type: 'input', text: nameInput.value });
+  inputChanged();
 });
+
+/** A passage's or series' states follow the input; the names' do not. */
+function inputChanged(): void {
+  if (modelTask === 'names') return;
+  states.stale = true;
+  if (state.view === 'states') states.refresh();
+}
 const modelInfo = el('span', { class: 'model-info' });
 const subject = el('select', {
   id: 'subject',
@@ -77,7 +94,11 @@ const subject = el('select', {
 subject.addEventListener('change', () => post({ type: 'subject', task: subject.value }));
 
 /** Shows which model is explored and what to type for it. */
+/** The task of the model explored: a names picture does not follow the input. */
+let modelTask = 'names';
+
 function showModel(model: ModelSummary, backend?: string): void {
+  modelTask = model.task;
   modelInfo.textContent = backend ? `${model.title} · ${backend}` : model.title;
   nameInput.placeholder = model.hint;
   subject.replaceChildren(
@@ -136,6 +157,7 @@ function selectView(view: ExplorerView, notify: boolean): void {
   persist({ view });
   for (const [name, root] of Object.entries(views)) root.hidden = name !== view;
   drawLive(view);
+  if (view === 'states') states.refresh();
   for (const [name, button] of tabButtons) {
     button.setAttribute('aria-selected', String(name === view));
     button.tabIndex = name === view ? 0 : -1;
@@ -158,7 +180,7 @@ onHostMessage(handle);
 function handle(message: HostMessage): void {
   // A training message may extend what the page holds; the merged copy is what a theme change
   // redraws (set below), not the message.
-  if (['gradients', 'prediction', 'trace', 'fixedPoints'].includes(message.type))
+  if (['gradients', 'prediction', 'trace', 'states', 'fixedPoints'].includes(message.type))
     lastCharts.set(message.type, message);
   switch (message.type) {
     case 'init':
@@ -176,10 +198,15 @@ function handle(message: HostMessage): void {
         nameInput.value = message.input;
         persist({ input: message.input });
         post({ type: 'input', text: message.input });
+        inputChanged();
       }
       break;
     case 'model':
+      // Another model: its states, and its run's epochs, are another picture.
+      persist({ states: {} });
+      states.stale = true;
       showModel(message.model);
+      if (state.view === 'states') states.refresh();
       nameInput.value = message.input;
       persist({ input: message.input });
       post({ type: 'input', text: message.input });
@@ -216,6 +243,9 @@ function handle(message: HostMessage): void {
     }
     case 'fixedPoints':
       fixedPoints.show(message.result);
+      break;
+    case 'states':
+      states.show(message.picture, message.reason);
       break;
     case 'misclassified':
       training.showMisclassified(message.actual, message.predicted, message.names);

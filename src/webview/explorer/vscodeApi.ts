@@ -4,6 +4,7 @@ import type {
   LabControls,
   WebviewMessage,
 } from '../../shared/explorerProtocol';
+import type { StateSpaceState } from './stateSpaceView';
 
 /** What the Explorer remembers across hide/show and window reloads (getState/setState). */
 export interface ExplorerState {
@@ -11,6 +12,7 @@ export interface ExplorerState {
   input: string;
   lab: LabControls;
   graph: { zoom: number; showGates: boolean; showGradients: boolean; cursor: number };
+  states: StateSpaceState;
 }
 
 export const DEFAULT_STATE: ExplorerState = {
@@ -18,6 +20,7 @@ export const DEFAULT_STATE: ExplorerState = {
   input: 'Dostoevsky',
   lab: { activation: 'tanh', spectralRadius: 1, length: 50, clipNorm: 5 },
   graph: { zoom: 1, showGates: false, showGradients: true, cursor: -1 },
+  states: {},
 };
 
 interface VsCodeApi {
@@ -41,6 +44,7 @@ export function loadState(): ExplorerState {
     ...saved,
     lab: { ...DEFAULT_STATE.lab, ...saved?.lab },
     graph: { ...DEFAULT_STATE.graph, ...saved?.graph },
+    states: { ...DEFAULT_STATE.states, ...saved?.states },
   };
 }
 

@@ -1,0 +1,133 @@
+import { batchData, packBatch } from '../data/batches';
+import { Vocabulary } from '../data/alphabet';
+import { infer } from '../model/inference';
+import type { LayerRun, SequenceData } from '../model/recurrentStack';
+import type { SequenceModel } from '../model/sequenceModel';
+import { inBatches } from '../util';
+import { fitPca, projectPca, type PcaBasis } from './pca';
+
+/**
+ * Hidden states of the top layer, as the State space view draws them. A bidirectional model's
+ * are its forward direction's: the state after each letter read so far, which is what a
+ * trajectory means (the backward direction's state after a letter depends on the letters after
+ * it).
+ */
+export interface CollectedStates {
+  dimensions: number;
+  /** Every input's state after each of its steps, row-major; input i has rows offsets[i]..offsets[i+1]. */
+  steps: Float32Array;
+  offsets: Int32Array;
+  /** Each input's state after its last step, [inputs * dimensions]: its last row of `steps`. */
+  finals: Float32Array;
+  /** The model's most likely class after each input's last step. */
+  predicted: Int32Array;
+}
+
+/** Names per forward pass: large enough that per-call costs vanish, small enough for memory. */
+const NAMES_PER_BATCH = 512;
+
+function argmax(values: Float32Array, from: number, count: number): number {
+  let best = 0;
+  for (let c = 1; c < count; c++) {
+    if ((values[from + c] as number) > (values[from + best] as number)) best = c;
+  }
+  return best;
+}
+
+/**
+ * The top layer's states after every step, [T*B*H], and the head's outputs after each
+ * sequence's last step, [B*C] (their largest is the most likely class). A one-way model's head
+ * runs on the last states only: `infer` would run it, and a softmax, after every step.
+ */
+function topStates(
+  model: SequenceModel,
+  data: SequenceData,
+): { hs: Float32Array; scores: Float32Array } {
+  if (model.config.bidirectional) {
+    const { layers, probabilities } = infer(model, data);
+    return { hs: (layers[layers.length - 1] as LayerRun).hs, scores: probabilities };
+  }
+  const layers = model.trace(data);
+  const hs = (layers[layers.length - 1] as LayerRun).hs;
+  const H = model.config.hiddenSize;
+  // Padded steps carry the state, so the last step holds every sequence's final state.
+  const last = hs.subarray((data.steps - 1) * data.batch * H);
+  return { hs, scores: model.headValues(last) };
+}
+
+/**
+ * Every name's states after each of its letters. Names are run sorted by length in batches, so
+ * almost no step is padding, and written back in the order given.
+ */
+export function collectNameStates(
+  model: SequenceModel,
+  vocabulary: readonly string[],
+  names: readonly string[],
+): CollectedStates {
+  const vocab = new Vocabulary(vocabulary);
+  const H = model.config.hiddenSize;
+  const C = model.config.outputSize;
+  const ids = names.map((name, index) => {
+    const encoded = vocab.encode(vocab.fold(name));
+    if (encoded.length === 0) throw new Error(`"${name}" has no symbol of the vocabulary`);
+    return { ids: encoded, label: index };
+  });
+  const offsets = new Int32Array(names.length + 1);
+  ids.forEach((item, i) => (offsets[i + 1] = (offsets[i] as number) + item.ids.length));
+  const steps = new Float32Array((offsets[names.length] as number) * H);
+  const finals = new Float32Array(names.length * H);
+  const predicted = new Int32Array(names.length);
+  const byLength = [...ids].sort((a, b) => a.ids.length - b.ids.length);
+  for (const batch of inBatches(byLength, NAMES_PER_BATCH)) {
+    const packed = packBatch(batch);
+    const { hs, scores } = topStates(model, batchData(packed));
+    const B = packed.size;
+    batch.forEach((item, b) => {
+      const index = item.label;
+      const at = offsets[index] as number;
+      for (let t = 0; t < item.ids.length; t++) {
+        steps.set(hs.subarray((t * B + b) * H, (t * B + b + 1) * H), (at + t) * H);
+      }
+      const last = (item.ids.length - 1) * B + b;
+      finals.set(hs.subarray(last * H, (last + 1) * H), index * H);
+      predicted[index] = argmax(scores, b * C, C);
+    });
+  }
+  return { dimensions: H, steps, offsets, finals, predicted };
+}
+
+/** One sequence's states along it (a passage for a text model, a series for a forecaster). */
+export function collectSequenceStates(model: SequenceModel, data: SequenceData): CollectedStates {
+  if (data.batch !== 1) throw new Error('One sequence at a time');
+  const H = model.config.hiddenSize;
+  const C = model.config.outputSize;
+  const { hs, scores } = topStates(model, data);
+  const steps = hs.slice(0, data.steps * H);
+  return {
+    dimensions: H,
+    steps,
+    offsets: Int32Array.of(0, data.steps),
+    finals: steps.slice((data.steps - 1) * H),
+    predicted: Int32Array.of(argmax(scores, 0, C)),
+  };
+}
+
+/**
+ * The basis a picture keeps across epochs: fitted on the final states when there are several
+ * inputs (the names' points), on the states along the sequence when there is one.
+ */
+export function fitStateBasis(states: CollectedStates): PcaBasis {
+  const inputs = states.offsets.length - 1;
+  return fitPca(inputs > 1 ? states.finals : states.steps, states.dimensions, 2);
+}
+
+export interface ProjectedStates {
+  /** [inputs * 2]. */
+  finals: Float64Array;
+  /** [steps * 2], rows as in CollectedStates.steps. */
+  steps: Float64Array;
+}
+
+export function projectStates(basis: PcaBasis, states: CollectedStates): ProjectedStates {
+  return { finals: projectPca(basis, states.finals), steps: projectPca(basis, states.steps) };
+}
