@@ -39,7 +39,20 @@ describe("the Explorer host's fixed points", () => {
   it("answers for a held symbol with points whose residuals are the map's own, and W_hh's blocks", async () => {
     const explored = subject(smallConfig('gru', { hiddenSize: 6 }));
     try {
-      const result = await subjectFixedPoints(explored, { kind: 'symbol', symbol: 'c' }, 'abba');
+      // A stand-in basis: each row of h projects to its first two values.
+      const rows: Float64Array[] = [];
+      const result = await subjectFixedPoints(
+        explored,
+        { kind: 'symbol', symbol: 'c' },
+        'abba',
+        (hs) => {
+          rows.push(hs);
+          return Float64Array.from(
+            { length: (hs.length / 6) * 2 },
+            (_, i) => hs[Math.floor(i / 2) * 6 + (i % 2)]!,
+          );
+        },
+      );
       assert.ok(!('reason' in result));
       assert.equal(result.starts, HOST_SEARCH.starts);
       assert.equal(result.dimension, 6);
@@ -48,6 +61,11 @@ describe("the Explorer host's fixed points", () => {
         ['W_hr', 'W_hz', 'W_hn'],
       );
       assert.ok(result.points.length > 0);
+      assert.equal(rows.length, 1);
+      assert.deepEqual(
+        result.projected,
+        result.points.flatMap((p) => p.state.slice(0, 2)),
+      );
       // The symbol held is c: the residual is that of the map under token 2, nothing else.
       const map = modelStepMap(explored.loaded.model, 0, { kind: 'token', token: 2 });
       for (const point of result.points) {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Complex } from '../../src/core/explore/eigenvalues';
 import type { FoundPoint } from '../../src/core/explore/fixedPoints';
 import { contrastRatio, parseColour } from '../../src/shared/contrast';
-import type { FixedPointsResult } from '../../src/shared/explorerProtocol';
+import type { FixedPointsResult, StateSpacePicture } from '../../src/shared/explorerProtocol';
 import { openExplorerPage, type ExplorerPage } from './page';
 
 const modulus = (z: Complex): number => Math.hypot(z.re, z.im);
@@ -110,11 +110,27 @@ function assertReadBack(plane: Drawn, expected: Complex[]): void {
   }
 }
 
+/** A State space picture of two names, on which the points are drawn. */
+const PICTURE: StateSpacePicture = {
+  title: 'GRU 4 (test)',
+  kind: 'names',
+  explained: [0.5, 0.2],
+  basis: 'PCA fitted on 2 names.',
+  labels: ['Arabic', 'Czech'],
+  inputs: [
+    { input: 'Abadi', label: 0, predicted: 0, path: [0, 0, -2, 1] },
+    { input: 'Adamek', label: 1, predicted: 1, path: [0, 0, 2, -1] },
+  ],
+  epochs: [],
+};
+/** Where the host put the fixed point and the slow point on the picture's basis. */
+const PROJECTED = [1.5, 0.75, -0.5, -1.25];
+
 describe('fixed points in headless Chromium', { timeout: 120_000 }, () => {
   let explorer: ExplorerPage;
   before(async () => {
     explorer = await openExplorerPage();
-    await explorer.page.locator('#tab-gradients').click();
+    await explorer.page.locator('#tab-states').click();
     await explorer.send({ type: 'fixedPoints', result: RESULT });
   });
   after(async () => explorer?.close());
@@ -190,11 +206,40 @@ describe('fixed points in headless Chromium', { timeout: 120_000 }, () => {
     ]);
   });
 
+  it("draws the fixed point as a star and the slow one as a triangle at their places on the State space view's basis", async () => {
+    const { page } = explorer;
+    await explorer.send({ type: 'states', picture: PICTURE });
+    await explorer.send({ type: 'fixedPoints', result: { ...RESULT, projected: PROJECTED } });
+    const marks = (await page.evaluate(`(() => {
+      const svg = document.querySelector('.states-view svg[class^="plot"]');
+      const [x, y] = [svg.scale('x'), svg.scale('y')];
+      return ['states-fixed-point', 'states-slow-point'].map((kind) =>
+        [...svg.querySelectorAll('.' + kind + ' path')].map((p) => {
+          const [px, py] = (p.getAttribute('transform') || '').replace(/translate\\(|\\)/g, '').split(',').map(Number);
+          return { x: x.invert(px), y: y.invert(py) };
+        }),
+      );
+    })()`)) as Array<Array<{ x: number; y: number }>>;
+    const [fixed, slow] = marks as [
+      Array<{ x: number; y: number }>,
+      Array<{ x: number; y: number }>,
+    ];
+    assert.equal(fixed.length, 1);
+    assert.equal(slow.length, 1);
+    assert.ok(Math.abs(fixed[0]!.x - 1.5) < 1e-6 && Math.abs(fixed[0]!.y - 0.75) < 1e-6);
+    assert.ok(Math.abs(slow[0]!.x + 0.5) < 1e-6 && Math.abs(slow[0]!.y + 1.25) < 1e-6);
+    const key = (await page.locator('.states-view .states-key').textContent()) ?? '';
+    assert.match(key, /fixed point of the model in use \(star\)/);
+    assert.match(key, /slow point \(triangle\)/);
+    // The eigenvalue panel sits beside the projection, in the same view.
+    assert.equal(await page.locator('.states-view .fixed-points .fp-point-plane svg').count(), 1);
+  });
+
   for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] as const) {
     it(`keeps every mark at 3:1 or more against the background (${theme})`, async () => {
       const themed = await openExplorerPage(theme);
       try {
-        await themed.page.locator('#tab-gradients').click();
+        await themed.page.locator('#tab-states').click();
         await themed.send({ type: 'fixedPoints', result: RESULT });
         const colours = await themed.page.evaluate(() => {
           const svg = document.querySelector('.fp-point-plane svg') as SVGSVGElement;

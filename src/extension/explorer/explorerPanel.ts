@@ -279,7 +279,9 @@ export class ExplorerPanel implements vscode.Disposable {
         const subject = await this.subject();
         const text = place?.input ?? subject.defaultInput;
         const asked = ++this.fixedPointSearches;
-        const result = await subjectFixedPoints(subject, message.input, text);
+        const result = await subjectFixedPoints(subject, message.input, text, (hs) =>
+          this.states.project(subject, text, hs),
+        );
         // A search asked for later answers instead: this one's input is no longer on screen.
         if (asked === this.fixedPointSearches) this.post({ type: 'fixedPoints', result });
         return;

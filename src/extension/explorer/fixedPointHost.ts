@@ -60,6 +60,8 @@ export async function subjectFixedPoints(
   subject: Subject,
   input: FixedPointInput,
   text: string,
+  /** Rows of h on the State space view's basis (x, y each), if it has one. */
+  project?: (states: Float64Array) => Float64Array | undefined,
 ): Promise<FixedPointsResult> {
   const { model, manifest } = subject.loaded;
   const { config } = model;
@@ -76,6 +78,11 @@ export async function subjectFixedPoints(
   const map = modelStepMap(model, 0, constant);
   const visited = [...mapTrajectory(map, TRAJECTORY_STEPS), ...textStates(subject, text)];
   const search = await findFixedPointsPausing(map, visited, HOST_SEARCH, pause);
+  const H = config.hiddenSize;
+  // The view draws h; the LSTM's points are [h; c], so their h is the first H values.
+  const hs = new Float64Array(search.points.length * H);
+  search.points.forEach((point, k) => hs.set(point.state.slice(0, H), k * H));
+  const projected = search.points.length > 0 ? project?.(hs) : undefined;
   return {
     title,
     input,
@@ -84,5 +91,6 @@ export async function subjectFixedPoints(
     millis: search.elapsedMs,
     points: search.points,
     blocks: blocksOf(model, map),
+    ...(projected ? { projected: Array.from(projected) } : {}),
   };
 }

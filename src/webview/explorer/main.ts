@@ -48,15 +48,15 @@ const training = new TrainingView(
   (settings) => post({ type: 'playground', settings }),
 );
 const predictions = new PredictionsView();
-// Beside the gradient lab, whose radii of W_hh the fixed points' eigenvalues put in context.
 const fixedPoints = new FixedPointView((input) => post({ type: 'fixedPoints', input }));
-gradients.root.append(fixedPoints.root);
 const states = new StateSpaceView({
   savedEpoch: () => state.states.epoch,
   request: (epoch) => post(epoch === undefined ? { type: 'states' } : { type: 'states', epoch }),
   open: (input) => post({ type: 'openInput', input }),
   onState: (change) => persist({ states: { ...state.states, ...change } }),
 });
+// Beside the projection its points are drawn on.
+states.root.append(fixedPoints.root);
 const views: Record<ExplorerView, HTMLElement> = {
   graph: graph.root,
   gradients: gradients.root,
@@ -243,6 +243,7 @@ function handle(message: HostMessage): void {
     }
     case 'fixedPoints':
       fixedPoints.show(message.result);
+      states.showFixedPoints(message.result);
       break;
     case 'states':
       states.show(message.picture, message.reason);
