@@ -174,6 +174,8 @@ export type FixedPointsResult =
       points: FoundPoint[];
       /** Each gate block of the layer's W_hh, named as the gradient lab names its radii. */
       blocks: BlockEigenvalues[];
+      /** ‖F(s) − s‖ under `fixed` is a fixed point, under `slow` a slow one. */
+      tolerance: { fixed: number; slow: number };
       /** Each point's h on the State space view's basis, x0, y0, x1, …; absent without one. */
       projected?: number[];
     }

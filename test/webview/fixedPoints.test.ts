@@ -37,6 +37,7 @@ const RESULT: FixedPointsResult = {
   starts: 8,
   millis: 1234,
   points: [point('fixed', 3e-12, FIXED), point('slow', 2e-3, SLOW)],
+  tolerance: { fixed: 1e-6, slow: 1e-2 },
   blocks: ['W_hr', 'W_hz', 'W_hn'].map((block, k) => ({
     block,
     eigenvalues: [
@@ -166,6 +167,8 @@ describe('fixed points in headless Chromium', { timeout: 120_000 }, () => {
     const legend = (await explorer.page.locator('.fixed-points .legend').textContent()) ?? '';
     for (const entry of [/stable: \|λ\| ≤ 1/, /unstable: \|λ\| > 1/, /unit circle/])
       assert.match(legend, entry);
+    assert.match((await explorer.page.locator('.fp-fixed h4').textContent()) ?? '', /< 1e-6/);
+    assert.match((await explorer.page.locator('.fp-slow h4').textContent()) ?? '', /< 1e-2/);
     const fixed = await explorer.page.locator('.fp-fixed .fp-point').allTextContents();
     const slow = await explorer.page.locator('.fp-slow .fp-point').allTextContents();
     assert.deepEqual(fixed.length, 1);

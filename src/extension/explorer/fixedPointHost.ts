@@ -1,5 +1,10 @@
 import { blockEigenvalues, type BlockEigenvalues } from '../../core/explore/eigenvalues';
-import { findFixedPointsPausing, type FixedPointOptions } from '../../core/explore/fixedPoints';
+import {
+  findFixedPointsPausing,
+  FIXED_TOLERANCE,
+  SLOW_TOLERANCE,
+  type FixedPointOptions,
+} from '../../core/explore/fixedPoints';
 import {
   mapTrajectory,
   modelStepMap,
@@ -91,6 +96,7 @@ export async function subjectFixedPoints(
     millis: search.elapsedMs,
     points: search.points,
     blocks: blocksOf(model, map),
+    tolerance: { fixed: FIXED_TOLERANCE, slow: SLOW_TOLERANCE },
     ...(projected ? { projected: Array.from(projected) } : {}),
   };
 }

@@ -13,7 +13,7 @@ export interface PlaneStyle {
 const MARGIN = 36;
 const CIRCLE_POINTS = 181;
 
-const isUnstable = (z: Complex): boolean => Math.hypot(z.re, z.im) > 1;
+export const isUnstable = (z: Complex): boolean => Math.hypot(z.re, z.im) > 1;
 
 /** The half-width of a square domain that holds the unit circle and every eigenvalue. */
 export function planeExtent(...sets: Complex[][]): number {
@@ -89,5 +89,3 @@ export function drawPlane(
   });
   chart.setAttribute('aria-label', label);
 }
-
-export { isUnstable };

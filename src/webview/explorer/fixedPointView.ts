@@ -143,7 +143,9 @@ export class FixedPointView {
 
   private list(result: Found, kind: FoundPoint['kind']): HTMLElement {
     const heading =
-      kind === 'fixed' ? 'Fixed points: ‖F(s) − s‖ < 1e-6' : 'Slow points: ‖F(s) − s‖ < 1e-2';
+      kind === 'fixed'
+        ? `Fixed points: ‖F(s) − s‖ < ${result.tolerance.fixed.toExponential(0)}`
+        : `Slow points: ‖F(s) − s‖ < ${result.tolerance.slow.toExponential(0)}`;
     const items = result.points.flatMap((point, index) => {
       if (point.kind !== kind) return [];
       const button = el(
