@@ -2,7 +2,9 @@
  * The State space view's cost for the names classifier: collect the final (and every letter's)
  * states of all held-out names with the bundled model, fit the PCA basis on the final states,
  * and project them, each timed on its own and together. The timed region starts with the names
- * already loaded and the model in memory, as the Explorer holds them.
+ * already loaded and the model in memory, as the Explorer holds them. Besides wall time it reports
+ * the process's CPU time over the whole region (user + system): on a machine shared with other
+ * work, wall time includes the waits for a core and CPU time does not.
  * Usage: npm run bench:projection -- [--backend wasm] [--repeats 15]
  */
 import * as path from 'node:path';
@@ -42,8 +44,10 @@ async function main(): Promise<void> {
   const repeats = Number(values.repeats);
   const times = { collect: [] as number[], fit: [] as number[], project: [] as number[] };
   const totals: number[] = [];
+  const cpu: number[] = [];
   // One untimed round first: the kernel's module and memory are set up on the first call.
   for (let round = -1; round < repeats; round++) {
+    const cpuStarted = process.cpuUsage();
     const started = performance.now();
     const states = collectNameStates(model, manifest.vocabulary, names);
     const collected = performance.now();
@@ -51,7 +55,9 @@ async function main(): Promise<void> {
     const fitted = performance.now();
     projectStates(basis, states);
     const projected = performance.now();
+    const used = process.cpuUsage(cpuStarted);
     if (round < 0) continue;
+    cpu.push((used.user + used.system) / 1000);
     times.collect.push(collected - started);
     times.fit.push(fitted - collected);
     times.project.push(projected - fitted);
@@ -64,6 +70,7 @@ async function main(): Promise<void> {
       hiddenSize: model.config.hiddenSize,
       repeats,
       total: summary(totals),
+      totalCpu: summary(cpu),
       collectStates: summary(times.collect),
       fitBasis: summary(times.fit),
       projectFinalsAndTrajectories: summary(times.project),

@@ -33,8 +33,11 @@ const README_SHOTS: Record<string, string> = {
   'hc-gradients': 'theme-hc-gradients.png',
 };
 
-/** Each section starts its own VS Code: `views` is every view but the race's, `race` the race's. */
-const SECTIONS = ['views', 'race'] as const;
+/**
+ * Each section starts its own VS Code: `views` is every view but the race's and the State
+ * space's, `race` the race's, `stateSpace` the State space view before and after a run.
+ */
+const SECTIONS = ['views', 'race', 'stateSpace'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -267,6 +270,52 @@ async function themeShots(theme: keyof typeof THEMES): Promise<void> {
   }
 }
 
+/**
+ * The State space view: the bundled model's held-out names (no kept epochs, so no slider), then
+ * a run's model with its slider at the first epoch, on the basis of the run's last.
+ */
+async function stateSpaceShots(theme: keyof typeof THEMES): Promise<void> {
+  const vscode = await start(theme);
+  const dots = '.states-view g[aria-label="dot"] circle';
+  try {
+    await vscode.activated();
+    await vscode.runCommand('RNN: Open Explorer');
+    const explorer = await vscode.webviewFrame('#tab-states');
+    await tab(explorer, 'states');
+    await waitFor(
+      async () => (await explorer.locator(dots).count()) > 0,
+      60_000,
+      'the held-out names',
+    );
+    await shoot(vscode, theme, 'state-space');
+
+    await vscode.runCommand('RNN: Train Name Classifier');
+    await vscode.quickPickSelect('Train with defaults');
+    const offer = vscode.page
+      .locator('.notifications-toasts .notification-toast', { hasText: 'held-out' })
+      .first();
+    await offer.waitFor({ state: 'visible', timeout: 5 * 60_000 });
+    await offer.getByRole('button', { name: 'Use for Hover' }).click();
+    await waitFor(
+      async () => /model in use/.test(await explorer.innerText('#states-epoch-label')),
+      60_000,
+      'the trained run’s slider',
+    );
+    await explorer.$eval('#states-epoch', (input: HTMLInputElement) => {
+      input.value = '0';
+      input.dispatchEvent(new Event('input'));
+    });
+    await waitFor(
+      async () => /^Epoch 1 of/.test(await explorer.innerText('#states-epoch-label')),
+      60_000,
+      'epoch 1',
+    );
+    await shoot(vscode, theme, 'state-space-epoch-1');
+  } finally {
+    await vscode.stop();
+  }
+}
+
 async function main(): Promise<void> {
   for (const theme of values.themes.split(',') as Array<keyof typeof THEMES>) {
     if (!(theme in THEMES))
@@ -274,6 +323,7 @@ async function main(): Promise<void> {
     const sections = values.sections.split(',');
     if (sections.includes('views')) await themeShots(theme);
     if (sections.includes('race')) await raceShots(theme);
+    if (sections.includes('stateSpace')) await stateSpaceShots(theme);
   }
   if (values.readme) {
     for (const [shot, name] of Object.entries(README_SHOTS)) {

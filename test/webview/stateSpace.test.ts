@@ -127,6 +127,9 @@ for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] as c
       assert.equal(await explorer.page.locator('#states-epoch-label').innerText(), 'Epoch 2 of 3');
       await explorer.send({ type: 'states', picture: picture({ epochs: [1, 2, 3], epoch: 3 }) });
       assert.equal(await explorer.page.locator('#states-epoch-label').innerText(), 'Epoch 3 of 3');
+      // The epoch chosen is kept with setState, for the page that comes back after a hide.
+      const saved = await explorer.page.evaluate(`window.__state.states`);
+      assert.deepEqual(saved, { epoch: 3 });
     });
 
     it('lists exactly the names inside a brushed region, with language and prediction', async () => {
@@ -162,3 +165,66 @@ for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] as c
     });
   });
 }
+
+describe('the State space view draws a passage as one path, a point per step', () => {
+  let explorer: ExplorerPage;
+  before(async () => {
+    explorer = await openExplorerPage();
+    await explorer.page.locator('#tab-states').click();
+  });
+  after(async () => explorer?.close());
+
+  const passage: StateSpacePicture = {
+    title: 'Text RNN 32',
+    kind: 'sequence',
+    explained: [0.6, 0.25],
+    basis: 'PCA fitted on the states along this input by the model in use.',
+    labels: [],
+    inputs: [
+      {
+        input: 'good i am',
+        label: -1,
+        predicted: -1,
+        path: [0, 0, 1, 0.5, 2, 1, 3, -1, 4, -2],
+        symbols: ['g', 'o', 'o', 'd', '␣'],
+      },
+    ],
+    epochs: [],
+    noEpochs:
+      'This model came without its training epochs: train a run to scrub through its epochs.',
+  };
+
+  it('puts every step where its projection says, with a colour bar for the step', async () => {
+    await explorer.send({ type: 'states', picture: passage });
+    const { points } = await drawn(explorer);
+    assert.deepEqual(
+      // `+ 0` makes the -0 a scale's inversion can give equal 0.
+      points.map((p) => [Number(p.x.toFixed(6)) + 0, Number(p.y.toFixed(6)) + 0]),
+      [
+        [0, 0],
+        [1, 0.5],
+        [2, 1],
+        [3, -1],
+        [4, -2],
+      ],
+    );
+    // Steps are told apart by a sequential scale, so the first and last differ.
+    assert.notEqual(points[0]!.fill, points[4]!.fill);
+    assert.match(await explorer.page.locator('.states-key').innerText(), /step along the input/);
+  });
+
+  it('lists the steps in a brushed region by their symbols', async () => {
+    await explorer.send({ type: 'states', picture: passage });
+    const { points } = await drawn(explorer);
+    const [from, to] = [points[1]!, points[2]!];
+    const mouse = explorer.page.mouse;
+    await mouse.move(from.left - 6, to.top - 6);
+    await mouse.down();
+    await mouse.move(to.left + 6, from.top + 6, { steps: 5 });
+    await mouse.up();
+    assert.deepEqual(await explorer.page.locator('.states-selection li').allInnerTexts(), [
+      'step 2: o',
+      'step 3: o',
+    ]);
+  });
+});

@@ -44,20 +44,12 @@ export class StateSpaceHost {
     const reading = this.reading(subject, input);
     if ('reason' in reading) return reading;
     const epochs = this.checkpointsFor(subject.file);
-    const basis = this.basis(subject, reading);
     // An epoch the run no longer keeps (pruned since the page chose it) shows the model itself.
     const checkpoint = epochs.find((e) => e.epoch === epoch);
-    let states: CollectedStates;
-    if (!checkpoint) {
-      states = reading.collect(subject.loaded.model);
-    } else {
-      const { model } = loadModel(checkpoint.file);
-      try {
-        states = reading.collect(model);
-      } finally {
-        model.dispose();
-      }
-    }
+    // The model's own states are read once, for the basis and the picture alike.
+    const own = checkpoint ? undefined : reading.collect(subject.loaded.model);
+    const basis = this.basis(subject, reading, own);
+    const states = own ?? this.collectEpoch(reading, (checkpoint as EpochCheckpoint).file);
     const projected = projectStates(basis, states);
     const inputs = reading.inputs.map((item, i) => {
       const from = (states.offsets[i] as number) * 2;
@@ -98,12 +90,23 @@ export class StateSpaceHost {
     return projectPca(this.basis(subject, reading), states);
   }
 
-  private basis(subject: Subject, reading: Reading): PcaBasis {
+  /** `own`: the model's states when already read. */
+  private basis(subject: Subject, reading: Reading, own?: CollectedStates): PcaBasis {
     const key = `${subject.file}\n${reading.key}`;
     if (this.fitted?.key !== key) {
-      this.fitted = { key, basis: fitStateBasis(reading.collect(subject.loaded.model)) };
+      const states = own ?? reading.collect(subject.loaded.model);
+      this.fitted = { key, basis: fitStateBasis(states) };
     }
     return this.fitted.basis;
+  }
+
+  private collectEpoch(reading: Reading, file: string): CollectedStates {
+    const { model } = loadModel(file);
+    try {
+      return reading.collect(model);
+    } finally {
+      model.dispose();
+    }
   }
 
   private reading(subject: Subject, input: string): Reading | { reason: string } {

@@ -1,9 +1,10 @@
 import { withContrast } from '../../shared/contrast';
 
 /**
- * Kenneth Kelly's colours of maximum contrast (1965), without white and black: 20 hues chosen to
- * stay distinguishable side by side, enough for the names task's 18 languages. d3's categorical
- * schemes stop at 10 or 12 and then repeat.
+ * Kenneth Kelly's colours of maximum contrast (1965), without white and black, and without his
+ * second yellow (#dcd300) and second orange (#f6a600): beside the first ones they read as the
+ * same colour in a dense scatter (Arabic and Russian did). 18 hues, one per language of the
+ * names task; d3's categorical schemes stop at 10 or 12 and then repeat.
  */
 const KELLY = [
   '#f3c300',
@@ -18,9 +19,7 @@ const KELLY = [
   '#0067a5',
   '#f99379',
   '#604e97',
-  '#f6a600',
   '#b3446c',
-  '#dcd300',
   '#882d17',
   '#8db600',
   '#654522',

@@ -288,8 +288,8 @@ export class StateSpaceView {
 
   /**
    * One layer on top takes both gestures: a drag brushes a region and lists the inputs whose
-   * points lie in it; a click opens the input whose drawn point (a name's final state, or any
-   * step of a trajectory) is nearest, within CLICK_PX.
+   * points lie in it; a click opens the input whose point (a name's final state, else any step
+   * of a trajectory) is nearest, within CLICK_PX.
    */
   private wire(svg: Element, picture: StateSpacePicture, drawn: Point[], all: Point[]): void {
     const plot = svg as SVGSVGElement & {
@@ -298,10 +298,10 @@ export class StateSpaceView {
     const x = plot.scale('x');
     const y = plot.scale('y');
     const width = Number(svg.getAttribute('width'));
-    const nearest = (px: number, py: number): Point | undefined => {
+    const nearest = (px: number, py: number, among: Point[]): Point | undefined => {
       let best: Point | undefined;
       let bestDistance = CLICK_PX;
-      for (const point of all) {
+      for (const point of among) {
         const distance = Math.hypot(x.apply(point.x) - px, y.apply(point.y) - py);
         if (distance <= bestDistance) [best, bestDistance] = [point, distance];
       }
@@ -323,7 +323,8 @@ export class StateSpaceView {
               this.showSelection([]);
               if (!event.sourceEvent) return;
               const [px, py] = pointer(event.sourceEvent, svg);
-              const hit = nearest(px, py);
+              // A drawn point (a name's final state) before a trajectory's step under it.
+              const hit = nearest(px, py, drawn) ?? nearest(px, py, all);
               const item = hit && picture.inputs[hit.index];
               if (item) this.callbacks.open(item.input);
               return;
