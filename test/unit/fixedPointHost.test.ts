@@ -1,14 +1,21 @@
+import * as path from 'node:path';
 import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { FIXED_TOLERANCE, SLOW_TOLERANCE } from '../../src/core/explore/fixedPoints';
 import { applyMap, modelStepMap } from '../../src/core/explore/stepMap';
 import { subjectReading } from '../../src/core/explore/subjects';
+import { tokenInput } from '../../src/core/explore/trace';
+import { loadModel } from '../../src/core/io/modelFile';
 import type { ModelConfig } from '../../src/core/model/config';
 import { initialValues } from '../../src/core/model/params';
 import { SequenceModel } from '../../src/core/model/sequenceModel';
 import { HOST_SEARCH, subjectFixedPoints } from '../../src/extension/explorer/fixedPointHost';
+import { StateSpaceHost } from '../../src/extension/explorer/stateSpaceHost';
 import type { Subject } from '../../src/extension/explorer/subjects';
 import { smallConfig, useTestBackend } from './helpers';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const MODEL = path.join(ROOT, 'media', 'models', 'names-gru.json');
 
 const VOCABULARY = ['a', 'b', 'c', 'd'];
 
@@ -90,6 +97,34 @@ describe("the Explorer host's fixed points", () => {
     } finally {
       shallow.loaded.model.dispose();
       deep.loaded.model.dispose();
+    }
+  });
+
+  it("projects a state with the State space view's basis to where its picture draws it", () => {
+    const loaded = loadModel(MODEL);
+    try {
+      const names: Subject = {
+        task: 'names',
+        file: MODEL,
+        title: 'GRU 128 (default)',
+        loaded,
+        reading: subjectReading(loaded.manifest),
+        defaultInput: 'Dostoevsky',
+      };
+      const host = new StateSpaceHost(ROOT, () => []);
+      const picture = host.picture(names, 'Dostoevsky');
+      assert.ok(!('reason' in picture));
+      const item = picture.inputs[0]!;
+      const traced = tokenInput(loaded.manifest.vocabulary, item.input)!;
+      const H = loaded.model.config.hiddenSize;
+      const run = loaded.model.trace(traced.data)[0]!;
+      const final = Float64Array.from(run.hs.subarray((traced.data.steps - 1) * H));
+      const [x, y] = host.project(names, 'Dostoevsky', final)!;
+      // The picture rounds to 4 decimals.
+      assert.ok(Math.abs(x! - item.path[item.path.length - 2]!) < 1e-4);
+      assert.ok(Math.abs(y! - item.path[item.path.length - 1]!) < 1e-4);
+    } finally {
+      loaded.model.dispose();
     }
   });
 });
