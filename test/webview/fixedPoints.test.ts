@@ -238,6 +238,31 @@ describe('fixed points in headless Chromium', { timeout: 120_000 }, () => {
     assert.equal(await page.locator('.states-view .fixed-points .fp-point-plane svg').count(), 1);
   });
 
+  it('forgets the points when another model is explored', async () => {
+    const { page } = explorer;
+    await explorer.send({ type: 'states', picture: PICTURE });
+    await explorer.send({ type: 'fixedPoints', result: { ...RESULT, projected: PROJECTED } });
+    assert.equal(await page.locator('.states-fixed-point path').count(), 1);
+    await explorer.send({
+      type: 'model',
+      model: {
+        title: 'LSTM 8',
+        cell: 'lstm',
+        hiddenSize: 8,
+        numLayers: 1,
+        labels: ['x'],
+        task: 'names',
+        hint: 'a name',
+        subjects: [],
+      },
+      input: 'Kim',
+    });
+    await explorer.send({ type: 'states', picture: PICTURE });
+    assert.equal(await page.locator('.states-fixed-point path').count(), 0);
+    assert.equal(await page.locator('.fixed-points .fp-point').count(), 0);
+    assert.equal(await page.locator('.fp-point-plane svg').count(), 0);
+  });
+
   for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] as const) {
     it(`keeps every mark at 3:1 or more against the background (${theme})`, async () => {
       const themed = await openExplorerPage(theme);

@@ -98,6 +98,16 @@ export class FixedPointView {
     this.draw();
   }
 
+  /** Forgets the points shown: another model is explored. */
+  clear(): void {
+    this.result = undefined;
+    this.status.textContent = '';
+    for (const part of [this.lists, this.legendSlot, this.pointPlane, this.blockPlane, this.block])
+      part.replaceChildren();
+    this.pointCaption.textContent = '';
+    this.blockCaption.textContent = '';
+  }
+
   /** Redraws with the theme's colours (after a theme change). */
   draw(): void {
     const result = this.result;

@@ -205,6 +205,10 @@ function handle(message: HostMessage): void {
       // Another model: its states, and its run's epochs, are another picture.
       persist({ states: {} });
       states.stale = true;
+      // The fixed points found were the last model's.
+      lastCharts.delete('fixedPoints');
+      fixedPoints.clear();
+      states.clearFixedPoints();
       showModel(message.model);
       if (state.view === 'states') states.refresh();
       nameInput.value = message.input;

@@ -154,6 +154,12 @@ export class StateSpaceView {
     this.redraw();
   }
 
+  /** Forgets the fixed points (they were another model's). */
+  clearFixedPoints(): void {
+    this.fixedPoints = [];
+    this.redraw();
+  }
+
   /** Redraws the picture held (the theme changed). */
   redraw(): void {
     if (this.picture) this.draw(this.picture);
