@@ -3,6 +3,8 @@
  * posts `ready` before the host sends anything; every message from the webview is checked by
  * `parseWebviewMessage` before use.
  */
+import type { BlockEigenvalues } from '../core/explore/eigenvalues';
+import type { FoundPoint } from '../core/explore/fixedPoints';
 import type { GradientLabSettings, CellGradients } from '../core/explore/gradientLab';
 import type { OutputEntry, SequenceTrace } from '../core/explore/trace';
 import type { BlockRadius } from '../core/explore/trainedLab';
@@ -154,6 +156,31 @@ export interface TrainingHeld extends TrainingSince {
   curves: string;
 }
 
+/** The constant input the fixed points are searched under: nothing, or one symbol repeated. */
+export type FixedPointInput = { kind: 'zero' } | { kind: 'symbol'; symbol: string };
+
+/** The longest symbol a page may ask for (the name generator's `<Language>` tokens). */
+export const MAX_SYMBOL_CHARS = 40;
+
+/** Fixed and slow points of the explored model's top layer under a constant input. */
+export type FixedPointsResult =
+  | {
+      title: string;
+      input: FixedPointInput;
+      /** The state's size: H, or the LSTM's 2H ([h; c]). */
+      dimension: number;
+      starts: number;
+      millis: number;
+      points: FoundPoint[];
+      /** Each gate block of the layer's W_hh, named as the gradient lab names its radii. */
+      blocks: BlockEigenvalues[];
+      /** ‖F(s) − s‖ under `fixed` is a fixed point, under `slow` a slow one. */
+      tolerance: { fixed: number; slow: number };
+      /** Each point's h on the State space view's basis, x0, y0, x1, …; absent without one. */
+      projected?: number[];
+    }
+  | { title: string; input: FixedPointInput; reason: string };
+
 export type HostMessage =
   | { type: 'init'; view: ExplorerView; model: ModelSummary; backend: string; input: string }
   | { type: 'trace'; trace: SequenceTrace | null; reason?: string }
@@ -177,6 +204,7 @@ export type HostMessage =
   | { type: 'showView'; view: ExplorerView; input?: string }
   /** Another model to explore (the user picked it): redraw with `input`. */
   | { type: 'model'; model: ModelSummary; input: string }
+  | { type: 'fixedPoints'; result: FixedPointsResult }
   | { type: 'states'; picture: StateSpacePicture | null; reason?: string };
 
 export type WebviewMessage =
@@ -193,6 +221,8 @@ export type WebviewMessage =
   | { type: 'subject'; task: string }
   /** The gradient lab's "see it in training": race the cells on the memory-span task. */
   | { type: 'raceMemorySpan' }
+  /** Search the explored model's fixed points under this constant input. */
+  | { type: 'fixedPoints'; input: FixedPointInput }
   /** The State space view's picture, of the model itself or of one kept epoch of its run. */
   | { type: 'states'; epoch?: number }
   /** A State space point or trajectory clicked: show that input in the unfolded graph. */
@@ -310,6 +340,18 @@ export function parseWebviewMessage(raw: unknown): { message: WebviewMessage } |
     case 'raceMemorySpan':
       // It runs a command, so nothing the page adds reaches it: the race asks its own questions.
       return { message: { type: 'raceMemorySpan' } };
+    case 'fixedPoints': {
+      const input = raw.input;
+      if (isObject(input) && input.kind === 'zero')
+        return { message: { type: 'fixedPoints', input: { kind: 'zero' } } };
+      return isObject(input) &&
+        input.kind === 'symbol' &&
+        typeof input.symbol === 'string' &&
+        input.symbol.length >= 1 &&
+        input.symbol.length <= MAX_SYMBOL_CHARS
+        ? { message: { type: 'fixedPoints', input: { kind: 'symbol', symbol: input.symbol } } }
+        : { error: 'invalid fixed-point input' };
+    }
     default:
       return { error: `unknown message type "${String(raw.type).slice(0, 40)}"` };
   }

@@ -16,6 +16,8 @@ describe('messages from the Explorer webview are validated before use', () => {
       { type: 'trainingDrawn', ms: 12.5 },
       { type: 'misclassified', actual: 3, predicted: 14 },
       { type: 'raceMemorySpan' },
+      { type: 'fixedPoints', input: { kind: 'zero' } },
+      { type: 'fixedPoints', input: { kind: 'symbol', symbol: '<Russian>' } },
       { type: 'view', view: 'states' },
       { type: 'states' },
       { type: 'states', epoch: 7 },
@@ -104,4 +106,21 @@ describe('messages from the Explorer webview are validated before use', () => {
       assert.match(parsed.error, reason);
     });
   }
+
+  it('asks for fixed points only under zero input or one symbol of at most 40 characters', () => {
+    for (const input of [
+      { kind: 'symbol', symbol: '' },
+      { kind: 'symbol', symbol: 'x'.repeat(41) },
+      { kind: 'symbol', symbol: 3 },
+      { kind: 'vector', values: [1] },
+      undefined,
+    ]) {
+      const parsed = parseWebviewMessage({ type: 'fixedPoints', input });
+      assert.ok('error' in parsed, JSON.stringify(input));
+    }
+    assert.deepEqual(
+      parseWebviewMessage({ type: 'fixedPoints', input: { kind: 'zero', symbol: 'a' } }),
+      { message: { type: 'fixedPoints', input: { kind: 'zero' } } },
+    );
+  });
 });

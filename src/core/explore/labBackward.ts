@@ -1,4 +1,4 @@
-import type { CellType, Nonlinearity } from '../model/config';
+import { cellStep, slope, type CellStep, type RecurrentWeights } from './cellStep';
 
 /**
  * The gradient lab's own forward and backward pass in float64, for one layer and batch 1.
@@ -7,16 +7,11 @@ import type { CellType, Nonlinearity } from '../model/config';
  * carried as a unit-scale vector plus a natural-log scale, so norms stay exact in float64 and
  * beyond (exp of the log scale is Infinity only past ~1e308).
  */
-export interface LabWeights {
-  cell: CellType;
-  activation: Nonlinearity;
-  hidden: number;
+export interface LabWeights extends RecurrentWeights {
   vocabulary: number;
-  /** PyTorch layouts: [G*H, V], [G*H, H], [G*H], [G*H], [C, H], [C]; gates i,f,g,o / r,z,n. */
+  /** PyTorch layouts: [G*H, V], [G*H], [C, H], [C]; gates i,f,g,o / r,z,n. */
   wIH: Float64Array;
-  wHH: Float64Array;
   bIH: Float64Array;
-  bHH: Float64Array;
   fcW: Float64Array;
   fcB: Float64Array;
 }
@@ -26,21 +21,6 @@ export interface LabNorms {
   hNorms: number[];
   /** ||dL/dc_t|| for t = 1..T, LSTM only. */
   cNorms?: number[];
-}
-
-const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
-
-function activate(kind: Nonlinearity, a: number): number {
-  if (kind === 'relu') return a > 0 ? a : 0;
-  if (kind === 'sigmoid') return sigmoid(a);
-  return Math.tanh(a);
-}
-
-/** d act / d a, from the pre-activation a and the output y. */
-function slope(kind: Nonlinearity, a: number, y: number): number {
-  if (kind === 'relu') return a > 0 ? 1 : 0;
-  if (kind === 'sigmoid') return y * (1 - y);
-  return 1 - y * y;
 }
 
 function maxAbs(...vectors: Float64Array[]): number {
@@ -77,20 +57,9 @@ function addTransposed(w: Float64Array, from: number, v: Float64Array, out: Floa
   }
 }
 
-/** Pre-activations W_ih x + b_ih and W_hh h + b_hh of every gate, kept apart for the GRU. */
-function preActivations(weights: LabWeights, token: number, h: Float64Array) {
-  const G = weights.bIH.length;
-  const H = weights.hidden;
-  const fromInput = new Float64Array(G);
-  const fromState = new Float64Array(G);
-  for (let g = 0; g < G; g++) {
-    fromInput[g] =
-      (weights.wIH[g * weights.vocabulary + token] as number) + (weights.bIH[g] as number);
-    let sum = weights.bHH[g] as number;
-    for (let k = 0; k < H; k++) sum += (weights.wHH[g * H + k] as number) * (h[k] as number);
-    fromState[g] = sum;
-  }
-  return { fromInput, fromState };
+/** W_ih x + b_ih for the one-hot x of `token`: a column of W_ih. */
+function tokenDrive(weights: LabWeights, token: number): Float64Array {
+  return weights.bIH.map((b, g) => (weights.wIH[g * weights.vocabulary + token] as number) + b);
 }
 
 /** dL/dh_T for cross-entropy against `label` of the head's logits at the last state. */
@@ -111,53 +80,14 @@ function lastStateGradient(weights: LabWeights, h: Float64Array, label: number):
   return dh;
 }
 
-interface Step {
-  h: Float64Array;
-  c?: Float64Array;
-  gates: Float64Array;
-  /** GRU: W_hn h + b_hn; vanilla RNN: the pre-activation. */
-  extra?: Float64Array;
-}
-
-function forward(weights: LabWeights, tokens: ArrayLike<number>): Step[] {
-  const H = weights.hidden;
-  let h = new Float64Array(H);
-  let c = new Float64Array(H);
-  const steps: Step[] = [];
+function forward(weights: LabWeights, tokens: ArrayLike<number>): CellStep[] {
+  const steps: CellStep[] = [];
+  let h: Float64Array = new Float64Array(weights.hidden);
+  let c: Float64Array | undefined;
   for (let t = 0; t < tokens.length; t++) {
-    const { fromInput, fromState } = preActivations(weights, tokens[t] as number, h);
-    const next = new Float64Array(H);
-    if (weights.cell === 'rnn') {
-      const a = fromInput.map((x, j) => x + (fromState[j] as number));
-      for (let j = 0; j < H; j++) next[j] = activate(weights.activation, a[j] as number);
-      steps.push({ h: next, gates: next, extra: a });
-    } else if (weights.cell === 'lstm') {
-      const gates = fromInput.map((x, j) => x + (fromState[j] as number));
-      const nextC = new Float64Array(H);
-      for (let j = 0; j < H; j++) {
-        const i = sigmoid(gates[j] as number);
-        const f = sigmoid(gates[H + j] as number);
-        const g = Math.tanh(gates[2 * H + j] as number);
-        const o = sigmoid(gates[3 * H + j] as number);
-        [gates[j], gates[H + j], gates[2 * H + j], gates[3 * H + j]] = [i, f, g, o];
-        nextC[j] = f * (c[j] as number) + i * g;
-        next[j] = o * Math.tanh(nextC[j] as number);
-      }
-      steps.push({ h: next, c: nextC, gates });
-      c = nextC;
-    } else {
-      const gates = new Float64Array(3 * H);
-      const hn = fromState.slice(2 * H);
-      for (let j = 0; j < H; j++) {
-        const r = sigmoid((fromInput[j] as number) + (fromState[j] as number));
-        const z = sigmoid((fromInput[H + j] as number) + (fromState[H + j] as number));
-        const n = Math.tanh((fromInput[2 * H + j] as number) + r * (hn[j] as number));
-        [gates[j], gates[H + j], gates[2 * H + j]] = [r, z, n];
-        next[j] = (1 - z) * n + z * (h[j] as number);
-      }
-      steps.push({ h: next, gates, extra: hn });
-    }
-    h = next;
+    const step = cellStep(weights, tokenDrive(weights, tokens[t] as number), h, c);
+    steps.push(step);
+    ({ h, c } = step);
   }
   return steps;
 }
@@ -174,12 +104,12 @@ export function labBackward(
   const zero = new Float64Array(H);
   const hNorms = new Array<number>(T);
   const cNorms = weights.cell === 'lstm' ? new Array<number>(T) : undefined;
-  let dh = lastStateGradient(weights, (steps[T - 1] as Step).h, label);
+  let dh = lastStateGradient(weights, (steps[T - 1] as CellStep).h, label);
   let dc = new Float64Array(H);
   let logScale = renormalise(dh);
   for (let t = T - 1; t >= 0; t--) {
-    const step = steps[t] as Step;
-    const previous = t > 0 ? (steps[t - 1] as Step) : undefined;
+    const step = steps[t] as CellStep;
+    const previous = t > 0 ? (steps[t - 1] as CellStep) : undefined;
     hNorms[t] = scaledNorm(dh, logScale);
     const dPre = new Float64Array(step.gates.length);
     const dhPrev = new Float64Array(H);

@@ -1,5 +1,4 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { gateCount, type ModelConfig } from '../model/config';
+import type { ModelConfig } from '../model/config';
 import type { SequenceModel } from '../model/sequenceModel';
 import {
   cellGradients,
@@ -8,8 +7,8 @@ import {
   tfjsGradients,
   type CellGradients,
 } from './gradientLab';
+import { blockEigenvalues, eigenvalues, radiusOf } from './eigenvalues';
 import { labBackward } from './labBackward';
-import { GATE_NAMES } from './trace';
 
 /** The spectral radius of one H x H block of W_hh: W_hh itself, or a gate's W_h<gate>. */
 export interface BlockRadius {
@@ -21,25 +20,16 @@ export interface BlockRadius {
 export type TrainedLab =
   { ok: true; cell: CellGradients; radii: BlockRadius[] } | { ok: false; reason: string };
 
-/** The largest |eigenvalue| of the n x n row-major matrix; ml-matrix's real Schur-based solver. */
+/** The largest |eigenvalue| of the n x n row-major matrix. */
 export function spectralRadius(values: ArrayLike<number>, n: number): number {
-  const rows = Array.from({ length: n }, (_, i) =>
-    Array.from({ length: n }, (_, j) => values[i * n + j] as number),
-  );
-  const eig = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: false });
-  return eig.realEigenvalues.reduce(
-    (max, re, k) => Math.max(max, Math.hypot(re, eig.imaginaryEigenvalues[k] as number)),
-    0,
-  );
+  return radiusOf(eigenvalues(values, n));
 }
 
 /** The spectral radius of each gate's block of the first layer's W_hh. */
 export function recurrentRadii(config: ModelConfig, wHH: Float32Array): BlockRadius[] {
-  const H = config.hiddenSize;
-  const names = config.cell === 'rnn' ? ['h'] : GATE_NAMES[config.cell];
-  return Array.from({ length: gateCount(config.cell) }, (_, gate) => ({
-    block: `W_h${names[gate] as string}`,
-    radius: spectralRadius(wHH.subarray(gate * H * H, (gate + 1) * H * H), H),
+  return blockEigenvalues(config.cell, config.hiddenSize, wHH).map((b) => ({
+    block: b.block,
+    radius: radiusOf(b.eigenvalues),
   }));
 }
 

@@ -18,6 +18,7 @@ import { trainingUpdate } from '../../shared/trainingCurves';
 import { playgroundRequest } from '../training/playgroundRequest';
 import type { TrainingController } from '../training/trainingController';
 import { explorerHtml, explorerResourceRoots } from './explorerHtml';
+import { subjectFixedPoints } from './fixedPointHost';
 import { StateSpaceHost } from './stateSpaceHost';
 import type { EpochCheckpoint } from '../../core/runs/epochCheckpoints';
 
@@ -128,6 +129,9 @@ export class ExplorerPanel implements vscode.Disposable {
       },
     });
   }
+
+  /** Fixed-point searches asked for so far; only the latest one's answer is shown. */
+  private fixedPointSearches = 0;
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -270,6 +274,18 @@ export class ExplorerPanel implements vscode.Disposable {
       case 'raceMemorySpan':
         await vscode.commands.executeCommand('rnnExplorer.memorySpan');
         return;
+      case 'fixedPoints': {
+        const place = this.services.memento.get<Place>(PLACE_KEY);
+        const subject = await this.subject();
+        const text = place?.input ?? subject.defaultInput;
+        const asked = ++this.fixedPointSearches;
+        const result = await subjectFixedPoints(subject, message.input, text, (hs) =>
+          this.states.project(subject, text, hs),
+        );
+        // A search asked for later answers instead: this one's input is no longer on screen.
+        if (asked === this.fixedPointSearches) this.post({ type: 'fixedPoints', result });
+        return;
+      }
       case 'states': {
         const subject = await this.subject();
         const input = this.services.memento.get<Place>(PLACE_KEY)?.input ?? subject.defaultInput;

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { PcaBasis } from '../../core/explore/pca';
+import { projectPca, type PcaBasis } from '../../core/explore/pca';
 import {
   collectNameStates,
   collectSequenceStates,
@@ -78,6 +78,16 @@ export class StateSpaceHost {
                 : 'The run that made this model keeps no epochs (only the newest runs keep them): train a run to scrub through its epochs.',
           }),
     };
+  }
+
+  /**
+   * Other states of the model's top layer (rows of H) on the view's own basis, x0, y0, x1, …,
+   * so they can be drawn on its picture; undefined when the view has no picture to draw on.
+   */
+  project(subject: Subject, input: string, states: Float64Array): Float64Array | undefined {
+    const reading = this.reading(subject, input);
+    if ('reason' in reading) return undefined;
+    return projectPca(this.basis(subject, reading), states);
   }
 
   /** `own`: the model's states when already read. */

@@ -6,6 +6,7 @@ import type {
 } from '../../shared/explorerProtocol';
 import { heldCurves, mergeTraining } from '../../shared/trainingCurves';
 import { el } from './dom';
+import { FixedPointView } from './fixedPointView';
 import { GradientsView } from './gradientsView';
 import { GraphView } from './graphView';
 import { PredictionsView } from './predictionsView';
@@ -47,12 +48,15 @@ const training = new TrainingView(
   (settings) => post({ type: 'playground', settings }),
 );
 const predictions = new PredictionsView();
+const fixedPoints = new FixedPointView((input) => post({ type: 'fixedPoints', input }));
 const states = new StateSpaceView({
   savedEpoch: () => state.states.epoch,
   request: (epoch) => post(epoch === undefined ? { type: 'states' } : { type: 'states', epoch }),
   open: (input) => post({ type: 'openInput', input }),
   onState: (change) => persist({ states: { ...state.states, ...change } }),
 });
+// Beside the projection its points are drawn on.
+states.root.append(fixedPoints.root);
 const views: Record<ExplorerView, HTMLElement> = {
   graph: graph.root,
   gradients: gradients.root,
@@ -176,7 +180,7 @@ onHostMessage(handle);
 function handle(message: HostMessage): void {
   // A training message may extend what the page holds; the merged copy is what a theme change
   // redraws (set below), not the message.
-  if (['gradients', 'prediction', 'trace', 'states'].includes(message.type))
+  if (['gradients', 'prediction', 'trace', 'states', 'fixedPoints'].includes(message.type))
     lastCharts.set(message.type, message);
   switch (message.type) {
     case 'init':
@@ -201,6 +205,10 @@ function handle(message: HostMessage): void {
       // Another model: its states, and its run's epochs, are another picture.
       persist({ states: {} });
       states.stale = true;
+      // The fixed points found were the last model's.
+      lastCharts.delete('fixedPoints');
+      fixedPoints.clear();
+      states.clearFixedPoints();
       showModel(message.model);
       if (state.view === 'states') states.refresh();
       nameInput.value = message.input;
@@ -237,6 +245,10 @@ function handle(message: HostMessage): void {
       }
       break;
     }
+    case 'fixedPoints':
+      fixedPoints.show(message.result);
+      states.showFixedPoints(message.result);
+      break;
     case 'states':
       states.show(message.picture, message.reason);
       break;

@@ -1,9 +1,13 @@
 import { brush, pointer, select } from 'd3';
-import type { StateInput, StateSpacePicture } from '../../shared/explorerProtocol';
+import type {
+  FixedPointsResult,
+  StateInput,
+  StateSpacePicture,
+} from '../../shared/explorerProtocol';
 import { categoryColours } from '../common/categoryColours';
 import { colourBar } from '../common/colourScale';
 import { backgroundColor, chartWidth, legend, Plot, renderPlot, seriesColors } from './charts';
-import { el, percent } from './dom';
+import { el, percent, themeColor } from './dom';
 
 /** What the view keeps across hide, show and reload: the epoch asked for (absent: the model). */
 export interface StateSpaceState {
@@ -87,6 +91,8 @@ export class StateSpaceView {
   private readonly selectionTitle = el('h3', { class: 'states-selection-title' });
   private readonly selection = el('ul', { class: 'states-selection', 'aria-live': 'polite' });
   private frame?: number;
+  /** The model's fixed and slow points on this basis, drawn over the model's own picture. */
+  private fixedPoints: Array<{ x: number; y: number; kind: 'fixed' | 'slow' }> = [];
 
   constructor(private readonly callbacks: StateSpaceCallbacks) {
     this.root = el(
@@ -132,6 +138,26 @@ export class StateSpaceView {
     this.basis.textContent = picture.basis;
     this.showEpochs(picture);
     this.draw(picture);
+  }
+
+  /** Draws the fixed points found (projected on this view's basis by the host) over the picture. */
+  showFixedPoints(result: FixedPointsResult): void {
+    const projected = 'points' in result ? result.projected : undefined;
+    this.fixedPoints =
+      'points' in result && projected
+        ? result.points.map((point, k) => ({
+            x: projected[2 * k] as number,
+            y: projected[2 * k + 1] as number,
+            kind: point.kind,
+          }))
+        : [];
+    this.redraw();
+  }
+
+  /** Forgets the fixed points (they were another model's). */
+  clearFixedPoints(): void {
+    this.fixedPoints = [];
+    this.redraw();
   }
 
   /** Redraws the picture held (the theme changed). */
@@ -210,6 +236,7 @@ export class StateSpaceView {
           stroke: names ? null : series,
           strokeWidth: 0.5,
         }),
+        ...this.fixedPointMarks(picture),
       ],
     });
     this.key.replaceChildren(
@@ -225,8 +252,44 @@ export class StateSpaceView {
             label: 'step along the input',
           }),
     );
+    if (picture.epoch === undefined && this.fixedPoints.length > 0)
+      this.key.append(
+        legend([
+          ['fixed point of the model in use (star)', this.fixedColours()[0]],
+          ['slow point (triangle)', this.fixedColours()[1]],
+        ]),
+      );
     this.wire(svg, picture, names ? finals : points, points);
     this.showSelection([]);
+  }
+
+  /** Fixed points in the foreground colour, slow ones in the second chart colour (3:1 both). */
+  private fixedColours(): [string, string] {
+    return [themeColor('--vscode-foreground', '#ccc'), seriesColors()[1] as string];
+  }
+
+  /** Stars and triangles, apart from the names' dots; the model's points fit no other epoch. */
+  private fixedPointMarks(picture: StateSpacePicture): Plot.Markish[] {
+    if (picture.epoch !== undefined) return [];
+    const [fixed, slow] = this.fixedColours();
+    return [
+      Plot.dot(
+        this.fixedPoints.filter((p) => p.kind === 'slow'),
+        {
+          x: 'x',
+          y: 'y',
+          symbol: 'triangle',
+          r: 6,
+          stroke: slow,
+          strokeWidth: 2,
+          className: 'states-slow-point',
+        },
+      ),
+      Plot.dot(
+        this.fixedPoints.filter((p) => p.kind === 'fixed'),
+        { x: 'x', y: 'y', symbol: 'star', r: 8, fill: fixed, className: 'states-fixed-point' },
+      ),
+    ];
   }
 
   /**
