@@ -254,17 +254,7 @@ async function themeShots(theme: keyof typeof THEMES): Promise<void> {
     await vscode.runCommand('RNN: Train Text Model…');
     await vscode.quickPickSelect('The three sentences');
     for (const title of [/Cell/, /Inputs during training/]) await enterOn(vscode, title);
-    await waitFor(
-      async () =>
-        /priming string/i.test(
-          await vscode.page
-            .locator('.quick-input-widget .quick-input-title')
-            .innerText()
-            .catch(() => ''),
-        ),
-      5 * 60_000,
-      'the text model to finish',
-    );
+    await textModelTrained(vscode, 5 * 60_000);
     await vscode.closeQuickInput();
     await vscode.runCommand('RNN: Open Explorer');
     const text = await vscode.webviewFrame('#tab-training');
@@ -273,6 +263,21 @@ async function themeShots(theme: keyof typeof THEMES): Promise<void> {
   } finally {
     await vscode.stop();
   }
+}
+
+/** A text model's training ends in the prompt for a priming string to generate from. */
+async function textModelTrained(vscode: VSCode, timeoutMs: number): Promise<void> {
+  await waitFor(
+    async () =>
+      /priming string/i.test(
+        await vscode.page
+          .locator('.quick-input-widget .quick-input-title')
+          .innerText()
+          .catch(() => ''),
+      ),
+    timeoutMs,
+    'the text model to finish',
+  );
 }
 
 /**
@@ -297,17 +302,7 @@ async function editorShots(theme: keyof typeof THEMES): Promise<void> {
     await vscode.quickPickSelect('The active editor');
     for (const title of [/Cell/, /Characters per chunk/, /How chunks connect/, /Inputs/])
       await enterOn(vscode, title);
-    await waitFor(
-      async () =>
-        /priming string/i.test(
-          await vscode.page
-            .locator('.quick-input-widget .quick-input-title')
-            .innerText()
-            .catch(() => ''),
-        ),
-      10 * 60_000,
-      'the text model to finish',
-    );
+    await textModelTrained(vscode, 10 * 60_000);
     await vscode.closeQuickInput();
     await vscode.openFile('verse.txt');
     await vscode.runCommand('RNN: Show Model Surprise');

@@ -1,4 +1,8 @@
+import * as path from 'node:path';
+import { loadModel, type LoadedModel } from '../../src/core/io/modelFile';
+import { subjectReading } from '../../src/core/explore/subjects';
 import type { ModelConfig } from '../../src/core/model/config';
+import type { Subject } from '../../src/extension/explorer/subjects';
 import * as tf from '@tensorflow/tfjs-core';
 import * as assert from 'node:assert/strict';
 import { initBackend, type BackendName } from '../../src/core/backend';
@@ -41,5 +45,26 @@ export function smallConfig(
     outputSize: 2,
     head: 'last',
     ...extra,
+  };
+}
+
+/** The bundled names model, as the Explorer explores it before any training. */
+export const BUNDLED_NAMES_MODEL = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  'media',
+  'models',
+  'names-gru.json',
+);
+
+export function bundledNamesSubject(loaded: LoadedModel = loadModel(BUNDLED_NAMES_MODEL)): Subject {
+  return {
+    task: 'names',
+    file: BUNDLED_NAMES_MODEL,
+    title: 'GRU 128 (default)',
+    loaded,
+    reading: subjectReading(loaded.manifest),
+    defaultInput: 'Dostoevsky',
   };
 }

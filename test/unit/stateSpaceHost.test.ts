@@ -5,16 +5,15 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { subjectReading } from '../../src/core/explore/subjects';
 import { loadNames } from '../../src/core/data/names';
-import { loadModel, saveModel, type LoadedModel } from '../../src/core/io/modelFile';
+import { saveModel, type LoadedModel } from '../../src/core/io/modelFile';
 import { SequenceModel } from '../../src/core/model/sequenceModel';
 import type { EpochCheckpoint } from '../../src/core/runs/epochCheckpoints';
 import { StateSpaceHost } from '../../src/extension/explorer/stateSpaceHost';
 import type { Subject } from '../../src/extension/explorer/subjects';
 import type { StateSpacePicture } from '../../src/shared/explorerProtocol';
-import { smallConfig, useTestBackend } from './helpers';
+import { BUNDLED_NAMES_MODEL, bundledNamesSubject, smallConfig, useTestBackend } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const MODEL = path.join(ROOT, 'media', 'models', 'names-gru.json');
 
 describe('the State space view’s pictures, as the host makes them', () => {
   let loaded: LoadedModel;
@@ -23,15 +22,8 @@ describe('the State space view’s pictures, as the host makes them', () => {
   let untrained: string;
   before(async () => {
     await useTestBackend();
-    loaded = loadModel(MODEL);
-    subject = {
-      task: 'names',
-      file: MODEL,
-      title: 'GRU 128 (default)',
-      loaded,
-      reading: subjectReading(loaded.manifest),
-      defaultInput: 'Dostoevsky',
-    };
+    subject = bundledNamesSubject();
+    loaded = subject.loaded;
     // An "epoch 1" that has learned nothing: the same shape, fresh weights.
     directory = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-states-'));
     untrained = path.join(directory, 'epoch-1.json');
@@ -50,7 +42,7 @@ describe('the State space view’s pictures, as the host makes them', () => {
   });
 
   const host = (epochs: EpochCheckpoint[]): StateSpaceHost =>
-    new StateSpaceHost(ROOT, (file) => (file === MODEL ? epochs : []));
+    new StateSpaceHost(ROOT, (file) => (file === BUNDLED_NAMES_MODEL ? epochs : []));
   const draw = (h: StateSpaceHost, epoch?: number): StateSpacePicture => {
     const picture = h.picture(subject, 'Dostoevsky', epoch);
     assert.ok(!('reason' in picture));
@@ -75,7 +67,7 @@ describe('the State space view’s pictures, as the host makes them', () => {
   it('draws an epoch on the model’s basis, and the model itself where an epoch is its copy', () => {
     const h = host([
       { epoch: 1, file: untrained },
-      { epoch: 2, file: MODEL },
+      { epoch: 2, file: BUNDLED_NAMES_MODEL },
     ]);
     const model = draw(h);
     const first = draw(h, 1);
@@ -94,7 +86,7 @@ describe('the State space view’s pictures, as the host makes them', () => {
   });
 
   it('draws the model itself when the epoch asked for is no longer kept', () => {
-    const picture = draw(host([{ epoch: 2, file: MODEL }]), 7);
+    const picture = draw(host([{ epoch: 2, file: BUNDLED_NAMES_MODEL }]), 7);
     assert.equal(picture.epoch, undefined);
   });
 
