@@ -6,6 +6,7 @@
 import type { BlockEigenvalues } from '../core/explore/eigenvalues';
 import type { FoundPoint } from '../core/explore/fixedPoints';
 import type { GradientLabSettings, CellGradients } from '../core/explore/gradientLab';
+import type { PlaneExtent } from '../core/explore/stateSpace';
 import type { OutputEntry, SequenceTrace } from '../core/explore/trace';
 import type { BlockRadius } from '../core/explore/trainedLab';
 import type { TaskName } from '../core/tasks/jobs';
@@ -41,6 +42,11 @@ export interface StateSpacePicture {
   kind: 'names' | 'sequence';
   /** The share of variance PC1 and PC2 explain in the states the basis was fitted on. */
   explained: number[];
+  /**
+   * The axes' domains: the model's own states and these together, so that every epoch of a run
+   * is drawn on the same axes (unless one strays outside them) and every point is inside.
+   */
+  domain: PlaneExtent;
   /** What the basis was fitted on, in words. */
   basis: string;
   labels: string[];

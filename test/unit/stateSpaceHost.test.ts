@@ -83,6 +83,21 @@ describe('the State space view’s pictures, as the host makes them', () => {
     // An untrained model's states differ, yet are drawn on the trained model's axes.
     assert.deepEqual(first.explained, model.explained);
     assert.notDeepEqual(first.inputs[0]!.path, model.inputs[0]!.path);
+    // The axes hold the model's own states and the epoch's: every point drawn is inside, and
+    // the model's own extent is inside every epoch's axes, so they hold still while it moves.
+    const inside = (picture: StateSpacePicture, point: number[]): boolean =>
+      point[0]! >= picture.domain.x[0] - 1e-4 &&
+      point[0]! <= picture.domain.x[1] + 1e-4 &&
+      point[1]! >= picture.domain.y[0] - 1e-4 &&
+      point[1]! <= picture.domain.y[1] + 1e-4;
+    const points = (picture: StateSpacePicture): number[][] =>
+      picture.inputs.flatMap((item) =>
+        Array.from({ length: item.path.length / 2 }, (_, k) => item.path.slice(2 * k, 2 * k + 2)),
+      );
+    for (const picture of [model, first, last])
+      assert.ok(points(picture).every((p) => inside(picture, p)));
+    assert.ok(points(model).every((p) => inside(first, p)));
+    assert.deepEqual(last.domain, model.domain);
   });
 
   it('draws the model itself when the epoch asked for is no longer kept', () => {

@@ -116,6 +116,7 @@ const PICTURE: StateSpacePicture = {
   title: 'GRU 4 (test)',
   kind: 'names',
   explained: [0.5, 0.2],
+  domain: { x: [-2, 2], y: [-1, 1] },
   basis: 'PCA fitted on 2 names.',
   labels: ['Arabic', 'Czech'],
   inputs: [

@@ -1,25 +1,30 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { contrastRatio, parseColour } from '../../src/shared/contrast';
+import { planeExtent } from '../../src/core/explore/stateSpace';
 import type { StateSpacePicture } from '../../src/shared/explorerProtocol';
 import { openExplorerPage, type ExplorerPage } from './page';
 
 const LANGUAGES = ['Arabic', 'Chinese', 'Czech', 'Dutch'];
 
 /** Four names of three languages (none Czech), each a path ending at its final state. */
+const NAMES: StateSpacePicture['inputs'] = [
+  { input: 'Abadi', label: 0, predicted: 0, path: [0, 0, -1.5, 0.5, -3, 1] },
+  { input: 'Bai', label: 1, predicted: 1, path: [0, 0, 2, 2, 2.5, 3] },
+  { input: 'Bao', label: 1, predicted: 3, path: [0, 0, 2.2, 1.8, 2.8, 2.6] },
+  { input: 'Aalst', label: 3, predicted: 3, path: [0, 0, 0.5, -1, 1, -2.5] },
+];
+
 function picture(extra: Partial<StateSpacePicture> = {}): StateSpacePicture {
+  const inputs = extra.inputs ?? NAMES;
   return {
+    domain: planeExtent(inputs.flatMap((item) => item.path)),
     title: 'GRU 8',
     kind: 'names',
     explained: [0.4213, 0.1875],
     basis: 'PCA fitted on the final states of the 4 held-out names by the model in use.',
     labels: LANGUAGES,
-    inputs: [
-      { input: 'Abadi', label: 0, predicted: 0, path: [0, 0, -1.5, 0.5, -3, 1] },
-      { input: 'Bai', label: 1, predicted: 1, path: [0, 0, 2, 2, 2.5, 3] },
-      { input: 'Bao', label: 1, predicted: 3, path: [0, 0, 2.2, 1.8, 2.8, 2.6] },
-      { input: 'Aalst', label: 3, predicted: 3, path: [0, 0, 0.5, -1, 1, -2.5] },
-    ],
+    inputs,
     epochs: [],
     noEpochs:
       'This model came without its training epochs: train a run to scrub through its epochs.',
@@ -132,6 +137,29 @@ for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] as c
       assert.deepEqual(saved, { epoch: 3 });
     });
 
+    it('keeps the axes still across epochs, and every point inside them', async () => {
+      const domain = { x: [-4, 4] as [number, number], y: [-3, 3.5] as [number, number] };
+      const scales = (): Promise<{ x: number[]; y: number[] }> =>
+        explorer.page.evaluate(`(() => {
+          const svg = document.querySelector('.states-view svg[class^="plot"]');
+          return { x: svg.scale('x').domain, y: svg.scale('y').domain };
+        })()`);
+      await explorer.send({ type: 'states', picture: picture({ epochs: [1, 2], domain }) });
+      const last = await scales();
+      // Epoch 1's states lie closer together, inside the model's own extent.
+      const shrunk = NAMES.map((item) => ({ ...item, path: item.path.map((v) => v / 4) }));
+      await explorer.send({
+        type: 'states',
+        picture: picture({ epochs: [1, 2], epoch: 1, inputs: shrunk, domain }),
+      });
+      assert.deepEqual(await scales(), last, 'the same axes for both epochs');
+      assert.ok(last.x[0]! <= -4 && last.x[1]! >= 4 && last.y[0]! <= -3 && last.y[1]! >= 3.5);
+      for (const point of (await drawn(explorer)).points) {
+        assert.ok(point.x >= last.x[0]! && point.x <= last.x[1]!, `x ${point.x} inside`);
+        assert.ok(point.y >= last.y[0]! && point.y <= last.y[1]!, `y ${point.y} inside`);
+      }
+    });
+
     it('lists exactly the names inside a brushed region, with language and prediction', async () => {
       await explorer.send({ type: 'states', picture: picture() });
       const { points } = await drawn(explorer);
@@ -178,6 +206,7 @@ describe('the State space view draws a passage as one path, a point per step', (
     title: 'Text RNN 32',
     kind: 'sequence',
     explained: [0.6, 0.25],
+    domain: { x: [0, 4], y: [-2, 1] },
     basis: 'PCA fitted on the states along this input by the model in use.',
     labels: [],
     inputs: [

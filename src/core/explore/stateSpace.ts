@@ -131,3 +131,28 @@ export interface ProjectedStates {
 export function projectStates(basis: PcaBasis, states: CollectedStates): ProjectedStates {
   return { finals: projectPca(basis, states.finals), steps: projectPca(basis, states.steps) };
 }
+
+/** The smallest box that holds a set of points on the plane: [lowest, highest] on each axis. */
+export interface PlaneExtent {
+  x: [number, number];
+  y: [number, number];
+}
+
+/** The extent of x0, y0, x1, y1, … points. */
+export function planeExtent(xy: ArrayLike<number>): PlaneExtent {
+  const extent: PlaneExtent = { x: [Infinity, -Infinity], y: [Infinity, -Infinity] };
+  for (let i = 0; i + 1 < xy.length; i += 2) {
+    const x = xy[i] as number;
+    const y = xy[i + 1] as number;
+    extent.x = [Math.min(extent.x[0], x), Math.max(extent.x[1], x)];
+    extent.y = [Math.min(extent.y[0], y), Math.max(extent.y[1], y)];
+  }
+  return extent;
+}
+
+export function unionExtent(a: PlaneExtent, b: PlaneExtent): PlaneExtent {
+  return {
+    x: [Math.min(a.x[0], b.x[0]), Math.max(a.x[1], b.x[1])],
+    y: [Math.min(a.y[0], b.y[0]), Math.max(a.y[1], b.y[1])],
+  };
+}

@@ -4,6 +4,9 @@ import {
   collectNameStates,
   collectSequenceStates,
   fitStateBasis,
+  planeExtent,
+  unionExtent,
+  type PlaneExtent,
   projectStates,
   type CollectedStates,
 } from '../../core/explore/stateSpace';
@@ -33,7 +36,7 @@ interface Reading {
  * epoch of its run is projected on the same axes and a point's movement is its state's.
  */
 export class StateSpaceHost {
-  private fitted?: { key: string; basis: PcaBasis };
+  private fitted?: { key: string; basis: PcaBasis; extent: PlaneExtent };
 
   constructor(
     private readonly extensionPath: string,
@@ -48,7 +51,7 @@ export class StateSpaceHost {
     const checkpoint = epochs.find((e) => e.epoch === epoch);
     // The model's own states are read once, for the basis and the picture alike.
     const own = checkpoint ? undefined : reading.collect(subject.loaded.model);
-    const basis = this.basis(subject, reading, own);
+    const { basis, extent } = this.fit(subject, reading, own);
     const states = own ?? this.collectEpoch(reading, (checkpoint as EpochCheckpoint).file);
     const projected = projectStates(basis, states);
     const inputs = reading.inputs.map((item, i) => {
@@ -64,6 +67,7 @@ export class StateSpaceHost {
       title: subject.title,
       kind: reading.kind,
       explained: basis.explainedRatio,
+      domain: unionExtent(extent, planeExtent(projected.steps)),
       basis: reading.basis,
       labels: reading.labels,
       inputs,
@@ -87,17 +91,26 @@ export class StateSpaceHost {
   project(subject: Subject, input: string, states: Float64Array): Float64Array | undefined {
     const reading = this.reading(subject, input);
     if ('reason' in reading) return undefined;
-    return projectPca(this.basis(subject, reading), states);
+    return projectPca(this.fit(subject, reading).basis, states);
   }
 
-  /** `own`: the model's states when already read. */
-  private basis(subject: Subject, reading: Reading, own?: CollectedStates): PcaBasis {
+  /**
+   * The basis, and the extent of the model's own states on it: every epoch is drawn within at
+   * least that extent, so the axes hold still while the slider moves. `own`: the model's states
+   * when already read.
+   */
+  private fit(
+    subject: Subject,
+    reading: Reading,
+    own?: CollectedStates,
+  ): { basis: PcaBasis; extent: PlaneExtent } {
     const key = `${subject.file}\n${reading.key}`;
     if (this.fitted?.key !== key) {
       const states = own ?? reading.collect(subject.loaded.model);
-      this.fitted = { key, basis: fitStateBasis(states) };
+      const basis = fitStateBasis(states);
+      this.fitted = { key, basis, extent: planeExtent(projectStates(basis, states).steps) };
     }
-    return this.fitted.basis;
+    return this.fitted;
   }
 
   private collectEpoch(reading: Reading, file: string): CollectedStates {

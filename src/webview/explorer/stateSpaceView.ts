@@ -206,12 +206,14 @@ export class StateSpaceView {
       marginLeft: MARGIN.left,
       x: {
         label: axisLabel(1, picture.explained[0]),
+        domain: picture.domain.x,
         labelAnchor: 'center',
         grid: true,
         nice: true,
       },
       y: {
         label: axisLabel(2, picture.explained[1]),
+        domain: picture.domain.y,
         labelAnchor: 'center',
         grid: true,
         nice: true,
