@@ -30,6 +30,10 @@ const README_SHOTS: Record<string, string> = {
   'dark-memory-span': 'memory-span.png',
   'dark-cells-compared': 'cells-compared.png',
   'dark-playground': 'playground.png',
+  'dark-state-space': 'state-space.png',
+  'dark-state-space-fixed-points': 'fixed-points.png',
+  'dark-editor-surprise': 'editor-surprise.png',
+  'dark-editor-find-units': 'editor-find-units.png',
   'light-graph': 'theme-light-graph.png',
   'hc-gradients': 'theme-hc-gradients.png',
 };
@@ -356,6 +360,15 @@ async function stateSpaceShots(theme: keyof typeof THEMES): Promise<void> {
       'the held-out names',
     );
     await shoot(vscode, theme, 'state-space');
+    // The fixed points of the bundled GRU under zero input, on the projection and their planes.
+    await explorer.locator('#fp-find').click();
+    await waitFor(
+      async () => (await explorer.locator('.fp-point-plane svg').count()) > 0,
+      3 * 60_000,
+      'the fixed points',
+    );
+    await explorer.locator('.fixed-points').scrollIntoViewIfNeeded();
+    await shoot(vscode, theme, 'state-space-fixed-points');
 
     await vscode.runCommand('RNN: Train Name Classifier');
     await vscode.quickPickSelect('Train with defaults');
