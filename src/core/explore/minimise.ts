@@ -1,5 +1,5 @@
 import { CholeskyDecomposition, Matrix, solve } from 'ml-matrix';
-import { applyMap, mapJacobian, type StepMap } from './stepMap';
+import { applyMap, mapJacobian, mapVectorJacobian, type StepMap } from './stepMap';
 
 /**
  * The two stages that drive a state toward F(s) = s: Adam on q(s) = ½‖F(s) − s‖², which makes
@@ -45,11 +45,10 @@ export function descend(
     const { r, step, size } = residualOf(map, s);
     if (size < best.residual) best = { state: s.slice(), residual: size };
     if (size < handOver) break;
-    const J = mapJacobian(map, s, step);
+    // ∇q = (J − I)ᵀ r, as a product: forming J would cost D² per step.
+    const jr = mapVectorJacobian(map, s, step, r);
     for (let k = 0; k < D; k++) {
-      // ∇q = (J − I)ᵀ r.
-      let grad = -(r[k] as number);
-      for (let j = 0; j < D; j++) grad += (J[j * D + k] as number) * (r[j] as number);
+      const grad = (jr[k] as number) - (r[k] as number);
       m[k] = 0.9 * (m[k] as number) + 0.1 * grad;
       v[k] = 0.999 * (v[k] as number) + 0.001 * grad * grad;
       const mHat = (m[k] as number) / (1 - 0.9 ** t);
