@@ -1,8 +1,8 @@
 /**
  * The Explorer's fixed-point search on the bundled names GRU 128, as the host runs it (the
- * subject's own starts, HOST_SEARCH's budget), for zero input and a held symbol: wall time, CPU
- * time (user + system; on a shared machine wall time includes the waits for a core), and what
- * was found. Usage: node --import tsx scripts/bench-fixed-points.ts [--starts 64] [--backend wasm]
+ * subject's own starts, HOST_SEARCH's budget, in the analysis worker), for zero input and a
+ * held symbol: wall time, CPU time (user + system of every thread; on a shared machine wall time
+ * includes the waits for a core), and what was found. Usage: node --import tsx scripts/bench-fixed-points.ts [--starts 64] [--backend wasm]
  */
 import * as path from 'node:path';
 import { cpuUsage } from 'node:process';
@@ -10,11 +10,14 @@ import { parseArgs } from 'node:util';
 import { initBackend, type BackendPreference } from '../src/core/backend';
 import { subjectReading } from '../src/core/explore/subjects';
 import { loadModel } from '../src/core/io/modelFile';
+import { AnalysisRunner } from '../src/extension/explorer/analysisRunner';
 import { HOST_SEARCH, subjectFixedPoints } from '../src/extension/explorer/fixedPointHost';
 import type { FixedPointInput } from '../src/shared/explorerProtocol';
 
 const ROOT = path.resolve(__dirname, '..');
 const MODEL = path.join(ROOT, 'media', 'models', 'names-gru.json');
+/** The analysis worker from its source (dist/analysisWorker.js is the built one). */
+const WORKER = path.join(ROOT, 'scripts', 'analysisWorker.dev.mjs');
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -34,13 +37,14 @@ async function main(): Promise<void> {
     reading: subjectReading(loaded.manifest),
     defaultInput: 'Dostoevsky',
   };
+  const runner = new AnalysisRunner(WORKER);
   const inputs: FixedPointInput[] = [{ kind: 'zero' }, { kind: 'symbol', symbol: 'a' }];
   for (const input of inputs) {
     const began = performance.now();
     const cpu = cpuUsage();
-    const result = await subjectFixedPoints(subject, input, subject.defaultInput);
+    const result = await subjectFixedPoints(subject, input, subject.defaultInput, runner.search);
     const used = cpuUsage(cpu);
-    if ('reason' in result) throw new Error(result.reason);
+    if (!result || 'reason' in result) throw new Error(result?.reason ?? 'superseded');
     console.log(
       JSON.stringify({
         input,

@@ -25,6 +25,11 @@ const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['src/extension/training/worker.ts'], outfile: 'dist/trainWorker.js' },
   { ...node, entryPoints: ['src/extension/race/raceWorker.ts'], outfile: 'dist/raceWorker.js' },
+  {
+    ...node,
+    entryPoints: ['src/extension/explorer/analysisWorker.ts'],
+    outfile: 'dist/analysisWorker.js',
+  },
   // The Explorer webview: a browser bundle the page loads under its CSP nonce.
   {
     bundle: true,

@@ -1,14 +1,19 @@
 import * as path from 'node:path';
 import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { FIXED_TOLERANCE, SLOW_TOLERANCE } from '../../src/core/explore/fixedPoints';
-import { applyMap, modelStepMap } from '../../src/core/explore/stepMap';
+import {
+  findFixedPoints,
+  FIXED_TOLERANCE,
+  SLOW_TOLERANCE,
+} from '../../src/core/explore/fixedPoints';
+import { applyMap, mapTrajectory, modelStepMap } from '../../src/core/explore/stepMap';
 import { subjectReading } from '../../src/core/explore/subjects';
 import { tokenInput } from '../../src/core/explore/trace';
 import { loadModel } from '../../src/core/io/modelFile';
 import type { ModelConfig } from '../../src/core/model/config';
 import { initialValues } from '../../src/core/model/params';
 import { SequenceModel } from '../../src/core/model/sequenceModel';
+import { AnalysisRunner } from '../../src/extension/explorer/analysisRunner';
 import { HOST_SEARCH, subjectFixedPoints } from '../../src/extension/explorer/fixedPointHost';
 import { StateSpaceHost } from '../../src/extension/explorer/stateSpaceHost';
 import type { Subject } from '../../src/extension/explorer/subjects';
@@ -18,6 +23,8 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const MODEL = path.join(ROOT, 'media', 'models', 'names-gru.json');
 
 const VOCABULARY = ['a', 'b', 'c', 'd'];
+/** The analysis worker from its source (dist/analysisWorker.js is the built one). */
+const WORKER = path.join(ROOT, 'scripts', 'analysisWorker.dev.mjs');
 
 function subject(config: ModelConfig): Subject {
   const values = initialValues(config, 12);
@@ -52,6 +59,7 @@ describe("the Explorer host's fixed points", () => {
         explored,
         { kind: 'symbol', symbol: 'c' },
         'abba',
+        new AnalysisRunner(WORKER).search,
         (hs) => {
           rows.push(hs);
           return Float64Array.from(
@@ -60,7 +68,7 @@ describe("the Explorer host's fixed points", () => {
           );
         },
       );
-      assert.ok(!('reason' in result));
+      assert.ok(result && !('reason' in result));
       assert.equal(result.starts, HOST_SEARCH.starts);
       assert.equal(result.dimension, 6);
       assert.deepEqual(
@@ -90,13 +98,38 @@ describe("the Explorer host's fixed points", () => {
     const shallow = subject(smallConfig('lstm', { hiddenSize: 4 }));
     const deep = subject(smallConfig('rnn', { hiddenSize: 4, numLayers: 2 }));
     try {
-      const unknown = await subjectFixedPoints(shallow, { kind: 'symbol', symbol: 'z' }, 'ab');
-      assert.match('reason' in unknown ? unknown.reason : '', /“z” is not a symbol/);
-      const layered = await subjectFixedPoints(deep, { kind: 'zero' }, 'ab');
-      assert.match('reason' in layered ? layered.reason : '', /2 deep/);
+      const search = new AnalysisRunner(WORKER).search;
+      const unknown = await subjectFixedPoints(
+        shallow,
+        { kind: 'symbol', symbol: 'z' },
+        'ab',
+        search,
+      );
+      assert.match(unknown && 'reason' in unknown ? unknown.reason : '', /“z” is not a symbol/);
+      const layered = await subjectFixedPoints(deep, { kind: 'zero' }, 'ab', search);
+      assert.match(layered && 'reason' in layered ? layered.reason : '', /2 deep/);
     } finally {
       shallow.loaded.model.dispose();
       deep.loaded.model.dispose();
+    }
+  });
+
+  it('searches in the worker as in process, and a newer request supersedes the one under way', async () => {
+    const explored = subject(smallConfig('lstm', { hiddenSize: 5 }));
+    try {
+      const map = modelStepMap(explored.loaded.model, 0, { kind: 'token', token: 1 });
+      const visited = mapTrajectory(map, 10);
+      const runner = new AnalysisRunner(WORKER);
+      const first = runner.search(map, visited, HOST_SEARCH);
+      const second = runner.search(map, visited, { ...HOST_SEARCH, seed: 2 });
+      assert.equal(await first, undefined);
+      const inProcess = findFixedPoints(map, visited, { ...HOST_SEARCH, seed: 2 });
+      const answered = await second;
+      assert.ok(answered);
+      assert.deepEqual(answered.points, inProcess.points);
+      assert.equal(answered.dimension, 10);
+    } finally {
+      explored.loaded.model.dispose();
     }
   });
 

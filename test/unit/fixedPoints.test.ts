@@ -17,6 +17,7 @@ import { randomOrthogonal } from '../../src/core/explore/orthogonal';
 import {
   applyMap,
   mapJacobian,
+  mapVectorJacobian,
   modelStepMap,
   stateSize,
   type StepMap,
@@ -128,6 +129,32 @@ describe('fixed points of a trained cell', () => {
             worst = Math.max(worst, Math.abs((fUp[j]! - fDown[j]!) / (2 * eps) - J[j * D + k]!));
         }
         assert.ok(worst < 1e-7, `largest difference ${worst}`);
+      } finally {
+        net.dispose();
+      }
+    });
+
+    it(`${label}: Jᵀv without forming J equals mapJacobian transposed times v within 1e-12`, () => {
+      const net = model(config);
+      try {
+        const map = modelStepMap(net, 0, { kind: 'token', token: 1 });
+        const D = stateSize(map.weights);
+        const random = new Random(13);
+        const s = randomState(D, random);
+        const v = randomState(D, random);
+        const { step } = applyMap(map, s);
+        const J = mapJacobian(map, s, step);
+        const expected = Float64Array.from({ length: D }, (_, k) => {
+          let sum = 0;
+          for (let j = 0; j < D; j++) sum += J[j * D + k]! * v[j]!;
+          return sum;
+        });
+        const product = mapVectorJacobian(map, s, step, v);
+        assert.equal(product.length, D);
+        assert.ok(
+          maxAbsDiff(product, expected) < 1e-12,
+          `largest difference ${maxAbsDiff(product, expected)}`,
+        );
       } finally {
         net.dispose();
       }

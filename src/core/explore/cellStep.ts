@@ -5,6 +5,17 @@ import type { CellType, Nonlinearity } from '../model/config';
  * layouts (LSTM i,f,g,o; GRU r,z,n). The gradient lab's backward pass and the fixed-point finder
  * both read a step's gates, so both run this one forward step.
  */
+/**
+ * Gate activations by name, in PyTorch's order, as saved by the forward pass. Here, with the
+ * equations and not beside the tfjs trace, so the analysis worker can name W_hh's blocks
+ * without loading tfjs.
+ */
+export const GATE_NAMES: Record<CellType, string[]> = {
+  rnn: [],
+  gru: ['r', 'z', 'n'],
+  lstm: ['i', 'f', 'g', 'o'],
+};
+
 export interface RecurrentWeights {
   cell: CellType;
   /** Vanilla RNN only; the gated cells use their fixed sigmoid/tanh. */

@@ -1,6 +1,6 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { gateCount, type CellType } from '../model/config';
-import { GATE_NAMES } from './trace';
+import { GATE_NAMES } from './cellStep';
 
 export interface Complex {
   re: number;

@@ -71,28 +71,45 @@ export function applyMap(map: StepMap, s: Float64Array): { next: Float64Array; s
   return { next, step };
 }
 
-/** dF/ds at `s`, row-major D x D, from the step F took there (PyTorch's equations by hand). */
-export function mapJacobian(map: StepMap, s: Float64Array, step: CellStep): Float64Array {
-  const { cell, hidden: H, wHH } = map.weights;
+/**
+ * dF/ds at `s` in factored form, from the step F took there (PyTorch's equations by hand):
+ * dF_i/ds_k = Σ_g viaGate[i*G + g] W_hh[g*H + i mod H, k] (k < H), plus `direct[i]` at column
+ * `directColumn(i)`, the one path that bypasses W_hh (the GRU's z h, the LSTM's f c). The full
+ * Jacobian and its transpose's product with a vector are both read off these coefficients, so
+ * the equations are written once.
+ */
+interface LocalSlopes {
+  /** [D * G]: how output i moves with gate g's pre-activation at unit i mod H. */
+  viaGate: Float64Array;
+  /** [D]. */
+  direct: Float64Array;
+  gates: number;
+}
+
+function directColumn(map: StepMap, i: number): number {
+  const H = map.weights.hidden;
+  return map.weights.cell === 'lstm' ? H + (i % H) : i;
+}
+
+function localSlopes(map: StepMap, s: Float64Array, step: CellStep): LocalSlopes {
+  const { cell, hidden: H } = map.weights;
   const D = stateSize(map.weights);
-  const J = new Float64Array(D * D);
-  const w = (gate: number, j: number, k: number): number => wHH[(gate * H + j) * H + k] as number;
+  const G = map.weights.bHH.length / H;
+  const viaGate = new Float64Array(D * G);
+  const direct = new Float64Array(D);
   const g = step.gates;
   for (let j = 0; j < H; j++) {
     if (cell === 'rnn') {
       const a = (step.extra as Float64Array)[j] as number;
-      const d = slope(map.weights.activation, a, step.h[j] as number);
-      for (let k = 0; k < H; k++) J[j * D + k] = d * w(0, j, k);
+      viaGate[j] = slope(map.weights.activation, a, step.h[j] as number);
     } else if (cell === 'gru') {
       const [r, z, n] = [g[j], g[H + j], g[2 * H + j]] as number[] as [number, number, number];
       const hn = (step.extra as Float64Array)[j] as number;
       const dn = (1 - z) * (1 - n * n);
-      const viaR = dn * hn * r * (1 - r);
-      const viaN = dn * r;
-      const viaZ = ((s[j] as number) - n) * z * (1 - z);
-      for (let k = 0; k < H; k++)
-        J[j * D + k] = viaR * w(0, j, k) + viaZ * w(1, j, k) + viaN * w(2, j, k);
-      J[j * D + j] = (J[j * D + j] as number) + z;
+      viaGate[j * 3] = dn * hn * r * (1 - r);
+      viaGate[j * 3 + 1] = ((s[j] as number) - n) * z * (1 - z);
+      viaGate[j * 3 + 2] = dn * r;
+      direct[j] = z;
     } else {
       const [i, f, gg, o] = [g[j], g[H + j], g[2 * H + j], g[3 * H + j]] as number[] as [
         number,
@@ -101,22 +118,72 @@ export function mapJacobian(map: StepMap, s: Float64Array, step: CellStep): Floa
         number,
       ];
       const tc = Math.tanh((step.c as Float64Array)[j] as number);
-      const viaI = gg * i * (1 - i);
-      const viaF = (s[H + j] as number) * f * (1 - f);
-      const viaG = i * (1 - gg * gg);
+      // dc'/d(i, f, g), then dh'/d· = (dh'/do) do/d· + (dh'/dc') dc'/d·.
+      const viaC = [gg * i * (1 - i), (s[H + j] as number) * f * (1 - f), i * (1 - gg * gg)];
       const throughC = o * (1 - tc * tc);
-      const viaO = tc * o * (1 - o);
-      for (let k = 0; k < H; k++) {
-        // dc'/dh, then dh'/dh = (dh'/do) do/dh + (dh'/dc') dc'/dh.
-        const dc = viaI * w(0, j, k) + viaF * w(1, j, k) + viaG * w(2, j, k);
-        J[(H + j) * D + k] = dc;
-        J[j * D + k] = viaO * w(3, j, k) + throughC * dc;
+      for (let k = 0; k < 3; k++) {
+        viaGate[(H + j) * 4 + k] = viaC[k] as number;
+        viaGate[j * 4 + k] = throughC * (viaC[k] as number);
       }
-      J[(H + j) * D + H + j] = f;
-      J[j * D + H + j] = throughC * f;
+      viaGate[j * 4 + 3] = tc * o * (1 - o);
+      direct[H + j] = f;
+      direct[j] = throughC * f;
     }
   }
+  return { viaGate, direct, gates: G };
+}
+
+/** dF/ds at `s`, row-major D x D, from the step F took there. */
+export function mapJacobian(map: StepMap, s: Float64Array, step: CellStep): Float64Array {
+  const { hidden: H, wHH } = map.weights;
+  const D = stateSize(map.weights);
+  const { viaGate, direct, gates: G } = localSlopes(map, s, step);
+  const J = new Float64Array(D * D);
+  for (let i = 0; i < D; i++) {
+    const row = J.subarray(i * D, i * D + H);
+    for (let g = 0; g < G; g++) {
+      const a = viaGate[i * G + g] as number;
+      if (a === 0) continue;
+      const w = (g * H + (i % H)) * H;
+      for (let k = 0; k < H; k++) row[k] = (row[k] as number) + a * (wHH[w + k] as number);
+    }
+    const at = i * D + directColumn(map, i);
+    J[at] = (J[at] as number) + (direct[i] as number);
+  }
   return J;
+}
+
+/**
+ * Jᵀv for J = dF/ds at `s`, without forming J: O(G H²) like the step itself, where J costs
+ * D² to fill. Gradient descent on ½‖F(s) − s‖² needs only this product at every step.
+ */
+export function mapVectorJacobian(
+  map: StepMap,
+  s: Float64Array,
+  step: CellStep,
+  v: Float64Array,
+): Float64Array {
+  const { hidden: H, wHH } = map.weights;
+  const D = stateSize(map.weights);
+  const { viaGate, direct, gates: G } = localSlopes(map, s, step);
+  // How much each gate row of W_hh is weighted: Σ over the outputs that read it.
+  const weight = new Float64Array(G * H);
+  for (let i = 0; i < D; i++)
+    for (let g = 0; g < G; g++) {
+      const row = g * H + (i % H);
+      weight[row] = (weight[row] as number) + (v[i] as number) * (viaGate[i * G + g] as number);
+    }
+  const out = new Float64Array(D);
+  for (let row = 0; row < G * H; row++) {
+    const a = weight[row] as number;
+    if (a === 0) continue;
+    for (let k = 0; k < H; k++) out[k] = (out[k] as number) + a * (wHH[row * H + k] as number);
+  }
+  for (let i = 0; i < D; i++) {
+    const k = directColumn(map, i);
+    out[k] = (out[k] as number) + (direct[i] as number) * (v[i] as number);
+  }
+  return out;
 }
 
 /** The states F visits from zeros in `steps` steps: where the constant input carries the layer. */

@@ -5,14 +5,8 @@ import { infer } from '../model/inference';
 import type { SequenceData } from '../model/recurrentStack';
 import { runStack } from '../model/recurrentStack';
 import type { SequenceModel } from '../model/sequenceModel';
+import { GATE_NAMES } from './cellStep';
 import { saliencyOf, type Saliency, type SaliencyTarget } from './saliency';
-
-/** Gate activations by name, in PyTorch's order, as saved by the forward pass. */
-export const GATE_NAMES: Record<CellType, string[]> = {
-  rnn: [],
-  gru: ['r', 'z', 'n'],
-  lstm: ['i', 'f', 'g', 'o'],
-};
 
 /** One output row under a column: a class and its probability, or a forecast value. */
 export interface OutputEntry {

@@ -18,6 +18,7 @@ import { trainingUpdate } from '../../shared/trainingCurves';
 import { playgroundRequest } from '../training/playgroundRequest';
 import type { TrainingController } from '../training/trainingController';
 import { explorerHtml, explorerResourceRoots } from './explorerHtml';
+import { AnalysisRunner } from './analysisRunner';
 import { subjectFixedPoints } from './fixedPointHost';
 import { StateSpaceHost } from './stateSpaceHost';
 import type { EpochCheckpoint } from '../../core/runs/epochCheckpoints';
@@ -78,6 +79,8 @@ export class ExplorerPanel implements vscode.Disposable {
   /** The lab's last controls, to redraw it when they name the model in use and that changes. */
   private labControls?: LabControls;
   private readonly states: StateSpaceHost;
+  /** The fixed-point search's worker: seconds of CPU that would otherwise hold this thread. */
+  private readonly analysis: AnalysisRunner;
 
   /** `task` names whose model in use to explore; an `input` alone is a name. */
   static show(
@@ -140,6 +143,9 @@ export class ExplorerPanel implements vscode.Disposable {
   ) {
     this.pending = initial;
     this.states = new StateSpaceHost(services.extensionUri.fsPath, services.checkpointsFor);
+    this.analysis = new AnalysisRunner(
+      vscode.Uri.joinPath(services.extensionUri, 'dist', 'analysisWorker.js').fsPath,
+    );
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'activity.svg');
     panel.webview.html = explorerHtml(panel.webview, services.extensionUri);
     this.disposables.push(
@@ -279,11 +285,15 @@ export class ExplorerPanel implements vscode.Disposable {
         const subject = await this.subject();
         const text = place?.input ?? subject.defaultInput;
         const asked = ++this.fixedPointSearches;
-        const result = await subjectFixedPoints(subject, message.input, text, (hs) =>
-          this.states.project(subject, text, hs),
+        const result = await subjectFixedPoints(
+          subject,
+          message.input,
+          text,
+          this.analysis.search,
+          (hs) => this.states.project(subject, text, hs),
         );
         // A search asked for later answers instead: this one's input is no longer on screen.
-        if (asked === this.fixedPointSearches) this.post({ type: 'fixedPoints', result });
+        if (result && asked === this.fixedPointSearches) this.post({ type: 'fixedPoints', result });
         return;
       }
       case 'states': {
@@ -424,6 +434,7 @@ export class ExplorerPanel implements vscode.Disposable {
   dispose(): void {
     if (ExplorerPanel.current === this) ExplorerPanel.current = undefined;
     clearTimeout(this.trainingTimer);
+    this.analysis.stop();
     this.disposables.forEach((d) => d.dispose());
     this.panel.dispose();
   }
