@@ -9,7 +9,6 @@ import {
 import { applyMap, mapTrajectory, modelStepMap } from '../../src/core/explore/stepMap';
 import { subjectReading } from '../../src/core/explore/subjects';
 import { tokenInput } from '../../src/core/explore/trace';
-import { loadModel } from '../../src/core/io/modelFile';
 import type { ModelConfig } from '../../src/core/model/config';
 import { initialValues } from '../../src/core/model/params';
 import { SequenceModel } from '../../src/core/model/sequenceModel';
@@ -17,10 +16,9 @@ import { AnalysisRunner } from '../../src/extension/explorer/analysisRunner';
 import { HOST_SEARCH, subjectFixedPoints } from '../../src/extension/explorer/fixedPointHost';
 import { StateSpaceHost } from '../../src/extension/explorer/stateSpaceHost';
 import type { Subject } from '../../src/extension/explorer/subjects';
-import { smallConfig, useTestBackend } from './helpers';
+import { bundledNamesSubject, smallConfig, useTestBackend } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const MODEL = path.join(ROOT, 'media', 'models', 'names-gru.json');
 
 const VOCABULARY = ['a', 'b', 'c', 'd'];
 /** The analysis worker from its source (dist/analysisWorker.js is the built one). */
@@ -134,16 +132,9 @@ describe("the Explorer host's fixed points", () => {
   });
 
   it("projects a state with the State space view's basis to where its picture draws it", () => {
-    const loaded = loadModel(MODEL);
+    const names = bundledNamesSubject();
+    const { loaded } = names;
     try {
-      const names: Subject = {
-        task: 'names',
-        file: MODEL,
-        title: 'GRU 128 (default)',
-        loaded,
-        reading: subjectReading(loaded.manifest),
-        defaultInput: 'Dostoevsky',
-      };
       const host = new StateSpaceHost(ROOT, () => []);
       const picture = host.picture(names, 'Dostoevsky');
       assert.ok(!('reason' in picture));
