@@ -262,6 +262,10 @@ describe('fixed points in headless Chromium', { timeout: 120_000 }, () => {
     assert.equal(await page.locator('.states-fixed-point path').count(), 0);
     assert.equal(await page.locator('.fixed-points .fp-point').count(), 0);
     assert.equal(await page.locator('.fp-point-plane svg').count(), 0);
+    // No empty block selector or planes wait under the button before a search.
+    assert.equal(await page.locator('.fixed-points .fp-planes').isVisible(), false);
+    await explorer.send({ type: 'fixedPoints', result: RESULT });
+    assert.equal(await page.locator('.fixed-points .fp-planes').isVisible(), true);
   });
 
   for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] as const) {

@@ -45,6 +45,8 @@ export class FixedPointView {
   private readonly pointCaption = el('p', { class: 'rule fp-caption' });
   private readonly blockCaption = el('p', { class: 'rule fp-block-caption' });
   private readonly legendSlot = el('div', { class: 'fp-legend' });
+  /** The two planes and the block selector, hidden until there are points to draw. */
+  private readonly planes = el('div', { class: 'fp-planes' });
   private result: Found | undefined;
   private chosen = 0;
 
@@ -62,13 +64,13 @@ export class FixedPointView {
       this.status,
       this.lists,
       this.legendSlot,
-      el(
-        'div',
-        { class: 'fp-planes' },
-        el('figure', {}, this.pointPlane, this.pointCaption),
-        el('figure', {}, el('label', {}, 'Block ', this.block), this.blockPlane, this.blockCaption),
-      ),
+      this.planes,
     );
+    this.planes.append(
+      el('figure', {}, this.pointPlane, this.pointCaption),
+      el('figure', {}, el('label', {}, 'Block ', this.block), this.blockPlane, this.blockCaption),
+    );
+    this.planes.hidden = true;
   }
 
   show(result: FixedPointsResult): void {
@@ -78,9 +80,11 @@ export class FixedPointView {
       this.result = undefined;
       this.status.textContent = `${result.title}, ${input}: ${result.reason}`;
       this.lists.replaceChildren();
+      this.planes.hidden = true;
       return;
     }
     this.result = result;
+    this.planes.hidden = false;
     this.chosen = 0;
     const fixed = result.points.filter((p) => p.kind === 'fixed').length;
     this.status.textContent =
@@ -101,6 +105,7 @@ export class FixedPointView {
   /** Forgets the points shown: another model is explored. */
   clear(): void {
     this.result = undefined;
+    this.planes.hidden = true;
     this.status.textContent = '';
     for (const part of [this.lists, this.legendSlot, this.pointPlane, this.blockPlane, this.block])
       part.replaceChildren();
