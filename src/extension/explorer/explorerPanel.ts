@@ -33,7 +33,7 @@ export interface ExplorerServices {
   classifier(): Promise<{ classifier: NamesClassifier; title: string }>;
   subjects: ExplorerSubjects;
   /** The epochs kept of the run that made a model file (the State space view's slider). */
-  checkpointsFor(modelFile: string): EpochCheckpoint[];
+  checkpointsFor(modelFile: string): EpochCheckpoint[] | undefined;
 }
 
 /** The lab's models are small and fixed so that a slider drag redraws within a frame or two. */

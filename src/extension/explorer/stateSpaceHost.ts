@@ -40,13 +40,15 @@ export class StateSpaceHost {
 
   constructor(
     private readonly extensionPath: string,
-    private readonly checkpointsFor: (modelFile: string) => EpochCheckpoint[],
+    /** The epochs kept of the run that made a model file; undefined when no run here made it. */
+    private readonly checkpointsFor: (modelFile: string) => EpochCheckpoint[] | undefined,
   ) {}
 
   picture(subject: Subject, input: string, epoch?: number): StateSpacePicture | { reason: string } {
     const reading = this.reading(subject, input);
     if ('reason' in reading) return reading;
-    const epochs = this.checkpointsFor(subject.file);
+    const made = this.checkpointsFor(subject.file);
+    const epochs = made ?? [];
     // An epoch the run no longer keeps (pruned since the page chose it) shows the model itself.
     const checkpoint = epochs.find((e) => e.epoch === epoch);
     // The model's own states are read once, for the basis and the picture alike.
@@ -77,9 +79,9 @@ export class StateSpaceHost {
         ? {}
         : {
             noEpochs:
-              subject.loaded.manifest.training === undefined
-                ? 'This model came without its training epochs: train a run to scrub through its epochs.'
-                : 'The run that made this model keeps no epochs (only the newest runs keep them): train a run to scrub through its epochs.',
+              made === undefined
+                ? 'This model was not trained in this VS Code (it came with the extension or was imported), so it has no epochs to scrub through: train a run to see one learn.'
+                : 'The run that made this model no longer keeps its epochs (only the newest runs do: rnnExplorer.runs.epochWeights): train a run to scrub through its epochs.',
           }),
     };
   }

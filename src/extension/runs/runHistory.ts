@@ -73,10 +73,10 @@ export class RunHistory implements vscode.Disposable {
     return this.epochsKept() > 0 ? this.epochs.directoryOf(recorder.run.id) : undefined;
   }
 
-  /** The epochs kept of the run that produced this model file, oldest first. */
-  checkpointsFor(modelFile: string): EpochCheckpoint[] {
+  /** The epochs kept of the run that produced this model file, oldest first; undefined when no run made it. */
+  checkpointsFor(modelFile: string): EpochCheckpoint[] | undefined {
     const run = this.runs().find((r) => r.modelFile === modelFile);
-    return run ? this.epochs.list(run.id) : [];
+    return run ? this.epochs.list(run.id) : undefined;
   }
 
   /** Runs that were still running when the window went away: they stopped there. */
