@@ -3,6 +3,7 @@ import { Vocabulary } from '../data/alphabet';
 import { infer } from '../model/inference';
 import type { LayerRun, SequenceData } from '../model/recurrentStack';
 import type { SequenceModel } from '../model/sequenceModel';
+import { argMaxAt } from '../training/nextToken';
 import { inBatches } from '../util';
 import { fitPca, projectPca, type PcaBasis } from './pca';
 
@@ -25,14 +26,6 @@ export interface CollectedStates {
 
 /** Names per forward pass: large enough that per-call costs vanish, small enough for memory. */
 const NAMES_PER_BATCH = 512;
-
-function argmax(values: Float32Array, from: number, count: number): number {
-  let best = 0;
-  for (let c = 1; c < count; c++) {
-    if ((values[from + c] as number) > (values[from + best] as number)) best = c;
-  }
-  return best;
-}
 
 /**
  * The top layer's states after every step, [T*B*H], and the head's outputs after each
@@ -90,7 +83,7 @@ export function collectNameStates(
       }
       const last = (item.ids.length - 1) * B + b;
       finals.set(hs.subarray(last * H, (last + 1) * H), index * H);
-      predicted[index] = argmax(scores, b * C, C);
+      predicted[index] = argMaxAt(scores, b * C, C);
     });
   }
   return { dimensions: H, steps, offsets, finals, predicted };
@@ -108,7 +101,7 @@ export function collectSequenceStates(model: SequenceModel, data: SequenceData):
     steps,
     offsets: Int32Array.of(0, data.steps),
     finals: steps.slice((data.steps - 1) * H),
-    predicted: Int32Array.of(argmax(scores, 0, C)),
+    predicted: Int32Array.of(argMaxAt(scores, 0, C)),
   };
 }
 
