@@ -372,11 +372,7 @@ async function stateSpaceShots(theme: keyof typeof THEMES): Promise<void> {
 
     await vscode.runCommand('RNN: Train Name Classifier');
     await vscode.quickPickSelect('Train with defaults');
-    const offer = vscode.page
-      .locator('.notifications-toasts .notification-toast', { hasText: 'held-out' })
-      .first();
-    await offer.waitFor({ state: 'visible', timeout: 5 * 60_000 });
-    await offer.getByRole('button', { name: 'Use for Hover' }).click();
+    await vscode.useTrainedModelForHover(5 * 60_000);
     await waitFor(
       async () => /model in use/.test(await explorer.innerText('#states-epoch-label')),
       60_000,

@@ -127,12 +127,7 @@ describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 
     await assertNoErrorToasts(vscode);
     // A new model never replaces the hover's model by itself: the notification compares it with
     // the model in use (here the bundled default) and only its button switches.
-    const offer = vscode.page
-      .locator('.notifications-toasts .notification-toast', { hasText: 'held-out' })
-      .filter({ hasText: 'the model in use, GRU 128 (default)' })
-      .first();
-    await offer.waitFor({ state: 'visible', timeout: 30_000 });
-    await offer.getByRole('button', { name: 'Use for Hover' }).click();
+    await vscode.useTrainedModelForHover(30_000, 'the model in use, GRU 128 (default)');
     await vscode.page.locator('.activitybar [aria-label^="RNN Explorer"]').first().click();
     const view = vscode.page.locator('.pane-body', { hasText: 'Backend:' }).first();
     /** [label, description] of each sidebar row. */

@@ -44,11 +44,7 @@ describe('the State space view in a real VS Code', { timeout: 10 * 60_000 }, () 
     await vscode.quickPickRows();
     await vscode.quickPickSelect('Train with defaults');
     // The new model is not used until its notification's button says so.
-    const offer = vscode.page
-      .locator('.notifications-toasts .notification-toast', { hasText: 'held-out' })
-      .first();
-    await offer.waitFor({ state: 'visible', timeout: 5 * 60_000 });
-    await offer.getByRole('button', { name: 'Use for Hover' }).click();
+    await vscode.useTrainedModelForHover(5 * 60_000);
     await waitFor(
       async () => /Epoch|model in use/.test(await explorer.innerText('#states-epoch-label')),
       60_000,

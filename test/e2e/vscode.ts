@@ -492,6 +492,19 @@ export class VSCode {
     return this.webview(selector).frame(ms);
   }
 
+  /**
+   * A finished names training offers its model in a notification ("… held-out …"); this waits
+   * for it, with `mentions` in its text when given, and presses its Use for Hover.
+   */
+  async useTrainedModelForHover(timeoutMs: number, mentions?: string): Promise<void> {
+    const toasts = this.page.locator('.notifications-toasts .notification-toast', {
+      hasText: 'held-out',
+    });
+    const offer = (mentions ? toasts.filter({ hasText: mentions }) : toasts).first();
+    await offer.waitFor({ state: 'visible', timeout: timeoutMs });
+    await offer.getByRole('button', { name: 'Use for Hover' }).click();
+  }
+
   async notifications(): Promise<string[]> {
     return this.page.locator('.notifications-toasts .notification-toast').allInnerTexts();
   }
