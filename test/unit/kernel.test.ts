@@ -84,4 +84,65 @@ describe('recurrence kernel', () => {
     assert.equal(plain.saved, undefined);
     assert.deepEqual(plain.hs, read.hs);
   });
+
+  // A batch of one multiplies by W_hh packed in panels, and rows past the last block of four go
+  // one by one; each still adds its terms in the order the blocks of four do, so a sequence's
+  // states must not depend on where in a batch it is read, to the bit. Hidden 20 leaves gate
+  // columns past the last whole panel (GRU: 60 = 32 + 28); 128 fills whole panels.
+  for (const [cell, nonlinearity, H] of [
+    ['rnn', 'tanh', 20],
+    ['rnn', 'relu', 128],
+    ['gru', 'tanh', 20],
+    ['gru', 'tanh', 128],
+    ['lstm', 'tanh', 20],
+    ['lstm', 'tanh', 128],
+  ] as const) {
+    it(`${cell} ${nonlinearity} ${H}: a sequence read alone has the states it has in a batch of 5, bit for bit`, () => {
+      const [T, B, I] = [7, 5, 9];
+      const G = { rnn: 1, gru: 3, lstm: 4 }[cell] * H;
+      const shape = (batch: number): LayerShape => ({
+        cell,
+        nonlinearity,
+        steps: T,
+        batch,
+        hidden: H,
+        inputSize: I,
+      });
+      const tokens = Int32Array.from({ length: T * B }, () => Math.floor(random.next() * I));
+      const [h0, c0] = [values(B * H), values(B * H)];
+      const weights = { wIH: values(G * I), wHH: values(G * H) };
+      const biases = { bIH: values(G), bHH: values(G) };
+      const kernel = recurrenceKernel();
+      const batch = kernel.forward(
+        shape(B),
+        {
+          ...weights,
+          tokens,
+          mask: new Float32Array(T * B).fill(1),
+          h0,
+          c0: cell === 'lstm' ? c0 : undefined,
+        },
+        biases,
+        'none',
+      );
+      for (let b = 0; b < B; b++) {
+        const alone = kernel.forward(
+          shape(1),
+          {
+            ...weights,
+            tokens: Int32Array.from({ length: T }, (_, t) => tokens[t * B + b] as number),
+            mask: new Float32Array(T).fill(1),
+            h0: h0.slice(b * H, (b + 1) * H),
+            c0: cell === 'lstm' ? c0.slice(b * H, (b + 1) * H) : undefined,
+          },
+          biases,
+          'none',
+        );
+        for (let t = 0; t < T; t++) {
+          const inBatch = batch.hs.subarray((t * B + b) * H, (t * B + b + 1) * H);
+          assert.deepEqual(alone.hs.subarray(t * H, (t + 1) * H), inBatch, `row ${b}, step ${t}`);
+        }
+      }
+    });
+  }
 });
