@@ -145,4 +145,65 @@ describe('recurrence kernel', () => {
       }
     });
   }
+
+  it('reads rows of logits as a float64 log-softmax does: bits of the next id, and the top k in order', () => {
+    const [N, C, k] = [40, 67, 5];
+    const logits = random.uniformArray(N * C, -30, 30);
+    // Ties: the lower id ranks first, as a stable sort puts it.
+    logits.fill(12.5, 3 * C + 10, 3 * C + 13);
+    const next = Int32Array.from({ length: N }, (_, row) => (row === N - 1 ? -1 : (row * 7) % C));
+    const read = recurrenceKernel().readRows(logits, C, k, next);
+    for (let row = 0; row < N; row++) {
+      const values = Array.from(logits.subarray(row * C, (row + 1) * C));
+      const max = Math.max(...values);
+      const logSum = max + Math.log(values.reduce((sum, v) => sum + Math.exp(v - max), 0));
+      const kernelLogSum = max + Math.log(read.sums[row] as number);
+      assert.ok(Math.abs(kernelLogSum - logSum) < 1e-5, `row ${row}: ${kernelLogSum} vs ${logSum}`);
+      if (row === N - 1) assert.ok(Number.isNaN(read.gaps[row]));
+      else assert.equal(read.gaps[row], Math.fround((values[next[row] as number] as number) - max));
+      const order = values
+        .map((value, id) => ({ value, id }))
+        .sort((a, b) => b.value - a.value || a.id - b.id)
+        .slice(0, k);
+      assert.deepEqual(
+        Array.from(read.topIds.subarray(row * k, (row + 1) * k)),
+        order.map((o) => o.id),
+      );
+      order.forEach(({ value }, rank) => {
+        const p = Math.exp(value - logSum);
+        const got = read.topProbabilities[row * k + rank] as number;
+        assert.ok(
+          Math.abs(got - p) <= 1e-6 * Math.max(p, 1e-30) + 1e-12,
+          `row ${row} rank ${rank}`,
+        );
+      });
+    }
+  });
+
+  it('builds the centred scatter matrix in float64, for an odd width and rows not a multiple of 4', () => {
+    for (const [rows, D] of [
+      [10, 7],
+      [9, 8],
+      [1, 3],
+    ] as const) {
+      const states = Float64Array.from({ length: rows * D }, () => random.next() * 4 - 2);
+      const mean = Float64Array.from({ length: D }, () => random.next());
+      const scatter = recurrenceKernel().upperScatter(states, D, mean);
+      for (let i = 0; i < D; i++) {
+        for (let j = i; j < D; j++) {
+          let expected = 0;
+          for (let r = 0; r < rows; r++) {
+            expected +=
+              ((states[r * D + i] as number) - (mean[i] as number)) *
+              ((states[r * D + j] as number) - (mean[j] as number));
+          }
+          const got = scatter[i * D + j] as number;
+          assert.ok(
+            Math.abs(got - expected) < 1e-12,
+            `${rows}x${D} (${i}, ${j}): ${got} vs ${expected}`,
+          );
+        }
+      }
+    }
+  });
 });

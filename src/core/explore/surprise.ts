@@ -2,6 +2,7 @@
  * A character language model reading a whole document: how surprised it is by each character,
  * what it expects next, and its top layer's hidden state, for colouring a text editor.
  */
+import { recurrenceKernel } from '../kernel/recurrenceKernel';
 import { finalStates, type LayerState } from '../model/recurrentStack';
 import type { SequenceModel } from '../model/sequenceModel';
 
@@ -58,9 +59,9 @@ export interface ResumePoints {
 
 /**
  * What the head's logits after each step of a chunk say: the bits of the character read at the
- * next step, and the top k next characters. Only each row's log-sum-exp is computed (in double
- * precision, as logSoftmaxRows), not every log-probability: C exps per row are the cost, and the
- * order of the logits is the order of the probabilities.
+ * next step, and the top k next characters. The kernel reads the rows (each row's sum of exps,
+ * the next character's logit and the top k, in float32); only the log of each row's sum is
+ * taken here, in double precision.
  */
 function readLogits(
   logits: Float32Array,
@@ -70,37 +71,16 @@ function readLogits(
   out: Pick<TextReading, 'topIds' | 'topProbabilities' | 'topK'> & { nextBits: Float32Array },
 ): void {
   const k = out.topK;
-  const bestLogit = new Float64Array(k);
-  const bestId = new Int32Array(k);
-  for (let row = 0; row * C < logits.length; row++) {
-    const at = row * C;
-    let max = -Infinity;
-    for (let c = 0; c < C; c++) max = Math.max(max, logits[at + c] as number);
-    let sum = 0;
-    for (let c = 0; c < C; c++) sum += Math.exp((logits[at + c] as number) - max);
-    const logSum = max + Math.log(sum);
-    const step = firstStep + row;
-    const next = ids[step + 1];
-    if (next !== undefined)
-      out.nextBits[step] = (logSum - (logits[at + next] as number)) / Math.LN2;
-    bestLogit.fill(-Infinity);
-    // Insertion into the k kept so far: k is small, so this beats sorting C values per row.
-    for (let c = 0; c < C; c++) {
-      const value = logits[at + c] as number;
-      if (value <= (bestLogit[k - 1] as number)) continue;
-      let slot = k - 1;
-      for (; slot > 0 && (bestLogit[slot - 1] as number) < value; slot--) {
-        bestLogit[slot] = bestLogit[slot - 1] as number;
-        bestId[slot] = bestId[slot - 1] as number;
-      }
-      bestLogit[slot] = value;
-      bestId[slot] = c;
-    }
-    for (let rank = 0; rank < k; rank++) {
-      out.topIds[step * k + rank] = bestId[rank] as number;
-      out.topProbabilities[step * k + rank] = Math.exp((bestLogit[rank] as number) - logSum);
-    }
+  const rows = logits.length / C;
+  const next = Int32Array.from({ length: rows }, (_, row) => ids[firstStep + row + 1] ?? -1);
+  const read = recurrenceKernel().readRows(logits, C, k, next);
+  for (let row = 0; row < rows; row++) {
+    if ((next[row] as number) < 0) continue;
+    out.nextBits[firstStep + row] =
+      (Math.log(read.sums[row] as number) - (read.gaps[row] as number)) / Math.LN2;
   }
+  out.topIds.set(read.topIds, firstStep * k);
+  out.topProbabilities.set(read.topProbabilities, firstStep * k);
 }
 
 /**

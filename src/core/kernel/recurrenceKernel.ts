@@ -30,6 +30,8 @@ interface Exports {
   linear_forward(...args: number[]): void;
   linear_backward(...args: number[]): void;
   adam_update(...args: number[]): void;
+  read_rows(...args: number[]): void;
+  upper_scatter(...args: number[]): void;
 }
 
 /** A batch too large for the kernel's 32-bit memory; the message says what to shrink. */
@@ -347,6 +349,78 @@ class RecurrenceKernel {
     const y = a.alloc(N * C);
     this.exports.linear_forward(N, C, W, a.put(x), a.put(w), a.put(b), y, a.alloc(W * C));
     return a.take(y, N * C);
+  }
+
+  /**
+   * What rows of logits [N, C] say, in float32: each row's sum of exp(logit − max) (its
+   * log-sum-exp is max + log(sum)), the logit of `next[row]` minus the max (NaN where next is
+   * −1), and the k most likely ids with their probabilities, best first.
+   */
+  readRows(
+    logits: Float32Array,
+    C: number,
+    k: number,
+    next: Int32Array,
+  ): {
+    sums: Float32Array;
+    gaps: Float32Array;
+    topIds: Int32Array;
+    topProbabilities: Float32Array;
+  } {
+    const N = logits.length / C;
+    const a = this.arena;
+    a.reset();
+    const [sums, gaps, ids, probabilities] = [
+      a.alloc(N),
+      a.alloc(N),
+      a.alloc(N * k),
+      a.alloc(N * k),
+    ];
+    this.exports.read_rows(
+      N,
+      C,
+      k,
+      a.put(logits),
+      a.put(next),
+      sums,
+      gaps,
+      ids,
+      probabilities,
+      a.alloc(C + 4),
+    );
+    const topIds = new Int32Array(N * k);
+    topIds.set(new Int32Array(this.exports.memory.buffer, ids, N * k));
+    return {
+      sums: a.take(sums, N),
+      gaps: a.take(gaps, N),
+      topIds,
+      topProbabilities: a.take(probabilities, N * k),
+    };
+  }
+
+  /**
+   * The upper triangle of X^T X for the rows of X [rows, dimensions] less their mean, in float64,
+   * [dimensions * dimensions] (entries below the diagonal mean nothing).
+   */
+  upperScatter(
+    states: Float32Array | Float64Array,
+    dimensions: number,
+    mean: Float64Array,
+  ): Float64Array {
+    const rows = states.length / dimensions;
+    const a = this.arena;
+    a.reset();
+    const doubles = (values: Float32Array | Float64Array): Pointer => {
+      const at = a.alloc(values.length * 2);
+      new Float64Array(this.exports.memory.buffer, at, values.length).set(values);
+      return at;
+    };
+    const [x, m] = [doubles(states), doubles(mean)];
+    const scatter = a.alloc(dimensions * dimensions * 2);
+    this.exports.upper_scatter(rows, dimensions, x, m, scatter, a.alloc(8 * dimensions));
+    const out = new Float64Array(dimensions * dimensions);
+    out.set(new Float64Array(this.exports.memory.buffer, scatter, dimensions * dimensions));
+    return out;
   }
 
   /** The gradients of `linear` from dy [N, C]: inputs [N, W], weights [C, W], bias [C]. */
