@@ -388,12 +388,16 @@ static void cell_backward(const Dims *d, const float *g, float *dc, const float 
 // ---- Whole layers ------------------------------------------------------------------------
 
 // W_ih x_t + b_ih at every position, [P, G]: a row lookup of W_ih^T for tokens, one matmul for
-// dense inputs. `wihT` is scratch for W_ih^T, [I, G].
+// dense inputs. A token of -1 is an input of zeros (occlusion blanks a step that way, without
+// a dense copy of every one-hot row). `wihT` is scratch for W_ih^T, [I, G].
 static void project(int P, int G, int I, const int32_t *tokens, const float *x, const float *wih,
                     const float *bih, float *wihT, float *gx) {
   transpose(wih, G, I, wihT);
   if (tokens) {
-    for (int p = 0; p < P; p++) copy(wihT + tokens[p] * G, gx + p * G, G);
+    for (int p = 0; p < P; p++) {
+      if (tokens[p] >= 0) copy(wihT + tokens[p] * G, gx + p * G, G);
+      else __builtin_memset(gx + p * G, 0, G * 4);
+    }
   } else {
     gemm(P, G, I, x, I, 1, wihT, G, gx, G, 0);
   }
@@ -418,9 +422,18 @@ void layer_forward(int cell, int act, int T, int B, int H, int I, const int32_t 
   for (int t = 0; t < T; t++) {
     const float *hp = t == 0 ? h0 : hs + (t - 1) * BH;
     const float *cp = cs ? (t == 0 ? c0 : cs + (t - 1) * BH) : 0;
-    if (one) gemv_panels(G, H, hp, wT, gh);
-    else gemm(B, G, H, hp, H, 1, wT, G, gh, G, 0);
-    add_bias(bhh, gh, B, G);
+    // Only rows from the first to the last valid one are multiplied: a masked row carries its
+    // state and never reads gh. Rows that start late (occlusion's, from a shared prefix) or end
+    // early (a batch sorted by length) then cost nothing while they wait.
+    const float *m = mask + t * B;
+    int lo = 0, hi = B - 1;
+    while (lo < B && m[lo] == 0) lo++;
+    while (hi >= lo && m[hi] == 0) hi--;
+    if (lo <= hi) {
+      if (one) gemv_panels(G, H, hp, wT, gh);
+      else gemm(hi - lo + 1, G, H, hp + lo * H, H, 1, wT, G, gh + lo * G, G, 0);
+      add_bias(bhh, gh + lo * G, hi - lo + 1, G);
+    }
     cell_forward(&d, gx + t * B * G, gh, mask + t * B, hp, cp, hs + t * BH, cs ? cs + t * BH : 0,
                  saved ? saved + t * BH : 0, stride);
   }
@@ -466,7 +479,8 @@ void layer_backward(int cell, int act, int T, int B, int H, int I, const int32_t
     // dW_ih^T by rows (a scatter of each position's gate gradients), then transposed.
     float *rows = dgh;  // free now: reuse as [I, G] scratch
     for (int k = 0; k < I * G; k++) rows[k] = 0;
-    for (int p = 0; p < P; p++) add_row(dgx + p * G, rows + tokens[p] * G, G);
+    for (int p = 0; p < P; p++)
+      if (tokens[p] >= 0) add_row(dgx + p * G, rows + tokens[p] * G, G);
     transpose(rows, I, G, dwih);
   } else {
     gemm(G, I, P, dgx, 1, G, x, I, dwih, I, 0);

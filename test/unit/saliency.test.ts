@@ -143,6 +143,16 @@ describe('saliency: each input step’s contribution to a prediction', () => {
         assert.equal(saliency.occlusion?.[t], 0);
       }
       assert.ok((saliency.connectivity[2] as number) > 0);
+      // The steps up to the target: each blanked input read again from its start.
+      for (let t = 0; t <= 2; t++) {
+        const without = oneHot(IDS, VOCABULARY);
+        without.fill(0, t * VOCABULARY, (t + 1) * VOCABULARY);
+        const rerun = targetOf(model, denseOne(without, IDS.length, VOCABULARY), target);
+        assert.ok(
+          Math.abs((saliency.occlusion?.[t] as number) - (saliency.value - rerun)) < 1e-5,
+          `occlusion ${t}`,
+        );
+      }
     } finally {
       model.dispose();
     }
@@ -218,6 +228,38 @@ describe('saliency: each input step’s contribution to a prediction', () => {
       }
     });
   }
+
+  it('a forecaster on dense input: occlusion equals a re-run with that step set to zero', () => {
+    const model = SequenceModel.create(
+      smallConfig('gru', {
+        inputKind: 'dense',
+        inputSize: 2,
+        hiddenSize: 6,
+        outputSize: 1,
+        numLayers: 2,
+        head: 'all',
+      }),
+      4,
+    );
+    try {
+      const T = 6;
+      const x = Float32Array.from({ length: T * 2 }, (_, k) => Math.sin(k) + 0.3);
+      const target: SaliencyTarget = { kind: 'values', step: T - 1 };
+      const saliency = saliencyOf(model, denseOne(x, T, 2), target);
+      assert.ok(Math.abs(saliency.value - targetOf(model, denseOne(x, T, 2), target)) < 1e-6);
+      for (let t = 0; t < T; t++) {
+        const without = x.slice();
+        without.fill(0, t * 2, (t + 1) * 2);
+        const rerun = targetOf(model, denseOne(without, T, 2), target);
+        assert.ok(
+          Math.abs((saliency.occlusion?.[t] as number) - (saliency.value - rerun)) < 1e-6,
+          `occlusion ${t}`,
+        );
+      }
+    } finally {
+      model.dispose();
+    }
+  });
 
   it('leaves occlusion out past MAX_OCCLUSION_STEPS, and keeps the gradient measures', () => {
     const model = SequenceModel.create(smallConfig('gru', { inputSize: VOCABULARY }), 1);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { infer, logSoftmaxRows } from '../model/inference';
-import type { SequenceData, StepNormListener } from '../model/recurrentStack';
+import type { LayerRun, SequenceData, StepNormListener } from '../model/recurrentStack';
 import type { SequenceModel } from '../model/sequenceModel';
 
 /**
@@ -47,20 +47,26 @@ export interface Saliency {
  */
 export const MAX_OCCLUSION_STEPS = 40;
 
-/** The target's value for sequence `b` of a batch of `batch`, from `infer`'s step outputs. */
-function targetValue(
-  target: SaliencyTarget,
-  stepOutputs: Float32Array,
-  C: number,
-  batch: number,
-  b: number,
-): number {
-  const row = stepOutputs.subarray(
-    (target.step * batch + b) * C,
-    (target.step * batch + b + 1) * C,
-  );
-  if (target.kind === 'values') return row.reduce((sum, v) => sum + v, 0);
-  return logSoftmaxRows(row, C)[target.index] as number;
+/** The target's value from the head's outputs [C] at the target's step. */
+function targetValue(target: SaliencyTarget, outputs: Float32Array, C: number): number {
+  if (target.kind === 'values') return outputs.reduce((sum, v) => sum + v, 0);
+  return logSoftmaxRows(outputs, C)[target.index] as number;
+}
+
+/**
+ * The head's outputs at one step for every sequence of a batch, [B*C]. A one-way model's head
+ * runs on that step's states only: `infer` would run it, and a softmax, after every step.
+ */
+function outputsAt(model: SequenceModel, data: SequenceData, step: number): Float32Array {
+  const C = model.config.outputSize;
+  const B = data.batch;
+  if (model.config.bidirectional) {
+    return infer(model, data).stepOutputs.slice(step * B * C, (step + 1) * B * C);
+  }
+  const layers = model.trace(data);
+  const H = model.config.hiddenSize;
+  const hs = (layers[layers.length - 1] as LayerRun).hs;
+  return model.headValues(hs.subarray(step * B * H, (step + 1) * B * H));
 }
 
 /** A batch of one as explicit input vectors, [T*I]: one-hot rows for tokens. */
@@ -115,8 +121,14 @@ export function inputGradient(
 }
 
 /**
- * The target with each step's input set to zero in turn, and on the whole input: T + 1
- * sequences in one forward pass. Returns [whole, without step 0, …, without step T−1].
+ * The target with each step's input set to zero in turn, and on the whole input. Returns
+ * [whole, without step 0, …, without step T−1].
+ *
+ * A one-way model reads the same letters before a blanked step as the whole input does, so
+ * each blanked sequence starts from the whole input's states there: sequence b runs from step
+ * b − 1 only, and the kernel skips rows that have not started. That is about T²/2 steps instead
+ * of T², and the hover runs this on every name it shows. Steps after the target's cannot change
+ * it, so blanking one leaves the whole's value.
  */
 export function occludedValues(
   model: SequenceModel,
@@ -124,6 +136,68 @@ export function occludedValues(
   target: SaliencyTarget,
 ): number[] {
   checkTarget(model, data, target);
+  if (model.config.bidirectional) return occludedTogether(model, data, target);
+  const { inputSize: I, outputSize: C, hiddenSize: H } = model.config;
+  const T = target.step + 1;
+  const tokens = data.tokens?.subarray(0, T);
+  const x = tokens ? undefined : inputVectors(model, data);
+  const wholeRuns = model.trace({
+    steps: T,
+    batch: 1,
+    mask: new Float32Array(T).fill(1),
+    ...(tokens ? { tokens } : { dense: x?.subarray(0, T * I), features: I }),
+  });
+  const whole = targetValue(target, model.headValues(topStateAt(wholeRuns, T - 1, 1, H)), C);
+  // Row r blanks step r: before it, masked (it holds its initial state, the whole's after step
+  // r − 1); at r, an input of zeros; after, the input's steps.
+  const B = T;
+  const mask = new Float32Array(T * B);
+  const ids = tokens ? new Int32Array(T * B).fill(-1) : undefined;
+  const dense = tokens ? undefined : new Float32Array(T * B * I);
+  for (let t = 0; t < T; t++) {
+    for (let r = 0; r <= t; r++) {
+      mask[t * B + r] = 1;
+      if (r === t) continue;
+      if (ids && tokens) ids[t * B + r] = tokens[t] as number;
+      else dense?.set((x as Float32Array).subarray(t * I, (t + 1) * I), (t * B + r) * I);
+    }
+  }
+  const initial = wholeRuns.map((run) => {
+    const h = new Float32Array(B * H);
+    const c = run.cs ? new Float32Array(B * H) : undefined;
+    for (let r = 1; r < B; r++) {
+      h.set(run.hs.subarray((r - 1) * H, r * H), r * H);
+      c?.set((run.cs as Float32Array).subarray((r - 1) * H, r * H), r * H);
+    }
+    return c ? { h, c } : { h };
+  });
+  const runs = model.trace(
+    { steps: T, batch: B, mask, ...(ids ? { tokens: ids } : { dense, features: I }) },
+    initial,
+  );
+  const outputs = model.headValues(topStateAt(runs, T - 1, B, H));
+  const blanked = Array.from({ length: B }, (_, r) =>
+    targetValue(target, outputs.subarray(r * C, (r + 1) * C), C),
+  );
+  const after = Array.from({ length: data.steps - T }, () => whole);
+  return [whole, ...blanked, ...after];
+}
+
+/** The top layer's states at one step, [B*H]. */
+function topStateAt(runs: readonly LayerRun[], step: number, B: number, H: number): Float32Array {
+  const hs = (runs[runs.length - 1] as LayerRun).hs;
+  return hs.subarray(step * B * H, (step + 1) * B * H);
+}
+
+/**
+ * Occlusion for a bidirectional model, whose backward direction reads each blanked sequence
+ * from its end: T + 1 whole sequences in one forward pass.
+ */
+function occludedTogether(
+  model: SequenceModel,
+  data: SequenceData,
+  target: SaliencyTarget,
+): number[] {
   const { inputSize: I, outputSize: C } = model.config;
   const T = data.steps;
   const B = T + 1;
@@ -141,7 +215,10 @@ export function occludedValues(
     dense,
     features: I,
   });
-  return Array.from({ length: B }, (_, b) => targetValue(target, stepOutputs, C, B, b));
+  const atStep = stepOutputs.subarray(target.step * B * C, (target.step + 1) * B * C);
+  return Array.from({ length: B }, (_, b) =>
+    targetValue(target, atStep.subarray(b * C, (b + 1) * C), C),
+  );
 }
 
 /** Every measure for one sequence (batch of one, every step valid). */
@@ -157,7 +234,7 @@ export function saliencyOf(
   const occlude = data.steps <= MAX_OCCLUSION_STEPS;
   const [value, ...occluded] = occlude
     ? (occludedValues(model, data, target) as [number, ...number[]])
-    : [targetValue(target, infer(model, data).stepOutputs, model.config.outputSize, 1, 0)];
+    : [targetValue(target, outputsAt(model, data, target.step), model.config.outputSize)];
   const gradientInput: number[] = [];
   const connectivity: number[] = [];
   for (let t = 0; t < data.steps; t++) {

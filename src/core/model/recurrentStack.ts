@@ -18,6 +18,7 @@ export interface SequenceData {
   batch: number;
   /** [T*B] of 0/1. */
   mask: Float32Array;
+  /** [T*B] ids; −1 is a step whose input is all zeros (occlusion's blank). */
   tokens?: Int32Array;
   dense?: Float32Array;
   features?: number;
