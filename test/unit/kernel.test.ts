@@ -206,4 +206,58 @@ describe('recurrence kernel', () => {
       }
     }
   });
+
+  it('decomposes symmetric matrices: A v = λ v and orthonormal vectors, repeated and zero eigenvalues too', () => {
+    const n = 37;
+    const randomSymmetric = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = i; j < n; j++) {
+        const v = random.next() - 0.5;
+        randomSymmetric[i * n + j] = v;
+        randomSymmetric[j * n + i] = v;
+      }
+    }
+    // Rank one (every eigenvalue but one is 0) and a diagonal with a repeated value.
+    const u = Float64Array.from({ length: n }, () => random.next());
+    const rankOne = Float64Array.from(
+      { length: n * n },
+      (_, k) => (u[Math.floor(k / n)] as number) * (u[k % n] as number),
+    );
+    const diagonal = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) diagonal[i * n + i] = i % 3 === 0 ? 2 : i;
+    for (const [label, matrix, size] of [
+      ['random', randomSymmetric, n],
+      ['rank one', rankOne, n],
+      ['repeated', diagonal, n],
+      ['1 x 1', Float64Array.of(-3), 1],
+    ] as const) {
+      const { values, vectors } = recurrenceKernel().symmetricEigen(matrix, size);
+      for (let k = 0; k < size; k++) {
+        for (let i = 0; i < size; i++) {
+          let product = 0;
+          for (let j = 0; j < size; j++)
+            product += (matrix[i * size + j] as number) * (vectors[k * size + j] as number);
+          const expected = (values[k] as number) * (vectors[k * size + i] as number);
+          assert.ok(
+            Math.abs(product - expected) < 1e-12,
+            `${label}: (A v - λ v)[${i}] for vector ${k}`,
+          );
+        }
+        for (let l = 0; l < size; l++) {
+          let dot = 0;
+          for (let i = 0; i < size; i++)
+            dot += (vectors[k * size + i] as number) * (vectors[l * size + i] as number);
+          assert.ok(Math.abs(dot - (k === l ? 1 : 0)) < 1e-12, `${label}: v${k} . v${l}`);
+        }
+      }
+      const trace = Array.from({ length: size }, (_, i) => matrix[i * size + i] as number).reduce(
+        (a, b) => a + b,
+        0,
+      );
+      assert.ok(
+        Math.abs(values.reduce((a, b) => a + b, 0) - trace) < 1e-11,
+        `${label}: the eigenvalues add up to the trace`,
+      );
+    }
+  });
 });

@@ -1,4 +1,3 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { recurrenceKernel } from '../kernel/recurrenceKernel';
 
 /**
@@ -19,10 +18,12 @@ export interface PcaBasis {
 /**
  * Fits the top `k` components of `rows` states of `dimensions` values each (row-major).
  *
- * The covariance is built here in float64 and handed to ml-matrix's symmetric eigensolver:
- * ml-pca (mljs, on ml-matrix too) was measured at 2.3 to 3.8 s to fit 3,579 states of 128 and
- * 1 s to project them, against a 300 ms budget for the whole picture, because it decomposes the
- * data matrix itself and projects onto every component before keeping k.
+ * The covariance is built in float64 and decomposed by the kernel's symmetric eigensolver
+ * (EISPACK's tred2 and tql2). ml-pca (mljs) was measured at 2.3 to 3.8 s to fit 3,579 states of
+ * 128 and 1 s to project them, against a 300 ms budget for the whole picture, because it
+ * decomposes the data matrix itself and projects onto every component before keeping k;
+ * ml-matrix's own EigenvalueDecomposition of the 128 x 128 covariance took 48 ms, the kernel's
+ * runs the same procedures on plain memory.
  *
  * Each component's sign is fixed so that its largest-|loading| entry is positive (the first such
  * entry on a tie): an eigenvector's sign is arbitrary, and without a rule the picture could
@@ -43,17 +44,15 @@ export function fitPca(states: Float32Array | Float64Array, dimensions: number, 
   // The scatter is most of the fit's time (3,579 x 128 x 128 / 2 multiply-adds for the names):
   // the kernel builds it in float64 with two lanes at a time, 60 ms in JavaScript before.
   const cov = recurrenceKernel().upperScatter(states, dimensions, mean);
-  const matrix = new Matrix(dimensions, dimensions);
+  const covariance = new Float64Array(dimensions * dimensions);
   for (let i = 0; i < dimensions; i++) {
     for (let j = i; j < dimensions; j++) {
       const value = (cov[i * dimensions + j] as number) / (rows - 1);
-      matrix.set(i, j, value);
-      matrix.set(j, i, value);
+      covariance[i * dimensions + j] = value;
+      covariance[j * dimensions + i] = value;
     }
   }
-  const eig = new EigenvalueDecomposition(matrix, { assumeSymmetric: true });
-  const values = eig.realEigenvalues;
-  const vectors = eig.eigenvectorMatrix;
+  const { values, vectors } = recurrenceKernel().symmetricEigen(covariance, dimensions);
   const order = values
     .map((_, i) => i)
     .sort((a, b) => (values[b] as number) - (values[a] as number));
@@ -64,14 +63,15 @@ export function fitPca(states: Float32Array | Float64Array, dimensions: number, 
   const explainedRatio: number[] = [];
   for (let c = 0; c < kept; c++) {
     const column = order[c] as number;
+    const vector = vectors.subarray(column * dimensions, (column + 1) * dimensions);
     let largest = 0;
     for (let d = 0; d < dimensions; d++) {
-      const v = vectors.get(d, column);
+      const v = vector[d] as number;
       if (Math.abs(v) > Math.abs(largest)) largest = v;
     }
     const sign = largest < 0 ? -1 : 1;
     for (let d = 0; d < dimensions; d++) {
-      components[c * dimensions + d] = sign * vectors.get(d, column);
+      components[c * dimensions + d] = sign * (vector[d] as number);
     }
     explainedRatio.push(total > 0 ? Math.max(values[column] as number, 0) / total : 0);
   }

@@ -32,6 +32,7 @@ interface Exports {
   adam_update(...args: number[]): void;
   read_rows(...args: number[]): void;
   upper_scatter(...args: number[]): void;
+  symmetric_eigen(...args: number[]): void;
 }
 
 /** A batch too large for the kernel's 32-bit memory; the message says what to shrink. */
@@ -421,6 +422,22 @@ class RecurrenceKernel {
     const out = new Float64Array(dimensions * dimensions);
     out.set(new Float64Array(this.exports.memory.buffer, scatter, dimensions * dimensions));
     return out;
+  }
+
+  /**
+   * Every eigenvalue and eigenvector of a symmetric matrix [n * n], in float64: values [n] in no
+   * particular order, and vectors [n * n] with eigenvector k in row k.
+   */
+  symmetricEigen(matrix: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+    const a = this.arena;
+    a.reset();
+    const doubles = (count: number): Pointer => a.alloc(count * 2);
+    const [at, d, e] = [doubles(n * n), doubles(n), doubles(n)];
+    const memory = (pointer: Pointer, count: number): Float64Array =>
+      new Float64Array(this.exports.memory.buffer, pointer, count);
+    memory(at, n * n).set(matrix);
+    this.exports.symmetric_eigen(n, at, d, e);
+    return { values: memory(d, n).slice(), vectors: memory(at, n * n).slice() };
   }
 
   /** The gradients of `linear` from dy [N, C]: inputs [N, W], weights [C, W], bias [C]. */
