@@ -14,13 +14,14 @@ import type { TaskName } from '../core/tasks/jobs';
 import { parsePlaygroundSettings, type PlaygroundSettings } from '../core/tasks/playground';
 import type { EpochSummary } from './trainingMessages';
 
-export type ExplorerView = 'graph' | 'gradients' | 'training' | 'predictions' | 'states';
+export type ExplorerView = 'graph' | 'gradients' | 'training' | 'predictions' | 'states' | 'units';
 export const EXPLORER_VIEWS: readonly ExplorerView[] = [
   'graph',
   'gradients',
   'training',
   'predictions',
   'states',
+  'units',
 ];
 
 /** One input of the State space view: where its states go, letter by letter, in PC1/PC2. */

@@ -22,6 +22,7 @@ describe('messages from the Explorer webview are validated before use', () => {
       { type: 'states' },
       { type: 'states', epoch: 7 },
       { type: 'openInput', input: 'Abadi' },
+      { type: 'view', view: 'units' },
       { type: 'findUnits', text: 'ROMEO: "hi"', start: 8, end: 10 },
     ];
     for (const message of good)
