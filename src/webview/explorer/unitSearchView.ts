@@ -19,6 +19,9 @@ const signed = (value: number): string => `${value < 0 ? '−' : '+'}${Math.abs(
 const firingRule = (direction: 1 | -1, threshold: number): string =>
   direction > 0 ? `h > +${threshold}` : `h < −${threshold}`;
 /** Characters as a person counts them: the first is 1, and a span names its first and last. */
+/** Characters that would not show in a quotation: a space is ␣, a newline ⏎, a tab ⇥. */
+const visible = (text: string): string =>
+  text.replace(/ /g, '␣').replace(/\n/g, '⏎').replace(/\t/g, '⇥');
 const characterSpan = (from: number, to: number): string =>
   to - from === 1 ? `character ${from + 1}` : `characters ${from + 1}–${to}`;
 
@@ -233,6 +236,7 @@ export class UnitSearchView {
     const start = this.offsets[from] as number;
     const end = this.offsets[to] as number;
     this.asked = { text: this.text, start, end };
+    this.paintSelection();
     this.found = undefined;
     this.results.hidden = true;
     this.paintCharacters();
@@ -248,9 +252,10 @@ export class UnitSearchView {
       node.classList.toggle('caret-end', this.focus === this.characters.length);
     });
     const words = this.characters.slice(from, to).join('');
+    const ranked = this.asked?.start === this.offsets[from] && this.asked?.end === this.offsets[to];
     this.spanLabel.textContent =
       to > from
-        ? `Selected: ${characterSpan(from, to)}, “${words}”. Release the mouse or press Enter to rank the units on it.`
+        ? `Selected: ${characterSpan(from, to)}, “${visible(words)}”.${ranked ? '' : ' Release the mouse or press Enter to rank the units on it.'}`
         : 'Nothing selected.';
   }
 
@@ -285,7 +290,7 @@ export class UnitSearchView {
     const { from, to } = this.span;
     const words = this.characters.slice(from, to).join('');
     this.results.hidden = false;
-    this.heading.textContent = `Units of ${found.title} for “${words}” (${characterSpan(from, to)}), best first: the top ${found.units.length} of ${found.hiddenSize}. Score = share of the span's steps where the unit fires − share of the other steps.`;
+    this.heading.textContent = `Units of ${found.title} for “${visible(words)}” (${characterSpan(from, to)}), best first: the top ${found.units.length} of ${found.hiddenSize}. Score = share of the span's steps where the unit fires − share of the other steps.`;
     this.list.replaceChildren(
       ...found.units.map((unit, k) => {
         const button = el(
@@ -339,7 +344,7 @@ export class UnitSearchView {
         : `Where else unit ${unit.unit} fires (${rule}) in this text: ${others.length} ${others.length === 1 ? 'place' : 'places'}`;
     this.elsewhere.replaceChildren(
       ...others.map(({ first, last, words }) =>
-        el('li', {}, `${characterSpan(first, last)}: “${words}”`),
+        el('li', {}, `${characterSpan(first, last)}: “${visible(words)}”`),
       ),
     );
   }
