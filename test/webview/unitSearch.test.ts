@@ -236,6 +236,10 @@ describe('unit search in the Explorer: a span of its text, the units that fire o
     // ±1, widened to hold the −1.1 and +1.1 this unit reaches.
     assert.ok(Math.abs(chart.domain[0]! + 1.1) < 1e-9 && Math.abs(chart.domain[1]! - 1.1) < 1e-9);
     assert.deepEqual(chart.axes.sort(), ['character of the text →', "unit 7's h →"]);
+    assert.match(
+      await explorer.page.locator('.units-chart-title').innerText(),
+      /^Unit 7's h after each character .* \(h > \+0\.5\)\.$/,
+    );
     await explorer.page.locator('.units-list button.unit-choice').first().click();
     const best = (await explorer.page.evaluate(
       `document.querySelector('.units-chart svg[class^="plot"]').scale('y').domain`,
@@ -325,7 +329,7 @@ for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] as c
       const colours = (await explorer.page.evaluate(`(() => {
         const bg = getComputedStyle(document.body).backgroundColor;
         const text = [...document.querySelectorAll(
-          '.units-intro, .units-span, .units-heading, .units-elsewhere-title, .units-key-title, .units-elsewhere li, .units-view .legend span'
+          '.units-intro, .units-span, .units-heading, .units-elsewhere-title, .units-key-title, .units-chart-title, .units-elsewhere li, .units-view .legend span'
         )].map((n) => getComputedStyle(n).color);
         const lineMark = document.querySelector('.units-chart g[aria-label="line"]');
         const line = lineMark.getAttribute('stroke') ?? lineMark.querySelector('path').getAttribute('stroke');

@@ -76,6 +76,7 @@ export class UnitSearchView {
   private readonly heading = el('h3', { class: 'units-heading' });
   private readonly list = el('ol', { class: 'units-list', 'aria-label': 'Units, best first' });
   private readonly key = el('div', { class: 'units-key' });
+  private readonly chartTitle = el('p', { class: 'units-chart-title' });
   private readonly chart = el('div', { class: 'chart units-chart' });
   private readonly elsewhereTitle = el('h3', { class: 'units-elsewhere-title' });
   private readonly elsewhere = el('ul', { class: 'units-elsewhere' });
@@ -85,6 +86,7 @@ export class UnitSearchView {
     this.heading,
     this.list,
     this.key,
+    this.chartTitle,
     this.chart,
     this.elsewhereTitle,
     this.elsewhere,
@@ -363,6 +365,7 @@ export class UnitSearchView {
     const { from, to } = this.span;
     const [series = '#3794ff'] = seriesColors();
     const foreground = themeColor('--vscode-foreground', '#ccc');
+    this.chartTitle.textContent = `Unit ${unit.unit}'s h after each character it reads: the shaded band is the span selected, the dashed line where it starts to fire (${firingRule(unit.direction, found.threshold)}).`;
     renderPlot(this.chart, {
       width: Math.min(1100, chartWidth(1)),
       height: CHART_HEIGHT,
