@@ -264,6 +264,19 @@ describe('unit search in the Explorer: a span of its text, the units that fire o
     ]);
   });
 
+  it('says which listed units fire nowhere in the text, tied at 0', async () => {
+    const sent = result(TEXT.indexOf('hello'), TEXT.indexOf('hello') + 5);
+    if (!('units' in sent)) throw new Error('unreachable');
+    const silent = { ...unit(3, 0, () => 0.1), inside: 0, outside: 0 };
+    await explorer.send({ type: 'units', result: { ...sent, units: [...sent.units, silent] } });
+    const note = await explorer.page.locator('.units-note').innerText();
+    assert.match(note, /\+1 is a unit past ±0\.5 on every character of the span and on no other/);
+    assert.match(note, /Unit 3 fires nowhere in this text: ties, listed by number\./);
+    assert.doesNotMatch(note, /No unit fires more often/);
+    await explorer.send({ type: 'units', result: sent });
+    assert.doesNotMatch(await explorer.page.locator('.units-note').innerText(), /nowhere/);
+  });
+
   it('drops the ranking when the text changes, and ignores a late answer for the old text', async () => {
     const { page } = explorer;
     await page.locator('#name-input').fill(`${TEXT}!`);
@@ -329,7 +342,7 @@ for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] as c
       const colours = (await explorer.page.evaluate(`(() => {
         const bg = getComputedStyle(document.body).backgroundColor;
         const text = [...document.querySelectorAll(
-          '.units-intro, .units-span, .units-heading, .units-elsewhere-title, .units-key-title, .units-chart-title, .units-elsewhere li, .units-view .legend span'
+          '.units-intro, .units-span, .units-note, .units-heading, .units-elsewhere-title, .units-key-title, .units-chart-title, .units-elsewhere li, .units-view .legend span'
         )].map((n) => getComputedStyle(n).color);
         const lineMark = document.querySelector('.units-chart g[aria-label="line"]');
         const line = lineMark.getAttribute('stroke') ?? lineMark.querySelector('path').getAttribute('stroke');

@@ -74,6 +74,7 @@ export class UnitSearchView {
   private readonly spanLabel = el('p', { class: 'units-span', id: 'units-span' });
   private readonly status = el('p', { class: 'units-status', role: 'status' });
   private readonly heading = el('h3', { class: 'units-heading' });
+  private readonly note = el('p', { class: 'units-note' });
   private readonly list = el('ol', { class: 'units-list', 'aria-label': 'Units, best first' });
   private readonly key = el('div', { class: 'units-key' });
   private readonly chartTitle = el('p', { class: 'units-chart-title' });
@@ -84,6 +85,7 @@ export class UnitSearchView {
     'div',
     { class: 'units-results' },
     this.heading,
+    this.note,
     this.list,
     this.key,
     this.chartTitle,
@@ -293,6 +295,15 @@ export class UnitSearchView {
     const words = this.characters.slice(from, to).join('');
     this.results.hidden = false;
     this.heading.textContent = `Units of ${found.title} for “${visible(words)}” (${characterSpan(from, to)}), best first: the top ${found.units.length} of ${found.hiddenSize}. Score = share of the span's steps where the unit fires − share of the other steps.`;
+    // A unit that fires nowhere in the text scores 0 whatever the span: listed only as a tie.
+    const silent = found.units.filter((unit) => unit.inside === 0 && unit.outside === 0);
+    const best = found.units[0] as RankedUnit;
+    this.note.textContent =
+      `A score runs from −1 to +1: +1 is a unit past ±${found.threshold} on every character of the span and on no other.` +
+      (best.score <= 0 ? ' No unit fires more often on this span than on the rest.' : '') +
+      (silent.length > 0
+        ? ` ${silent.length === 1 ? 'Unit' : 'Units'} ${silent.map((unit) => unit.unit).join(', ')} ${silent.length === 1 ? 'fires' : 'fire'} nowhere in this text: ties, listed by number.`
+        : '');
     this.list.replaceChildren(
       ...found.units.map((unit, k) => {
         const button = el(
