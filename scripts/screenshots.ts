@@ -338,6 +338,18 @@ async function editorShots(theme: keyof typeof THEMES): Promise<void> {
       .first()
       .waitFor({ timeout: 20_000 });
     await shoot(vscode, theme, 'editor-unit');
+    // The editor's unit (its status bar legend clears it) and its message are not the Explorer's.
+    await vscode.page
+      .locator('.statusbar-item', { hasText: /Unit \d+: / })
+      .first()
+      .click();
+    await waitFor(
+      async () =>
+        (await vscode.page.locator('.statusbar-item', { hasText: /Unit \d+: / }).count()) === 0,
+      20_000,
+      'the editor colouring cleared',
+    );
+    await vscode.runCommand('Notifications: Clear All Notifications');
 
     // The same search in the Explorer, on a speech's opening as its text: a drag over a word
     // ranks the units that fire on it more than on the rest ("belly," has one here that ends

@@ -351,8 +351,21 @@ for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] as c
         return {
           bg, text, line,
           buttons: [pressed, unpressed].map((b) => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]),
+          looks: [pressed, unpressed].map((b) => {
+            const s = getComputedStyle(b);
+            return [s.backgroundColor, s.outlineStyle, s.outlineWidth].join(' ');
+          }),
         };
-      })()`)) as { bg: string; text: string[]; line: string; buttons: string[][] };
+      })()`)) as {
+        bg: string;
+        text: string[];
+        line: string;
+        buttons: string[][];
+        looks: string[];
+      };
+      // The unit picked is told apart from the others in every theme, not by colour alone.
+      assert.notEqual(colours.looks[0], colours.looks[1]);
+      assert.match(colours.looks[0]!, /solid 2px/);
       const bg = parseColour(colours.bg)!;
       for (const colour of [...colours.text, colours.line]) {
         const ratio = contrastRatio(parseColour(colour)!, bg);
