@@ -21,7 +21,7 @@ import { readText } from '../src/core/explore/surprise';
 import type { CellType } from '../src/core/model/config';
 import { readShakespeare, trainTextModel } from '../src/core/tasks/languageModel';
 import { trainSettings } from '../src/core/training/settings';
-import { colourRuns } from '../src/extension/editor/colourScale';
+import { colourRuns } from '../src/shared/readingColours';
 
 const ROOT = path.resolve(__dirname, '..');
 const TRAINING_CHARACTERS = 20_000;

@@ -34,14 +34,15 @@ const README_SHOTS: Record<string, string> = {
   'dark-state-space-fixed-points': 'fixed-points.png',
   'dark-editor-surprise': 'editor-surprise.png',
   'dark-editor-find-units': 'editor-find-units.png',
+  'dark-explorer-units': 'explorer-units.png',
   'light-graph': 'theme-light-graph.png',
   'hc-gradients': 'theme-hc-gradients.png',
 };
 
 /**
  * Each section starts its own VS Code: `views` is every view but the race's, the editor's and
- * the State space's; `race` the race's; `editor` a text model colouring an open file;
- * `stateSpace` the State space view before and after a run.
+ * the State space's; `race` the race's; `editor` a text model colouring an open file, and its
+ * unit search in the Explorer; `stateSpace` the State space view before and after a run.
  */
 const SECTIONS = ['views', 'race', 'editor', 'stateSpace'] as const;
 
@@ -337,6 +338,54 @@ async function editorShots(theme: keyof typeof THEMES): Promise<void> {
       .first()
       .waitFor({ timeout: 20_000 });
     await shoot(vscode, theme, 'editor-unit');
+    // The editor's unit (its status bar legend clears it) and its message are not the Explorer's.
+    await vscode.page
+      .locator('.statusbar-item', { hasText: /Unit \d+: / })
+      .first()
+      .click();
+    await waitFor(
+      async () =>
+        (await vscode.page.locator('.statusbar-item', { hasText: /Unit \d+: / }).count()) === 0,
+      20_000,
+      'the editor colouring cleared',
+    );
+    await vscode.runCommand('Notifications: Clear All Notifications');
+
+    // The same search in the Explorer, on a speech's opening as its text: a drag over a word
+    // ranks the units that fire on it more than on the rest ("belly," has one here that ends
+    // words; the speaker's name has none at this little training, every score near 0).
+    await vscode.runCommand('RNN: Open Explorer');
+    const explorer = await vscode.webviewFrame('#subject');
+    await explorer.selectOption('#subject', 'text');
+    // The model chosen comes with its own default input, which would replace one typed before.
+    await waitFor(
+      async () => (await explorer.inputValue('#name-input')) === 'ROMEO:',
+      20_000,
+      "the text model's default input",
+    );
+    const speech = verse.slice(verse.indexOf('MENENIUS:'));
+    const lines = speech.split('\n').slice(0, 3).join(' ');
+    await explorer.fill('#name-input', lines);
+    await tab(explorer, 'units');
+    await waitFor(
+      async () => (await explorer.innerText('#units-text')) === lines,
+      20_000,
+      'the speech as the unit search’s text',
+    );
+    const word = 'belly,';
+    const at = lines.indexOf(word);
+    const centre = async (i: number) => {
+      const box = await explorer.locator(`#units-text .ch[data-index="${i}"]`).boundingBox();
+      if (!box) throw new Error(`character ${i} is not on screen`);
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    };
+    const [first, last] = [await centre(at), await centre(at + word.length - 1)];
+    await vscode.page.mouse.move(first.x, first.y);
+    await vscode.page.mouse.down();
+    await vscode.page.mouse.move(last.x, last.y, { steps: 8 });
+    await vscode.page.mouse.up();
+    await explorer.locator('.units-chart svg').waitFor({ timeout: 30_000 });
+    await shoot(vscode, theme, 'explorer-units');
   } finally {
     await vscode.stop();
   }

@@ -5,6 +5,7 @@
  */
 import type { BlockEigenvalues } from '../core/explore/eigenvalues';
 import type { FoundPoint } from '../core/explore/fixedPoints';
+import type { UnitScore } from '../core/explore/unitSearch';
 import type { GradientLabSettings, CellGradients } from '../core/explore/gradientLab';
 import type { PlaneExtent } from '../core/explore/stateSpace';
 import type { OutputEntry, SequenceTrace } from '../core/explore/trace';
@@ -13,13 +14,14 @@ import type { TaskName } from '../core/tasks/jobs';
 import { parsePlaygroundSettings, type PlaygroundSettings } from '../core/tasks/playground';
 import type { EpochSummary } from './trainingMessages';
 
-export type ExplorerView = 'graph' | 'gradients' | 'training' | 'predictions' | 'states';
+export type ExplorerView = 'graph' | 'gradients' | 'training' | 'predictions' | 'states' | 'units';
 export const EXPLORER_VIEWS: readonly ExplorerView[] = [
   'graph',
   'gradients',
   'training',
   'predictions',
   'states',
+  'units',
 ];
 
 /** One input of the State space view: where its states go, letter by letter, in PC1/PC2. */
@@ -58,6 +60,38 @@ export interface StateSpacePicture {
   /** Why there is no epoch slider, when there is none. */
   noEpochs?: string;
 }
+
+/** One unit of a unit search: its rank's numbers, its state along the text, where else it fires. */
+export interface RankedUnit extends UnitScore {
+  /** The unit's h after each step the model read, [steps]. */
+  values: number[];
+  /** Where else it fires in its direction: UTF-16 [start, end) spans outside the selection. */
+  elsewhere: Array<{ start: number; end: number }>;
+}
+
+/**
+ * The units that fire on a span of the Explorer's text and not on the rest, as the host ranked
+ * them with `rankUnits`, best first; or why there is no ranking. `text`, `start` and `end` say
+ * what was asked, so a page whose text has changed since can tell the answer is not its own.
+ */
+export type UnitSearchResult =
+  | {
+      title: string;
+      text: string;
+      /** The selection, UTF-16 offsets [start, end) in `text`. */
+      start: number;
+      end: number;
+      hiddenSize: number;
+      /** A unit fires where its h is past ±threshold in its direction. */
+      threshold: number;
+      /** Each character's (code point's) UTF-16 offset, and the text's length last: [n+1]. */
+      offsets: number[];
+      /** The step that read each character, −1 for one outside the vocabulary: [n]. */
+      steps: number[];
+      /** The best units, best first (`rankUnits` order), at most UNITS_LISTED of them. */
+      units: RankedUnit[];
+    }
+  | { title: string; text: string; start: number; end: number; reason: string };
 
 /** The lab's hidden sizes; absent from LabControls means the host's default. */
 export const LAB_HIDDEN_SIZES: readonly number[] = [16, 32, 64, 128, 256];
@@ -211,7 +245,8 @@ export type HostMessage =
   /** Another model to explore (the user picked it): redraw with `input`. */
   | { type: 'model'; model: ModelSummary; input: string }
   | { type: 'fixedPoints'; result: FixedPointsResult }
-  | { type: 'states'; picture: StateSpacePicture | null; reason?: string };
+  | { type: 'states'; picture: StateSpacePicture | null; reason?: string }
+  | { type: 'units'; result: UnitSearchResult };
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -232,7 +267,9 @@ export type WebviewMessage =
   /** The State space view's picture, of the model itself or of one kept epoch of its run. */
   | { type: 'states'; epoch?: number }
   /** A State space point or trajectory clicked: show that input in the unfolded graph. */
-  | { type: 'openInput'; input: string };
+  | { type: 'openInput'; input: string }
+  /** Rank the units by how they fire on [start, end) (UTF-16 offsets) of `text`. */
+  | { type: 'findUnits'; text: string; start: number; end: number };
 
 /** The most a webview may send in one message; anything larger is dropped. */
 export const MAX_MESSAGE_CHARS = 20_000;
@@ -343,6 +380,16 @@ export function parseWebviewMessage(raw: unknown): { message: WebviewMessage } |
       return typeof raw.input === 'string' && raw.input.length <= MAX_INPUT_CHARS
         ? { message: { type: 'openInput', input: raw.input } }
         : { error: 'input must be a string of at most 200 characters' };
+    case 'findUnits': {
+      const { text, start, end } = raw;
+      return typeof text === 'string' &&
+        text.length <= MAX_INPUT_CHARS &&
+        isInt(start, 0, text.length) &&
+        isInt(end, 0, text.length) &&
+        start < end
+        ? { message: { type: 'findUnits', text, start, end } }
+        : { error: 'invalid unit search span' };
+    }
     case 'raceMemorySpan':
       // It runs a command, so nothing the page adds reaches it: the race asks its own questions.
       return { message: { type: 'raceMemorySpan' } };

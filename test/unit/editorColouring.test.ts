@@ -10,7 +10,7 @@ import {
   UNIT_BINS,
   type ColourBy,
   type ColourSource,
-} from '../../src/extension/editor/colourScale';
+} from '../../src/shared/readingColours';
 
 const SURPRISE: ColourBy = { kind: 'surprise' };
 

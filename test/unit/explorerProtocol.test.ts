@@ -22,6 +22,8 @@ describe('messages from the Explorer webview are validated before use', () => {
       { type: 'states' },
       { type: 'states', epoch: 7 },
       { type: 'openInput', input: 'Abadi' },
+      { type: 'view', view: 'units' },
+      { type: 'findUnits', text: 'ROMEO: "hi"', start: 8, end: 10 },
     ];
     for (const message of good)
       assert.deepEqual(parseWebviewMessage(message), { message }, JSON.stringify(message));
@@ -96,6 +98,16 @@ describe('messages from the Explorer webview are validated before use', () => {
       'an input to open longer than the input box takes',
       { type: 'openInput', input: 'x'.repeat(201) },
       /at most 200 characters/,
+    ],
+    [
+      'a unit search span that ends past its text',
+      { type: 'findUnits', text: 'ROMEO', start: 2, end: 6 },
+      /invalid unit search span/,
+    ],
+    [
+      'an empty unit search span',
+      { type: 'findUnits', text: 'ROMEO', start: 2, end: 2 },
+      /invalid unit search span/,
     ],
     ['a huge payload', { type: 'ready', padding: 'x'.repeat(100_000) }, /too large/],
   ];

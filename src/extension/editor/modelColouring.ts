@@ -10,7 +10,13 @@ import type { LoadedModel } from '../../core/io/modelFile';
 import { TEXT_TASK } from '../../core/tasks/languageModel';
 import type { ModelRegistry } from '../modelRegistry';
 import { offerTraining } from '../commands/taskContext';
-import { binsFor, colourRuns, SURPRISE_BINS, UNIT_BINS, type ColourBy } from './colourScale';
+import {
+  binsFor,
+  colourRuns,
+  SURPRISE_BINS,
+  UNIT_BINS,
+  type ColourBy,
+} from '../../shared/readingColours';
 
 /**
  * Read at most this many characters (the rest stays uncoloured): the read blocks the extension

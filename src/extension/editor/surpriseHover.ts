@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { visible } from '../../core/explore/subjects';
 import { characterAt, nextCharacters } from '../../core/explore/surprise';
-import { characterValue } from './colourScale';
+import { characterValue } from '../../shared/readingColours';
 import { CLEAR_COMMAND, type ModelColouring } from './modelColouring';
 
 const percent = (probability: number): string => `${(100 * probability).toFixed(1)} %`;

@@ -21,6 +21,7 @@ import { explorerHtml, explorerResourceRoots } from './explorerHtml';
 import { AnalysisRunner } from './analysisRunner';
 import { subjectFixedPoints } from './fixedPointHost';
 import { StateSpaceHost } from './stateSpaceHost';
+import { explorerUnitSearch } from './unitSearchHost';
 import type { EpochCheckpoint } from '../../core/runs/epochCheckpoints';
 
 export interface ExplorerServices {
@@ -135,6 +136,8 @@ export class ExplorerPanel implements vscode.Disposable {
 
   /** Fixed-point searches asked for so far; only the latest one's answer is shown. */
   private fixedPointSearches = 0;
+  /** Unit searches asked for so far; an answer overtaken by a newer question is not sent. */
+  private unitSearches = 0;
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -305,6 +308,18 @@ export class ExplorerPanel implements vscode.Disposable {
             ? { type: 'states', picture: null, reason: picture.reason }
             : { type: 'states', picture },
         );
+        return;
+      }
+      case 'findUnits': {
+        const asked = ++this.unitSearches;
+        const subject = await this.subject();
+        if (asked !== this.unitSearches) return;
+        const result = explorerUnitSearch(subject, message.text, message.start, message.end);
+        if ('units' in result)
+          this.services.log.info(
+            `Explorer: units of ${subject.title} for characters ${message.start}–${message.end}: best unit ${result.units[0]?.unit} scores ${result.units[0]?.score.toFixed(3)}`,
+          );
+        this.post({ type: 'units', result });
         return;
       }
       case 'openInput':

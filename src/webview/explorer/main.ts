@@ -12,6 +12,7 @@ import { GraphView } from './graphView';
 import { PredictionsView } from './predictionsView';
 import { StateSpaceView } from './stateSpaceView';
 import { TrainingView } from './trainingView';
+import { UnitSearchView } from './unitSearchView';
 import { loadState, onHostMessage, post, saveState, type ExplorerState } from './vscodeApi';
 
 const state: ExplorerState = loadState();
@@ -26,6 +27,7 @@ const TITLES: Record<ExplorerView, string> = {
   training: 'Training',
   predictions: 'Predictions',
   states: 'State space',
+  units: 'Units',
 };
 
 const graph = new GraphView(state.graph, {
@@ -55,6 +57,9 @@ const states = new StateSpaceView({
   open: (input) => post({ type: 'openInput', input }),
   onState: (change) => persist({ states: { ...state.states, ...change } }),
 });
+const units = new UnitSearchView({
+  request: (text, start, end) => post({ type: 'findUnits', text, start, end }),
+});
 // Beside the projection its points are drawn on.
 states.root.append(fixedPoints.root);
 const views: Record<ExplorerView, HTMLElement> = {
@@ -63,6 +68,7 @@ const views: Record<ExplorerView, HTMLElement> = {
   training: training.root,
   predictions: predictions.root,
   states: states.root,
+  units: units.root,
 };
 
 const nameInput = el('input', {
@@ -79,8 +85,9 @@ nameInput.addEventListener('input', () => {
   inputChanged();
 });
 
-/** A passage's or series' states follow the input; the names' do not. */
+/** A passage's or series' states follow the input, and so does the unit search's text. */
 function inputChanged(): void {
+  units.setText(nameInput.value);
   if (modelTask === 'names') return;
   states.stale = true;
   if (state.view === 'states') states.refresh();
@@ -99,6 +106,7 @@ let modelTask = 'names';
 
 function showModel(model: ModelSummary, backend?: string): void {
   modelTask = model.task;
+  units.setModel(model.title, model.task);
   modelInfo.textContent = backend ? `${model.title} · ${backend}` : model.title;
   nameInput.placeholder = model.hint;
   subject.replaceChildren(
@@ -167,13 +175,13 @@ function selectView(view: ExplorerView, notify: boolean): void {
 
 /** The last chart data per kind, to redraw with the new colours when the theme changes. */
 const lastCharts = new Map<HostMessage['type'], HostMessage>();
-new MutationObserver(() => lastCharts.forEach((message) => handle(message))).observe(
-  document.body,
-  {
-    attributes: true,
-    attributeFilter: ['class'],
-  },
-);
+new MutationObserver(() => {
+  lastCharts.forEach((message) => handle(message));
+  units.redraw();
+}).observe(document.body, {
+  attributes: true,
+  attributeFilter: ['class'],
+});
 
 onHostMessage(handle);
 
@@ -190,6 +198,7 @@ function handle(message: HostMessage): void {
         persist({ input: message.input });
       }
       post({ type: 'input', text: nameInput.value });
+      units.setText(nameInput.value);
       post({ type: 'lab', controls: state.lab });
       break;
     case 'showView':
@@ -213,6 +222,7 @@ function handle(message: HostMessage): void {
       if (state.view === 'states') states.refresh();
       nameInput.value = message.input;
       persist({ input: message.input });
+      units.setText(message.input);
       post({ type: 'input', text: message.input });
       break;
     case 'trace':
@@ -251,6 +261,9 @@ function handle(message: HostMessage): void {
       break;
     case 'states':
       states.show(message.picture, message.reason);
+      break;
+    case 'units':
+      units.show(message.result);
       break;
     case 'misclassified':
       training.showMisclassified(message.actual, message.predicted, message.names);

@@ -1,10 +1,11 @@
 /**
- * The editor's colouring of a text model's reading, without the vscode module so that it can be
- * unit-tested and timed: which colour bin each character falls in, and the runs of characters
- * that share a bin (one decoration range each).
+ * The colouring of a text model's reading, shared by the editor and the Explorer's unit search so
+ * that a colour means the same state in both, and free of vscode so that it can be unit-tested
+ * and timed: which colour bin each character falls in, and the runs of characters that share a
+ * bin (one decoration range each).
  */
 import { schemeRdBu, schemeYlOrRd } from 'd3-scale-chromatic';
-import type { TextReading } from '../../core/explore/surprise';
+import type { TextReading } from '../core/explore/surprise';
 
 /** The parts of a reading that colouring looks at. */
 export type ColourSource = Pick<
