@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { infer, logSoftmaxRows } from '../model/inference';
-import type { LayerRun, SequenceData, StepNormListener } from '../model/recurrentStack';
+import { infer, logSoftmaxRows, outputsAt, topStatesAt } from '../model/inference';
+import type { SequenceData, StepNormListener } from '../model/recurrentStack';
 import type { SequenceModel } from '../model/sequenceModel';
 
 /**
@@ -51,22 +51,6 @@ export const MAX_OCCLUSION_STEPS = 40;
 function targetValue(target: SaliencyTarget, outputs: Float32Array, C: number): number {
   if (target.kind === 'values') return outputs.reduce((sum, v) => sum + v, 0);
   return logSoftmaxRows(outputs, C)[target.index] as number;
-}
-
-/**
- * The head's outputs at one step for every sequence of a batch, [B*C]. A one-way model's head
- * runs on that step's states only: `infer` would run it, and a softmax, after every step.
- */
-function outputsAt(model: SequenceModel, data: SequenceData, step: number): Float32Array {
-  const C = model.config.outputSize;
-  const B = data.batch;
-  if (model.config.bidirectional) {
-    return infer(model, data).stepOutputs.slice(step * B * C, (step + 1) * B * C);
-  }
-  const layers = model.trace(data);
-  const H = model.config.hiddenSize;
-  const hs = (layers[layers.length - 1] as LayerRun).hs;
-  return model.headValues(hs.subarray(step * B * H, (step + 1) * B * H));
 }
 
 /** A batch of one as explicit input vectors, [T*I]: one-hot rows for tokens. */
@@ -147,7 +131,7 @@ export function occludedValues(
     mask: new Float32Array(T).fill(1),
     ...(tokens ? { tokens } : { dense: x?.subarray(0, T * I), features: I }),
   });
-  const whole = targetValue(target, model.headValues(topStateAt(wholeRuns, T - 1, 1, H)), C);
+  const whole = targetValue(target, model.headValues(topStatesAt(wholeRuns, T - 1, 1, H)), C);
   // Row r blanks step r: before it, masked (it holds its initial state, the whole's after step
   // r − 1); at r, an input of zeros; after, the input's steps.
   const B = T;
@@ -175,18 +159,12 @@ export function occludedValues(
     { steps: T, batch: B, mask, ...(ids ? { tokens: ids } : { dense, features: I }) },
     initial,
   );
-  const outputs = model.headValues(topStateAt(runs, T - 1, B, H));
+  const outputs = model.headValues(topStatesAt(runs, T - 1, B, H));
   const blanked = Array.from({ length: B }, (_, r) =>
     targetValue(target, outputs.subarray(r * C, (r + 1) * C), C),
   );
   const after = Array.from({ length: data.steps - T }, () => whole);
   return [whole, ...blanked, ...after];
-}
-
-/** The top layer's states at one step, [B*H]. */
-function topStateAt(runs: readonly LayerRun[], step: number, B: number, H: number): Float32Array {
-  const hs = (runs[runs.length - 1] as LayerRun).hs;
-  return hs.subarray(step * B * H, (step + 1) * B * H);
 }
 
 /**
@@ -234,7 +212,7 @@ export function saliencyOf(
   const occlude = data.steps <= MAX_OCCLUSION_STEPS;
   const [value, ...occluded] = occlude
     ? (occludedValues(model, data, target) as [number, ...number[]])
-    : [targetValue(target, outputsAt(model, data, target.step), model.config.outputSize)];
+    : [targetValue(target, outputsAt(model, data, target.step).outputs, model.config.outputSize)];
   const gradientInput: number[] = [];
   const connectivity: number[] = [];
   for (let t = 0; t < data.steps; t++) {

@@ -1,7 +1,7 @@
 import { batchData, packBatch } from '../data/batches';
 import { Vocabulary } from '../data/alphabet';
-import { infer } from '../model/inference';
-import type { LayerRun, SequenceData } from '../model/recurrentStack';
+import { outputsAt } from '../model/inference';
+import type { SequenceData } from '../model/recurrentStack';
 import type { SequenceModel } from '../model/sequenceModel';
 import { argMaxAt } from '../training/nextToken';
 import { inBatches } from '../util';
@@ -28,27 +28,6 @@ export interface CollectedStates {
 const NAMES_PER_BATCH = 512;
 
 /**
- * The top layer's states after every step, [T*B*H], and the head's outputs after each
- * sequence's last step, [B*C] (their largest is the most likely class). A one-way model's head
- * runs on the last states only: `infer` would run it, and a softmax, after every step.
- */
-function topStates(
-  model: SequenceModel,
-  data: SequenceData,
-): { hs: Float32Array; scores: Float32Array } {
-  if (model.config.bidirectional) {
-    const { layers, probabilities } = infer(model, data);
-    return { hs: (layers[layers.length - 1] as LayerRun).hs, scores: probabilities };
-  }
-  const layers = model.trace(data);
-  const hs = (layers[layers.length - 1] as LayerRun).hs;
-  const H = model.config.hiddenSize;
-  // Padded steps carry the state, so the last step holds every sequence's final state.
-  const last = hs.subarray((data.steps - 1) * data.batch * H);
-  return { hs, scores: model.headValues(last) };
-}
-
-/**
  * Every name's states after each of its letters. Names are run sorted by length in batches, so
  * almost no step is padding, and written back in the order given.
  */
@@ -73,7 +52,8 @@ export function collectNameStates(
   const byLength = [...ids].sort((a, b) => a.ids.length - b.ids.length);
   for (const batch of inBatches(byLength, NAMES_PER_BATCH)) {
     const packed = packBatch(batch);
-    const { hs, scores } = topStates(model, batchData(packed));
+    const data = batchData(packed);
+    const { states: hs, outputs: scores } = outputsAt(model, data, data.steps - 1);
     const B = packed.size;
     batch.forEach((item, b) => {
       const index = item.label;
@@ -94,7 +74,7 @@ export function collectSequenceStates(model: SequenceModel, data: SequenceData):
   if (data.batch !== 1) throw new Error('One sequence at a time');
   const H = model.config.hiddenSize;
   const C = model.config.outputSize;
-  const { hs, scores } = topStates(model, data);
+  const { states: hs, outputs: scores } = outputsAt(model, data, data.steps - 1);
   const steps = hs.slice(0, data.steps * H);
   return {
     dimensions: H,

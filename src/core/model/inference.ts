@@ -83,3 +83,39 @@ export function infer(model: SequenceModel, data: SequenceData): Inference {
   const probabilities = all.slice((data.steps - 1) * data.batch * C);
   return { layers, stepProbabilities: all, probabilities, stepOutputs };
 }
+
+/** The top layer's states at one step of a batch of `batch`, [batch*H]. */
+export function topStatesAt(
+  runs: readonly LayerRun[],
+  step: number,
+  batch: number,
+  H: number,
+): Float32Array {
+  return topStates(runs).subarray(step * batch * H, (step + 1) * batch * H);
+}
+
+/**
+ * The top layer's states after every step, [T*B*H] (a bidirectional model's forward direction),
+ * and the head's outputs at one step for every sequence, [B*C]. A one-way model's head runs on
+ * that step's states only: `infer` would run it, and a softmax, after every step.
+ */
+export function outputsAt(
+  model: SequenceModel,
+  data: SequenceData,
+  step: number,
+): { states: Float32Array; outputs: Float32Array } {
+  const B = data.batch;
+  if (model.config.bidirectional) {
+    const C = model.config.outputSize;
+    const { layers, stepOutputs } = infer(model, data);
+    return {
+      states: topStates(layers),
+      outputs: stepOutputs.slice(step * B * C, (step + 1) * B * C),
+    };
+  }
+  const layers = model.trace(data);
+  return {
+    states: topStates(layers),
+    outputs: model.headValues(topStatesAt(layers, step, B, model.config.hiddenSize)),
+  };
+}
