@@ -136,6 +136,24 @@ class Arena {
     out.set(this.floats(at, n));
     return out;
   }
+
+  /** Room for n float64 values (two 4-byte slots each), 16-byte aligned. */
+  allocDoubles(n: number): Pointer {
+    return this.alloc(2 * n);
+  }
+
+  /** Copies values in as float64. */
+  putDoubles(values: Float32Array | Float64Array): Pointer {
+    const at = this.allocDoubles(values.length);
+    new Float64Array(this.memory.buffer, at, values.length).set(values);
+    return at;
+  }
+
+  takeDoubles(at: Pointer, n: number): Float64Array {
+    const out = new Float64Array(n);
+    out.set(new Float64Array(this.memory.buffer, at, n));
+    return out;
+  }
 }
 
 export interface LayerShape {
@@ -411,17 +429,16 @@ class RecurrenceKernel {
     const rows = states.length / dimensions;
     const a = this.arena;
     a.reset();
-    const doubles = (values: Float32Array | Float64Array): Pointer => {
-      const at = a.alloc(values.length * 2);
-      new Float64Array(this.exports.memory.buffer, at, values.length).set(values);
-      return at;
-    };
-    const [x, m] = [doubles(states), doubles(mean)];
-    const scatter = a.alloc(dimensions * dimensions * 2);
-    this.exports.upper_scatter(rows, dimensions, x, m, scatter, a.alloc(8 * dimensions));
-    const out = new Float64Array(dimensions * dimensions);
-    out.set(new Float64Array(this.exports.memory.buffer, scatter, dimensions * dimensions));
-    return out;
+    const scatter = a.allocDoubles(dimensions * dimensions);
+    this.exports.upper_scatter(
+      rows,
+      dimensions,
+      a.putDoubles(states),
+      a.putDoubles(mean),
+      scatter,
+      a.allocDoubles(4 * dimensions),
+    );
+    return a.takeDoubles(scatter, dimensions * dimensions);
   }
 
   /**
@@ -431,13 +448,9 @@ class RecurrenceKernel {
   symmetricEigen(matrix: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
     const a = this.arena;
     a.reset();
-    const doubles = (count: number): Pointer => a.alloc(count * 2);
-    const [at, d, e] = [doubles(n * n), doubles(n), doubles(n)];
-    const memory = (pointer: Pointer, count: number): Float64Array =>
-      new Float64Array(this.exports.memory.buffer, pointer, count);
-    memory(at, n * n).set(matrix);
-    this.exports.symmetric_eigen(n, at, d, e);
-    return { values: memory(d, n).slice(), vectors: memory(at, n * n).slice() };
+    const [at, d] = [a.putDoubles(matrix), a.allocDoubles(n)];
+    this.exports.symmetric_eigen(n, at, d, a.allocDoubles(n));
+    return { values: a.takeDoubles(d, n), vectors: a.takeDoubles(at, n * n) };
   }
 
   /** The gradients of `linear` from dy [N, C]: inputs [N, W], weights [C, W], bias [C]. */
