@@ -275,6 +275,11 @@ export type WebviewMessage =
 export const MAX_MESSAGE_CHARS = 20_000;
 export const MAX_INPUT_CHARS = 200;
 
+/** An input the Explorer reads: a string of at most MAX_INPUT_CHARS. */
+function isInputText(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= MAX_INPUT_CHARS;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown, min: number, max: number): v is number =>
@@ -300,7 +305,7 @@ export function parseWebviewMessage(raw: unknown): { message: WebviewMessage } |
         ? { message: { type: 'view', view: raw.view as ExplorerView } }
         : { error: 'unknown view' };
     case 'input':
-      return typeof raw.text === 'string' && raw.text.length <= MAX_INPUT_CHARS
+      return isInputText(raw.text)
         ? { message: { type: 'input', text: raw.text } }
         : { error: 'input must be a string of at most 200 characters' };
     case 'lab': {
@@ -377,13 +382,12 @@ export function parseWebviewMessage(raw: unknown): { message: WebviewMessage } |
           ? { message: { type: 'states', epoch: raw.epoch } }
           : { error: 'invalid epoch' };
     case 'openInput':
-      return typeof raw.input === 'string' && raw.input.length <= MAX_INPUT_CHARS
+      return isInputText(raw.input)
         ? { message: { type: 'openInput', input: raw.input } }
         : { error: 'input must be a string of at most 200 characters' };
     case 'findUnits': {
       const { text, start, end } = raw;
-      return typeof text === 'string' &&
-        text.length <= MAX_INPUT_CHARS &&
+      return isInputText(text) &&
         isInt(start, 0, text.length) &&
         isInt(end, 0, text.length) &&
         start < end
