@@ -31,24 +31,6 @@ describe(
     });
     after(async () => vscode?.stop());
 
-    /** The text model the extension trained, from its global storage. */
-    function trainedTextModel(): string {
-      const directory = path.join(
-        vscode.dataDir,
-        'User',
-        'globalStorage',
-        'rnn-explorer.rnn-explorer',
-        'models',
-      );
-      const files = fs
-        .readdirSync(directory)
-        .filter((f) => f.endsWith('.json'))
-        .map((f) => path.join(directory, f))
-        .filter((f) => JSON.parse(fs.readFileSync(f, 'utf8')).task === TEXT_TASK);
-      assert.equal(files.length, 1, 'one text model trained');
-      return files[0] as string;
-    }
-
     /** The screen position of a character: the editor's lines are in a monospace font. */
     async function characterBox(line: string, column: number): Promise<{ x: number; y: number }> {
       const row = vscode.page
@@ -63,16 +45,10 @@ describe(
     }
 
     it('colours an open file by the model’s surprise; the hover gives the engine’s bits', async () => {
-      await vscode.runCommand('RNN: Train Text Model…');
-      await vscode.quickPickSelect('The three sentences');
-      await vscode.quickPickSelect('RNN');
-      await vscode.quickPickSelect('Teacher forcing');
-      // The end of a text model's training goes on to Generate Text; not wanted here.
-      await vscode.quickInputTitled('priming string');
-      await vscode.closeQuickInput();
+      await vscode.trainSentencesTextModel();
 
       await initBackend('cpu');
-      const { manifest, model } = loadModel(trainedTextModel());
+      const { manifest, model } = loadModel(vscode.onlyTrainedModel(TEXT_TASK));
       reading = readText(model, manifest.vocabulary, TEXT);
       model.dispose();
 

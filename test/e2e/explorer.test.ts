@@ -26,13 +26,7 @@ describe('the Explorer in a real VS Code', { timeout: 10 * 60_000 }, () => {
     explorer.innerText('.training-view > .toolbar > .status');
   /** The run history as the extension keeps it, in its global storage. */
   const recordedRuns = (): RunRecord[] => {
-    const directory = path.join(
-      vscode.dataDir,
-      'User',
-      'globalStorage',
-      'rnn-explorer.rnn-explorer',
-      'runs',
-    );
+    const directory = vscode.storagePath('runs');
     if (!fs.existsSync(directory)) return [];
     return fs
       .readdirSync(directory)

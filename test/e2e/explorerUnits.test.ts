@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { initBackend } from '../../src/core/backend';
@@ -24,32 +23,8 @@ describe('unit search on the Explorer’s text, in a real VS Code', { timeout: 1
   });
   after(async () => vscode?.stop());
 
-  /** The text model the extension trained, from its global storage. */
-  function trainedTextModel(): string {
-    const directory = path.join(
-      vscode.dataDir,
-      'User',
-      'globalStorage',
-      'rnn-explorer.rnn-explorer',
-      'models',
-    );
-    const files = fs
-      .readdirSync(directory)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => path.join(directory, f))
-      .filter((f) => JSON.parse(fs.readFileSync(f, 'utf8')).task === TEXT_TASK);
-    assert.equal(files.length, 1, 'one text model trained');
-    return files[0] as string;
-  }
-
   it('ranks the units of a span dragged over in the Explorer’s text as the engine does', async () => {
-    await vscode.runCommand('RNN: Train Text Model…');
-    await vscode.quickPickSelect('The three sentences');
-    await vscode.quickPickSelect('RNN');
-    await vscode.quickPickSelect('Teacher forcing');
-    // The end of a text model's training goes on to Generate Text; not wanted here.
-    await vscode.quickInputTitled('priming string');
-    await vscode.closeQuickInput();
+    await vscode.trainSentencesTextModel();
 
     await vscode.runCommand('RNN: Open Explorer');
     explorer = vscode.webview('#subject');
@@ -100,7 +75,7 @@ describe('unit search on the Explorer’s text, in a real VS Code', { timeout: 1
     await vscode.screenshot('34-explorer-units');
 
     await initBackend('cpu');
-    const { manifest, model } = loadModel(trainedTextModel());
+    const { manifest, model } = loadModel(vscode.onlyTrainedModel(TEXT_TASK));
     const reading = readText(model, manifest.vocabulary, TEXT);
     model.dispose();
     const steps = stepsBetween(reading, first, first + SPAN.length);

@@ -505,6 +505,36 @@ export class VSCode {
     await offer.getByRole('button', { name: 'Use for Hover' }).click();
   }
 
+  /** The extension's global storage, or a path inside it. */
+  storagePath(...parts: string[]): string {
+    return path.join(this.dataDir, 'User', 'globalStorage', 'rnn-explorer.rnn-explorer', ...parts);
+  }
+
+  /** The one model file of `task` the extension has trained, from its global storage. */
+  onlyTrainedModel(task: string): string {
+    const directory = this.storagePath('models');
+    const files = fs
+      .readdirSync(directory)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => path.join(directory, f))
+      .filter((f) => JSON.parse(fs.readFileSync(f, 'utf8')).task === task);
+    if (files.length !== 1) throw new Error(`${files.length} models of ${task} trained, not one`);
+    return files[0] as string;
+  }
+
+  /**
+   * RNN: Train Text Model… on the lessons' three sentences, a vanilla RNN with teacher forcing.
+   * The end of a text model's training goes on to Generate Text's prompt; this closes it.
+   */
+  async trainSentencesTextModel(): Promise<void> {
+    await this.runCommand('RNN: Train Text Model…');
+    await this.quickPickSelect('The three sentences');
+    await this.quickPickSelect('RNN');
+    await this.quickPickSelect('Teacher forcing');
+    await this.quickInputTitled('priming string');
+    await this.closeQuickInput();
+  }
+
   async notifications(): Promise<string[]> {
     return this.page.locator('.notifications-toasts .notification-toast').allInnerTexts();
   }
