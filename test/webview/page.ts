@@ -51,13 +51,17 @@ export async function openExplorerPage(
     viewport: options.viewport ?? { width: 1300, height: 900 },
   });
   // A string, not a function: tsx would add helpers to a serialised function that the page lacks.
+  // The state also goes through sessionStorage as JSON, so it survives a reload, as in VS Code.
   await page.addInitScript(`
     window.__posted = [];
-    window.__state = undefined;
+    window.__state = JSON.parse(sessionStorage.getItem('vscode-state') || 'null') ?? undefined;
     window.acquireVsCodeApi = () => ({
       postMessage: (message) => window.__posted.push(message),
       getState: () => window.__state,
-      setState: (state) => (window.__state = state),
+      setState: (state) => {
+        window.__state = state;
+        sessionStorage.setItem('vscode-state', JSON.stringify(state));
+      },
     });
   `);
   await page.goto(`file://${html}`);

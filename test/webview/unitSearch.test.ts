@@ -311,6 +311,62 @@ describe('unit search in the Explorer: a span of its text, the units that fire o
   });
 });
 
+describe('unit search survives the panel being hidden and shown again', () => {
+  let explorer: ExplorerPage;
+  before(async () => {
+    explorer = await openUnits();
+  });
+  after(async () => explorer?.close());
+
+  it('ranks the same span again after a reload and picks the same unit, not the best', async () => {
+    const { page } = explorer;
+    const hello = CHARACTERS.indexOf('h', 4);
+    const start = TEXT.indexOf('hello');
+    await drag(explorer, hello, hello + 4);
+    await explorer.send({ type: 'units', result: result(start, start + 5) });
+    await page.locator('.units-list button.unit-choice').nth(1).click();
+    // VS Code tears a hidden webview down; shown again, it loads afresh and the host sends init.
+    await page.reload();
+    await explorer.send({
+      type: 'init',
+      view: 'units',
+      model: MODEL,
+      backend: 'wasm',
+      input: TEXT,
+    });
+    assert.deepEqual((await findUnitsPosted(explorer)).at(-1), {
+      type: 'findUnits',
+      text: TEXT,
+      start,
+      end: start + 5,
+    });
+    assert.match(await page.locator('#units-span').innerText(), /characters 10–14, “hello”/);
+    await explorer.send({ type: 'units', result: result(start, start + 5) });
+    assert.deepEqual(
+      await page
+        .locator('.units-list button')
+        .evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-pressed'))),
+      ['false', 'true', 'false'],
+    );
+    assert.match(await page.locator('.units-chart-title').innerText(), /^Unit 7's h/);
+  });
+
+  it('forgets the span once the text changes, so a reload asks for nothing', async () => {
+    const { page } = explorer;
+    await page.locator('#name-input').fill(`${TEXT}!`);
+    await page.reload();
+    await explorer.send({
+      type: 'init',
+      view: 'units',
+      model: MODEL,
+      backend: 'wasm',
+      input: `${TEXT}!`,
+    });
+    assert.deepEqual(await findUnitsPosted(explorer), []);
+    assert.equal(await page.locator('.units-results').isVisible(), false);
+  });
+});
+
 for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] as const) {
   describe(`unit search is legible in ${theme}`, () => {
     let explorer: ExplorerPage;

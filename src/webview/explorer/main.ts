@@ -57,8 +57,11 @@ const states = new StateSpaceView({
   open: (input) => post({ type: 'openInput', input }),
   onState: (change) => persist({ states: { ...state.states, ...change } }),
 });
+// Read before the first model and text clear it: `init` ranks that span again.
+let savedUnits: ExplorerState['units'] | undefined = state.units;
 const units = new UnitSearchView({
   request: (text, start, end) => post({ type: 'findUnits', text, start, end }),
+  onState: (change) => persist({ units: change }),
 });
 // Beside the projection its points are drawn on.
 states.root.append(fixedPoints.root);
@@ -199,6 +202,8 @@ function handle(message: HostMessage): void {
       }
       post({ type: 'input', text: nameInput.value });
       units.setText(nameInput.value);
+      if (savedUnits) units.restore(savedUnits);
+      savedUnits = undefined;
       post({ type: 'lab', controls: state.lab });
       break;
     case 'showView':

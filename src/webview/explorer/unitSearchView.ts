@@ -6,6 +6,19 @@ import { el, themeColor } from './dom';
 export interface UnitSearchCallbacks {
   /** Ask the host to rank the units on [start, end) (UTF-16 offsets) of `text`. */
   request(text: string, start: number, end: number): void;
+  /** The span ranked and the unit picked changed, to be kept in the page's state. */
+  onState(state: UnitSearchState): void;
+}
+
+/**
+ * What the page remembers of a unit search across hide/show: the span last ranked, in UTF-16
+ * offsets of the text it was ranked on, and the unit picked. Empty when none is shown.
+ */
+export interface UnitSearchState {
+  text?: string;
+  start?: number;
+  end?: number;
+  picked?: number;
 }
 
 type Found = Extract<UnitSearchResult, { units: RankedUnit[] }>;
@@ -58,6 +71,8 @@ export class UnitSearchView {
   private asked?: { text: string; start: number; end: number };
   private found?: Found;
   private picked = 0;
+  /** The unit to pick when the ranking being restored arrives. */
+  private restoredPick?: number;
 
   private readonly intro = el('p', { class: 'units-intro' });
   private readonly textBox = el('div', {
@@ -177,9 +192,27 @@ export class UnitSearchView {
       return;
     }
     this.found = result;
-    this.picked = 0;
+    const restored = this.restoredPick;
+    this.restoredPick = undefined;
+    this.picked = restored !== undefined && restored < result.units.length ? restored : 0;
     this.status.textContent = '';
+    this.remember();
     this.draw();
+  }
+
+  /**
+   * Ranks again the span a hidden and re-shown page had ranked, and picks the same unit; the
+   * host reads the text again, since the page keeps no ranking. Nothing when the text differs.
+   */
+  restore(saved: UnitSearchState): void {
+    const { text, start, end, picked } = saved;
+    if (text !== this.text || start === undefined || end === undefined) return;
+    const from = this.offsets.indexOf(start);
+    const to = this.offsets.indexOf(end);
+    if (from < 0 || to <= from) return;
+    this.select(from, to);
+    this.restoredPick = picked;
+    this.rank();
   }
 
   /** Redraws with the theme's colours. */
@@ -190,6 +223,7 @@ export class UnitSearchView {
   private forget(): void {
     this.asked = undefined;
     this.found = undefined;
+    this.callbacks.onState({});
     this.results.hidden = true;
     this.paintCharacters();
     this.status.textContent =
@@ -246,6 +280,11 @@ export class UnitSearchView {
     this.paintCharacters();
     this.status.textContent = `Ranking the units of ${this.title} for ${characterSpan(from, to)}…`;
     this.callbacks.request(this.text, start, end);
+  }
+
+  private remember(): void {
+    const asked = this.asked;
+    if (asked) this.callbacks.onState({ ...asked, picked: this.picked });
   }
 
   private paintSelection(): void {
@@ -324,6 +363,7 @@ export class UnitSearchView {
         );
         button.addEventListener('click', () => {
           this.picked = k;
+          this.remember();
           this.draw();
           (this.list.querySelectorAll('button')[k] as HTMLButtonElement | undefined)?.focus();
         });

@@ -5,6 +5,7 @@ import type {
   WebviewMessage,
 } from '../../shared/explorerProtocol';
 import type { StateSpaceState } from './stateSpaceView';
+import type { UnitSearchState } from './unitSearchView';
 
 /** What the Explorer remembers across hide/show and window reloads (getState/setState). */
 export interface ExplorerState {
@@ -13,6 +14,7 @@ export interface ExplorerState {
   lab: LabControls;
   graph: { zoom: number; showGates: boolean; showGradients: boolean; cursor: number };
   states: StateSpaceState;
+  units: UnitSearchState;
 }
 
 export const DEFAULT_STATE: ExplorerState = {
@@ -21,6 +23,7 @@ export const DEFAULT_STATE: ExplorerState = {
   lab: { activation: 'tanh', spectralRadius: 1, length: 50, clipNorm: 5 },
   graph: { zoom: 1, showGates: false, showGradients: true, cursor: -1 },
   states: {},
+  units: {},
 };
 
 interface VsCodeApi {
