@@ -3,7 +3,7 @@ import { Vocabulary } from '../data/alphabet';
 import { outputsAt } from '../model/inference';
 import type { SequenceData } from '../model/recurrentStack';
 import type { SequenceModel } from '../model/sequenceModel';
-import { argMaxAt } from '../training/nextToken';
+import { argMaxAt } from '../training/metrics';
 import { inBatches } from '../util';
 import { fitPca, projectPca, type PcaBasis } from './pca';
 

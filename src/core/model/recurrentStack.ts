@@ -155,41 +155,59 @@ export function finalStates(runs: readonly LayerRun[], steps: number, BH: number
   });
 }
 
-interface LayerGradients {
-  grads: [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+/** A layer's four weight gradients in PyTorch's order: W_ih, W_hh, b_ih, b_hh. */
+export type LayerGradients = [Float32Array, Float32Array, Float32Array, Float32Array];
+
+export interface StackGradients {
+  /** Per layer, bottom first. */
+  layers: LayerGradients[];
+  /** ||dL/dh_t|| per layer and step. */
+  norms: number[][];
+  /** dL/dx of the first layer's input, when asked for. */
   dInput?: Float32Array;
-  norms: number[];
 }
 
-function backwardLayer(
+/**
+ * The backward pass of a forward pass kept as `backward`, from dL/d(top layer's states)
+ * [T*B*H], layer by layer from the top, in the kernel; each layer's kept region is released.
+ */
+export function stackBackward(
   config: ModelConfig,
-  layer: number,
+  layers: readonly LayerWeights[],
   data: SequenceData,
-  run: LayerRun,
-  weights: LayerWeights,
-  dOut: Float32Array,
+  runs: readonly LayerRun[],
+  dTop: Float32Array,
   wantInputGradient: boolean,
-): LayerGradients {
-  const { shape, inputs } = layerCall(config, layer, data, run.input, weights, run.initial);
-  const result = recurrenceKernel().backward(
-    shape,
-    inputs,
-    biasesOf(weights),
-    run.handle,
-    dOut,
-    wantInputGradient,
-  );
-  const G = gateCount(config.cell) * config.hiddenSize;
-  return {
-    grads: [
-      tf.tensor2d(result.dWih, [G, shape.inputSize]),
-      tf.tensor2d(result.dWhh, [G, config.hiddenSize]),
-      tf.tensor1d(result.dBih),
-      tf.tensor1d(result.dBhh),
-    ],
-    dInput: result.dx,
-    norms: Array.from(result.norms),
-  };
+): StackGradients {
+  let dOut = dTop;
+  const grads: LayerGradients[] = new Array(layers.length);
+  const norms: number[][] = new Array(layers.length);
+  let dInput: Float32Array | undefined;
+  for (let layer = layers.length - 1; layer >= 0; layer--) {
+    const run = runs[layer] as LayerRun;
+    const weights = layers[layer] as LayerWeights;
+    const { shape, inputs } = layerCall(config, layer, data, run.input, weights, run.initial);
+    const result = recurrenceKernel().backward(
+      shape,
+      inputs,
+      biasesOf(weights),
+      run.handle,
+      dOut,
+      layer > 0 || wantInputGradient,
+    );
+    grads[layer] = [result.dWih, result.dWhh, result.dBih, result.dBhh];
+    norms[layer] = Array.from(result.norms);
+    if (result.dx) dOut = result.dx;
+    if (layer === 0) dInput = result.dx;
+  }
+  return { layers: grads, norms, dInput };
+}
+
+/** dL/d(every state of the top layer) [T*B*H] from dL/d(its last state) [B*H]. */
+export function lastStepGradient(data: SequenceData, dLast: Float32Array): Float32Array {
+  const dTop = new Float32Array(data.steps * dLast.length);
+  dTop.set(dLast, (data.steps - 1) * dLast.length);
+  return dTop;
 }
 
 /**
@@ -209,7 +227,7 @@ export function differentiableStack(
   const B = data.batch;
   const H = config.hiddenSize;
   const BH = B * H;
-  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const op = tf.customGrad(() => {
     const runs = runStack(config, layers, data, initial, 'backward');
     onFinalStates?.(finalStates(runs, data.steps, BH));
     const top = (runs[runs.length - 1] as LayerRun).hs;
@@ -221,30 +239,17 @@ export function differentiableStack(
       value,
       gradFunc: (dy: tf.Tensor) => {
         const dyData = dy.dataSync() as Float32Array;
-        let dOut = dyData;
-        if (config.head === 'last') {
-          dOut = new Float32Array(data.steps * BH);
-          dOut.set(dyData, (data.steps - 1) * BH);
-        }
-        const grads: tf.Tensor[] = new Array(args.length - 1);
-        const norms: number[][] = new Array(layers.length);
-        for (let layer = layers.length - 1; layer >= 0; layer--) {
-          const result = backwardLayer(
-            config,
-            layer,
-            data,
-            runs[layer] as LayerRun,
-            layers[layer] as LayerWeights,
-            dOut,
-            layer > 0 || onInputGradient !== undefined,
-          );
-          result.grads.forEach((grad, k) => (grads[layer * 4 + k] = grad));
-          norms[layer] = result.norms;
-          if (result.dInput) dOut = result.dInput;
-        }
-        onStepNorms?.(norms);
-        if (onInputGradient) onInputGradient(dOut);
-        return grads;
+        const dTop = config.head === 'last' ? lastStepGradient(data, dyData) : dyData;
+        const result = stackBackward(config, layers, data, runs, dTop, !!onInputGradient);
+        onStepNorms?.(result.norms);
+        if (onInputGradient) onInputGradient(result.dInput as Float32Array);
+        const G = gateCount(config.cell) * H;
+        return result.layers.flatMap(([dWih, dWhh, dBih, dBhh], layer) => [
+          tf.tensor2d(dWih, [G, layer === 0 ? config.inputSize : H]),
+          tf.tensor2d(dWhh, [G, H]),
+          tf.tensor1d(dBih),
+          tf.tensor1d(dBhh),
+        ]);
       },
     };
   });

@@ -31,3 +31,27 @@ export function classificationMetrics(
     confusion,
   };
 }
+
+/** The class with the largest value in values[offset, offset + classes): the first of ties, as tf.argMax. */
+export function argMaxAt(values: ArrayLike<number>, offset: number, classes: number): number {
+  let best = 0;
+  for (let c = 1; c < classes; c++) {
+    if ((values[offset + c] as number) > (values[offset + best] as number)) best = c;
+  }
+  return best;
+}
+
+/** Arg-max hits of [N, C] logit values against targets, skipping positions whose weight is 0. */
+export function argMaxHits(
+  logits: ArrayLike<number>,
+  targets: Int32Array,
+  weights?: Float32Array,
+): number {
+  const C = logits.length / targets.length;
+  let correct = 0;
+  for (let i = 0; i < targets.length; i++) {
+    if (weights?.[i] === 0) continue;
+    if (argMaxAt(logits, i * C, C) === targets[i]) correct++;
+  }
+  return correct;
+}

@@ -3,6 +3,7 @@ import { finalStates, type LayerState, type SequenceData } from '../model/recurr
 import type { SequenceModel } from '../model/sequenceModel';
 import type { Random } from '../random';
 import { crossEntropy } from './loss';
+import { argMaxAt } from './metrics';
 import { countCorrect, type TrainBatch } from './step';
 
 /** A sequence for many-to-many next-token training: inputs[t] should predict targets[t]. */
@@ -55,14 +56,6 @@ export function stepModel(
   const top = next[next.length - 1] as LayerState;
   const probabilities = softmaxRows(model.headValues(top.h), model.config.outputSize);
   return { probabilities, states: next };
-}
-
-export function argMaxAt(values: ArrayLike<number>, offset: number, classes: number): number {
-  let best = 0;
-  for (let c = 1; c < classes; c++) {
-    if ((values[offset + c] as number) > (values[offset + best] as number)) best = c;
-  }
-  return best;
 }
 
 /** Temperature 0 takes the most likely token; higher temperatures flatten the distribution. */
