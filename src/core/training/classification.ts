@@ -17,6 +17,7 @@ export function classificationBatch(batch: BatchArrays): TrainBatch {
     data: batchData(batch),
     size: batch.size,
     scored: batch.size,
+    labels: batch.labels,
     loss: (logits) => crossEntropy(logits, batch.labels),
     correct: (logits) => countCorrect(logits, batch.labels),
   };

@@ -3,6 +3,8 @@ import type { LayerState, SequenceData } from '../model/recurrentStack';
 import type { SequenceModel } from '../model/sequenceModel';
 import type { Optimizer } from './optimizers';
 import type { Random } from '../random';
+import { classificationGradients, kernelStepApplies, type StepGradients } from './kernelStep';
+import { argMaxHits } from './metrics';
 
 export interface StepOptions {
   /** Gradient-norm clipping threshold as torch.nn.utils.clip_grad_norm_; 0 turns it off. */
@@ -18,6 +20,11 @@ export interface TrainBatch {
   size: number;
   /** The loss to minimise; called inside the step's tidy. */
   loss(logits: tf.Tensor): tf.Scalar;
+  /**
+   * Many-to-one classification's labels, one per sequence, when `loss` is their plain
+   * cross-entropy on the last state: the step can then run in the kernel alone.
+   */
+  labels?: Int32Array;
   /** Predictions that were right, counted over `scored` (classes only; absent for regression). */
   correct?(logits: tf.Tensor): number;
   /** How many predictions `correct` counts: sequences, or valid steps for sequence outputs. */
@@ -51,15 +58,39 @@ export function trainStep(
   random?: Random,
   initial?: readonly LayerState[],
 ): StepResult {
-  let stepGradNorms: number[][] | undefined;
+  batch.prepare?.(model, initial);
+  const { loss, correct, grads, finalStates, stepNorms } = kernelStepApplies(model, batch, random)
+    ? classificationGradients(model, batch, batch.labels as Int32Array, initial)
+    : tfjsGradients(model, batch, options, random, initial);
+  const paramNorms = grads.map((g) => Math.sqrt(sumOfSquares(g)));
+  const total = Math.sqrt(paramNorms.reduce((sum, n) => sum + n * n, 0));
+  // torch.nn.utils.clip_grad_norm_: scale by max_norm / (total + 1e-6) when that is below 1.
+  const scale = options.clipNorm > 0 ? Math.min(options.clipNorm / (total + 1e-6), 1) : 1;
+  optimizer.apply(model.trainableVariables, grads, scale);
+  const result: StepResult = { loss, correct, gradNorm: total, finalStates };
+  if (options.recordGradients) {
+    const names = [...model.params.keys()];
+    result.stepGradNorms = stepNorms;
+    result.paramGradNorms = Object.fromEntries(names.map((n, i) => [n, paramNorms[i] as number]));
+  }
+  return result;
+}
+
+/** The step's gradients through tfjs's tape, for every model and loss. */
+function tfjsGradients(
+  model: SequenceModel,
+  batch: TrainBatch,
+  options: StepOptions,
+  random?: Random,
+  initial?: readonly LayerState[],
+): StepGradients {
+  let stepNorms: number[][] | undefined;
   let finalStates: LayerState[] = [];
   const onStepNorms = options.recordGradients
-    ? (norms: number[][]) => (stepGradNorms = norms)
+    ? (norms: number[][]) => (stepNorms = norms)
     : undefined;
-  const names = [...model.params.keys()];
   const variables = model.trainableVariables;
   let correct = 0;
-  batch.prepare?.(model, initial);
   const [loss, ...gradTensors] = tf.tidy(() => {
     const { value, grads } = tf.variableGrads(() => {
       const logits = model.logits(batch.data, {
@@ -76,22 +107,7 @@ export function trainStep(
   const lossValue = loss.dataSync()[0] as number;
   const grads = gradTensors.map((g) => g.dataSync() as Float32Array);
   tf.dispose([loss, ...gradTensors]);
-  const paramNorms = grads.map((g) => Math.sqrt(sumOfSquares(g)));
-  const total = Math.sqrt(paramNorms.reduce((sum, n) => sum + n * n, 0));
-  // torch.nn.utils.clip_grad_norm_: scale by max_norm / (total + 1e-6) when that is below 1.
-  const scale = options.clipNorm > 0 ? Math.min(options.clipNorm / (total + 1e-6), 1) : 1;
-  optimizer.apply(variables, grads, scale);
-  const result: StepResult = {
-    loss: lossValue,
-    correct,
-    gradNorm: total,
-    finalStates,
-  };
-  if (options.recordGradients) {
-    result.stepGradNorms = stepGradNorms;
-    result.paramGradNorms = Object.fromEntries(names.map((n, i) => [n, paramNorms[i] as number]));
-  }
-  return result;
+  return { loss: lossValue, correct, grads, finalStates, stepNorms };
 }
 
 function sumOfSquares(values: Float32Array): number {
@@ -106,12 +122,5 @@ export function countCorrect(
   targets: Int32Array,
   weights?: Float32Array,
 ): number {
-  const predicted = tf.tidy(() => tf.argMax(tf.reshape(logits, [targets.length, -1]), -1));
-  const values = predicted.dataSync();
-  predicted.dispose();
-  let correct = 0;
-  for (let i = 0; i < targets.length; i++) {
-    if (values[i] === targets[i] && (!weights || weights[i] !== 0)) correct++;
-  }
-  return correct;
+  return argMaxHits(logits.dataSync() as Float32Array, targets, weights);
 }
