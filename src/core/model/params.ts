@@ -11,17 +11,28 @@ export interface ParamSpec {
 }
 
 /** PyTorch state_dict names and shapes, so weights carry over both ways. */
+/** One layer's four parameters' names, as nn.RNN/LSTM/GRU names them: W_ih, W_hh, b_ih, b_hh. */
+export function layerParamNames(layer: number, suffix = ''): [string, string, string, string] {
+  return [
+    `rnn.weight_ih_l${layer}${suffix}`,
+    `rnn.weight_hh_l${layer}${suffix}`,
+    `rnn.bias_ih_l${layer}${suffix}`,
+    `rnn.bias_hh_l${layer}${suffix}`,
+  ];
+}
+
 export function paramSpecs(config: ModelConfig): ParamSpec[] {
   const gates = gateCount(config.cell) * config.hiddenSize;
   const specs: ParamSpec[] = [];
   for (let layer = 0; layer < config.numLayers; layer++) {
     const inputSize = layer === 0 ? config.inputSize : config.hiddenSize;
     for (const suffix of config.bidirectional ? ['', REVERSE_SUFFIX] : ['']) {
+      const [wIH, wHH, bIH, bHH] = layerParamNames(layer, suffix);
       specs.push(
-        { name: `rnn.weight_ih_l${layer}${suffix}`, shape: [gates, inputSize] },
-        { name: `rnn.weight_hh_l${layer}${suffix}`, shape: [gates, config.hiddenSize] },
-        { name: `rnn.bias_ih_l${layer}${suffix}`, shape: [gates] },
-        { name: `rnn.bias_hh_l${layer}${suffix}`, shape: [gates] },
+        { name: wIH, shape: [gates, inputSize] },
+        { name: wHH, shape: [gates, config.hiddenSize] },
+        { name: bIH, shape: [gates] },
+        { name: bHH, shape: [gates] },
       );
     }
   }

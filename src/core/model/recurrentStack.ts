@@ -7,6 +7,7 @@ import {
   type LayerShape,
 } from '../kernel/recurrenceKernel';
 import { gateCount, type ModelConfig } from './config';
+import { layerParamNames } from './params';
 import { valuesOf } from './tensorValues';
 
 /**
@@ -24,11 +25,29 @@ export interface SequenceData {
   features?: number;
 }
 
-export interface LayerWeights {
-  wIH: tf.Tensor;
-  wHH: tf.Tensor;
-  bIH: tf.Tensor;
-  bHH: tf.Tensor;
+/** A layer's weights: a model's variables, or plain values (a helper thread has no variables). */
+export interface LayerWeights<W extends tf.Tensor | Float32Array = tf.Tensor> {
+  wIH: W;
+  wHH: W;
+  bIH: W;
+  bHH: W;
+}
+
+type AnyLayerWeights = LayerWeights | LayerWeights<Float32Array>;
+
+const read = (weight: tf.Tensor | Float32Array): Float32Array =>
+  weight instanceof Float32Array ? weight : valuesOf(weight);
+
+/** Every layer's weights, each looked up by its PyTorch name. */
+export function stackWeights<W extends tf.Tensor | Float32Array>(
+  config: ModelConfig,
+  param: (name: string) => W,
+  suffix = '',
+): LayerWeights<W>[] {
+  return Array.from({ length: config.numLayers }, (_, layer) => {
+    const [wIH, wHH, bIH, bHH] = layerParamNames(layer, suffix).map(param) as [W, W, W, W];
+    return { wIH, wHH, bIH, bHH };
+  });
 }
 
 /** Initial states per layer, each [B*H]; zeros when absent. */
@@ -56,7 +75,7 @@ function layerCall(
   layer: number,
   data: SequenceData,
   input: Float32Array | undefined,
-  weights: LayerWeights,
+  weights: AnyLayerWeights,
   initial: LayerState,
 ): { shape: LayerShape; inputs: LayerInputs } {
   const tokens = input === undefined ? data.tokens : undefined;
@@ -72,8 +91,8 @@ function layerCall(
     inputs: {
       tokens,
       x: tokens ? undefined : (input ?? data.dense),
-      wIH: valuesOf(weights.wIH),
-      wHH: valuesOf(weights.wHH),
+      wIH: read(weights.wIH),
+      wHH: read(weights.wHH),
       mask: data.mask,
       h0: initial.h,
       c0: initial.c,
@@ -81,9 +100,9 @@ function layerCall(
   };
 }
 
-const biasesOf = (weights: LayerWeights): Biases => ({
-  bIH: valuesOf(weights.bIH),
-  bHH: valuesOf(weights.bHH),
+const biasesOf = (weights: AnyLayerWeights): Biases => ({
+  bIH: read(weights.bIH),
+  bHH: read(weights.bHH),
 });
 
 /** Runs one layer forward over every step in the WebAssembly kernel. */
@@ -92,7 +111,7 @@ function runLayer(
   layer: number,
   data: SequenceData,
   input: Float32Array | undefined,
-  weights: LayerWeights,
+  weights: AnyLayerWeights,
   initial: LayerState,
   keep: Keep,
 ): LayerRun {
@@ -111,7 +130,7 @@ export function zeroStates(config: ModelConfig, batch: number): LayerState[] {
 /** Forward through every layer; nothing is kept unless asked (see `Keep`). */
 export function runStack(
   config: ModelConfig,
-  layers: readonly LayerWeights[],
+  layers: readonly AnyLayerWeights[],
   data: SequenceData,
   initial: readonly LayerState[] = zeroStates(config, data.batch),
   keep: Keep = 'none',
@@ -173,7 +192,7 @@ export interface StackGradients {
  */
 export function stackBackward(
   config: ModelConfig,
-  layers: readonly LayerWeights[],
+  layers: readonly AnyLayerWeights[],
   data: SequenceData,
   runs: readonly LayerRun[],
   dTop: Float32Array,
@@ -185,7 +204,7 @@ export function stackBackward(
   let dInput: Float32Array | undefined;
   for (let layer = layers.length - 1; layer >= 0; layer--) {
     const run = runs[layer] as LayerRun;
-    const weights = layers[layer] as LayerWeights;
+    const weights = layers[layer] as AnyLayerWeights;
     const { shape, inputs } = layerCall(config, layer, data, run.input, weights, run.initial);
     const result = recurrenceKernel().backward(
       shape,

@@ -12,6 +12,7 @@ import {
 import {
   differentiableStack,
   runStack,
+  stackWeights,
   type LayerRun,
   type LayerState,
   type LayerWeights,
@@ -25,6 +26,16 @@ import { valuesOf } from './tensorValues';
 export interface LogitsOptions extends StackOptions {
   /** Makes this a training pass: dropout (if configured) draws its mask from it. */
   random?: Random;
+}
+
+/**
+ * Inverted dropout's mask over the head's input: 0 with probability `rate`, else 1 / (1 − rate),
+ * as nn.Dropout in training mode. Draws `size` numbers from `random`, in order.
+ */
+export function dropoutMask(size: number, rate: number, random: Random): Float32Array {
+  const keep = new Float32Array(size);
+  for (let i = 0; i < size; i++) keep[i] = random.next() < rate ? 0 : 1 / (1 - rate);
+  return keep;
 }
 
 /**
@@ -80,11 +91,8 @@ export class SequenceModel {
       states = tf.concat([states, backward], 1);
     }
     const rate = this.config.dropout ?? 0;
-    if (random && rate > 0) {
-      const keep = new Float32Array(states.size);
-      for (let i = 0; i < keep.length; i++) keep[i] = random.next() < rate ? 0 : 1 / (1 - rate);
-      states = tf.mul(states, tf.tensor(keep, states.shape));
-    }
+    if (random && rate > 0)
+      states = tf.mul(states, tf.tensor(dropoutMask(states.size, rate, random), states.shape));
     if (this.config.head === 'last') return this.linear(states);
     return this.stepLogits(states);
   }
@@ -166,12 +174,7 @@ export class SequenceModel {
   }
 
   layerWeights(suffix = ''): LayerWeights[] {
-    return Array.from({ length: this.config.numLayers }, (_, layer) => ({
-      wIH: this.param(`rnn.weight_ih_l${layer}${suffix}`),
-      wHH: this.param(`rnn.weight_hh_l${layer}${suffix}`),
-      bIH: this.param(`rnn.bias_ih_l${layer}${suffix}`),
-      bHH: this.param(`rnn.bias_hh_l${layer}${suffix}`),
-    }));
+    return stackWeights(this.config, (name) => this.param(name), suffix);
   }
 
   private param(name: string): tf.Variable {
