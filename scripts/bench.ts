@@ -3,7 +3,8 @@
  * of ../shared/docs/benchmarks.md (hidden 128, batch 64, Adam 0.003, clip 5, name-disjoint
  * split), interleaved in one run (ours, peer, ours, peer) so both see the same machine.
  *
- *   npm run bench -- [--cells rnn,lstm,gru] [--epochs 5] [--rounds 2] [--backends wasm,cpu] [--json]
+ *   npm run bench -- [--cells rnn,lstm,gru] [--hidden 32,128,512] [--epochs 5] [--rounds 2]
+ *     [--backends wasm,cpu] [--json]
  *   npm run bench -- --scaling [--cells gru]   (names/s against hidden size, chars/s against k)
  *   npm run bench -- --recipe --epochs 15 --cells rnn,gru   (both sides with dropout and weight
  *     averaging, the recipe the extension ships, for time to the target accuracies)
@@ -56,6 +57,7 @@ const REGIONS = {
 const { values } = parseArgs({
   options: {
     cells: { type: 'string', default: 'rnn,lstm,gru' },
+    hidden: { type: 'string', default: '128' },
     epochs: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '2' },
     backends: { type: 'string', default: 'wasm' },
@@ -107,12 +109,12 @@ function peerAvailable(): boolean {
   return spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
 }
 
-function peer(cell: string): Run {
+function peer(cell: string, hidden: number): Run {
   const result = spawnSync(
     PYTHON,
     [
       'scripts/peer/pytorch_names.py',
-      ...['--cell', cell, '--epochs', String(epochs), '--threads', '1', '--hidden', '128'],
+      ...['--cell', cell, '--epochs', String(epochs), '--threads', '1', '--hidden', String(hidden)],
       ...['--batch', '64', '--lr', '0.003', '--clip', '5'],
       ...['--dropout', String(recipe.dropout), '--average', String(recipe.average)],
     ],
@@ -250,61 +252,66 @@ log(
 );
 const rate = (x: number): number => Math.round(x);
 const results = [];
-for (const cell of values.cells.split(',')) {
-  for (const backend of values.backends.split(',')) {
-    const ourRuns: Run[] = [];
-    const peerRuns: Run[] = [];
-    for (let round = 1; round <= rounds; round++) {
-      const o = trainOurs(cell, backend, values['record-gradients'], 128, epochs);
-      ourRuns.push(o);
-      log(
-        `${cell} ${backend} round ${round}: ours step ${rate(o.namesPerSecond)}, epoch wall ${rate(o.wallNamesPerSecond)} names/s, ${(100 * o.heldOutAccuracy).toFixed(2)}% (load ${os.loadavg()[0]?.toFixed(2)})`,
-      );
-      if (withPeer) {
-        const p = peer(cell);
-        peerRuns.push(p);
+const hiddenSizes = values.hidden.split(',').map(Number);
+for (const hidden of hiddenSizes) {
+  for (const cell of values.cells.split(',')) {
+    for (const backend of values.backends.split(',')) {
+      const ourRuns: Run[] = [];
+      const peerRuns: Run[] = [];
+      for (let round = 1; round <= rounds; round++) {
+        const o = trainOurs(cell, backend, values['record-gradients'], hidden, epochs);
+        ourRuns.push(o);
         log(
-          `${cell} ${backend} round ${round}: PyTorch step ${rate(p.namesPerSecond)}, epoch wall ${rate(p.wallNamesPerSecond)} names/s, ${(100 * p.heldOutAccuracy).toFixed(2)}% (load ${os.loadavg()[0]?.toFixed(2)})`,
+          `${cell} ${hidden} ${backend} round ${round}: ours step ${rate(o.namesPerSecond)}, epoch wall ${rate(o.wallNamesPerSecond)} names/s, ${(100 * o.heldOutAccuracy).toFixed(2)}% (load ${os.loadavg()[0]?.toFixed(2)})`,
         );
+        if (withPeer) {
+          const p = peer(cell, hidden);
+          peerRuns.push(p);
+          log(
+            `${cell} ${hidden} ${backend} round ${round}: PyTorch step ${rate(p.namesPerSecond)}, epoch wall ${rate(p.wallNamesPerSecond)} names/s, ${(100 * p.heldOutAccuracy).toFixed(2)}% (load ${os.loadavg()[0]?.toFixed(2)})`,
+          );
+        }
       }
-    }
-    const last = <T>(runs: T[]): T | undefined => runs[runs.length - 1];
-    const lastOurs = last(ourRuns) as Run;
-    const lastPeer = last(peerRuns);
-    const region = (pick: (r: Run) => number) => {
-      const ours = median(ourRuns.map(pick));
-      const peerRate = withPeer ? median(peerRuns.map(pick)) : null;
-      return {
-        ours: rate(ours),
-        peer: peerRate === null ? null : rate(peerRate),
-        // Ratio of the medians; and each round's own ratio, to show the spread.
-        ratio: peerRate === null ? null : Number((ours / peerRate).toFixed(3)),
-        roundRatios: withPeer
-          ? ourRuns.map((o, i) => Number((pick(o) / pick(peerRuns[i] as Run)).toFixed(3)))
-          : [],
+      const last = <T>(runs: T[]): T | undefined => runs[runs.length - 1];
+      const lastOurs = last(ourRuns) as Run;
+      const lastPeer = last(peerRuns);
+      const region = (pick: (r: Run) => number) => {
+        const ours = median(ourRuns.map(pick));
+        const peerRate = withPeer ? median(peerRuns.map(pick)) : null;
+        return {
+          ours: rate(ours),
+          peer: peerRate === null ? null : rate(peerRate),
+          // Ratio of the medians; and each round's own ratio, to show the spread.
+          ratio: peerRate === null ? null : Number((ours / peerRate).toFixed(3)),
+          roundRatios: withPeer
+            ? ourRuns.map((o, i) => Number((pick(o) / pick(peerRuns[i] as Run)).toFixed(3)))
+            : [],
+        };
       };
-    };
-    const target = TARGETS[cell];
-    results.push({
-      cell,
-      backend,
-      epochs,
-      rounds,
-      step: region((r) => r.namesPerSecond),
-      wall: region((r) => r.wallNamesPerSecond),
-      oursAccuracy: lastOurs.heldOutAccuracy,
-      peerAccuracy: lastPeer?.heldOutAccuracy ?? null,
-      oursPeakMB: Math.max(...ourRuns.map((r) => r.peakMB)),
-      peerPeakMB: withPeer ? Math.max(...peerRuns.map((r) => Math.round(r.peakMB))) : null,
-      target: target ?? null,
-      oursSecondsToTarget: {
-        step: timeTo(lastOurs, target, 'step'),
-        wall: timeTo(lastOurs, target, 'wall'),
-      },
-      peerSecondsToTarget: lastPeer
-        ? { step: timeTo(lastPeer, target, 'step'), wall: timeTo(lastPeer, target, 'wall') }
-        : null,
-    });
+      // The accuracy targets are for the standard configuration.
+      const target = hidden === 128 ? TARGETS[cell] : undefined;
+      results.push({
+        cell,
+        hidden,
+        backend,
+        epochs,
+        rounds,
+        step: region((r) => r.namesPerSecond),
+        wall: region((r) => r.wallNamesPerSecond),
+        oursAccuracy: lastOurs.heldOutAccuracy,
+        peerAccuracy: lastPeer?.heldOutAccuracy ?? null,
+        oursPeakMB: Math.max(...ourRuns.map((r) => r.peakMB)),
+        peerPeakMB: withPeer ? Math.max(...peerRuns.map((r) => Math.round(r.peakMB))) : null,
+        target: target ?? null,
+        oursSecondsToTarget: {
+          step: timeTo(lastOurs, target, 'step'),
+          wall: timeTo(lastOurs, target, 'wall'),
+        },
+        peerSecondsToTarget: lastPeer
+          ? { step: timeTo(lastPeer, target, 'step'), wall: timeTo(lastPeer, target, 'wall') }
+          : null,
+      });
+    }
   }
 }
 const loadAtEnd = os.loadavg();
@@ -318,11 +325,11 @@ const ratioText = (r: { ratio: number | null; roundRatios: number[] }): string =
 const seconds = (x: number | null | undefined): string =>
   x === null || x === undefined ? 'not reached' : `${x.toFixed(1)} s`;
 const lines = [
-  `| cell | backend | step: ours names/s | step: PyTorch names/s | step ratio (rounds) | epoch wall: ours names/s | epoch wall: PyTorch names/s | epoch wall ratio (rounds) | ours acc | PyTorch acc | ours peak MB | PyTorch peak MB |`,
-  `| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
+  `| cell | hidden | backend | step: ours names/s | step: PyTorch names/s | step ratio (rounds) | epoch wall: ours names/s | epoch wall: PyTorch names/s | epoch wall ratio (rounds) | ours acc | PyTorch acc | ours peak MB | PyTorch peak MB |`,
+  `| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
   ...results.map(
     (r) =>
-      `| ${r.cell} | ${r.backend} | ${num(r.step.ours)} | ${num(r.step.peer)} | ${ratioText(r.step)} | ${num(r.wall.ours)} | ${num(r.wall.peer)} | ${ratioText(r.wall)} | ${pct(r.oursAccuracy)} | ${pct(r.peerAccuracy)} | ${r.oursPeakMB} | ${r.peerPeakMB ?? '–'} |`,
+      `| ${r.cell} | ${r.hidden} | ${r.backend} | ${num(r.step.ours)} | ${num(r.step.peer)} | ${ratioText(r.step)} | ${num(r.wall.ours)} | ${num(r.wall.peer)} | ${ratioText(r.wall)} | ${pct(r.oursAccuracy)} | ${pct(r.peerAccuracy)} | ${r.oursPeakMB} | ${r.peerPeakMB ?? '–'} |`,
   ),
 ];
 const withTargets = results.filter((r) => r.target !== null);
@@ -335,7 +342,7 @@ const targetLines = [
   ),
 ];
 console.log(
-  `Names task, hidden 128, batch 64, Adam 0.003, clip 5, ${values.recipe ? `dropout ${recipe.dropout} and weight averaging ${recipe.average}` : 'no dropout or averaging'}, ${epochs} epochs, median of ${rounds} interleaved rounds (ours, PyTorch, ours, PyTorch); ` +
+  `Names task, hidden ${hiddenSizes.join(', ')}, batch 64, Adam 0.003, clip 5, ${values.recipe ? `dropout ${recipe.dropout} and weight averaging ${recipe.average}` : 'no dropout or averaging'}, ${epochs} epochs, median of ${rounds} interleaved rounds (ours, PyTorch, ours, PyTorch); ` +
     `load average ${loadAtStart[0]?.toFixed(2)} at start, ${loadAtEnd[0]?.toFixed(2)} at end (1-minute, ${os.cpus().length} cores)`,
 );
 console.log(
