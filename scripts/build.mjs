@@ -30,6 +30,12 @@ const builds = [
     entryPoints: ['src/extension/explorer/analysisWorker.ts'],
     outfile: 'dist/analysisWorker.js',
   },
+  // The training helper thread the training worker starts for a second core.
+  {
+    ...node,
+    entryPoints: ['src/core/training/stepHelperThread.ts'],
+    outfile: 'dist/stepHelper.js',
+  },
   // The Explorer webview: a browser bundle the page loads under its CSP nonce.
   {
     bundle: true,

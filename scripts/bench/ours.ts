@@ -14,7 +14,7 @@
  *               not in it.
  *
  *   node --import tsx scripts/bench/ours.ts --cell gru [--hidden 128] [--epochs 5]
- *     [--dropout 0] [--average 0] [--backend wasm] [--seed 42] [--record-gradients]
+ *     [--dropout 0] [--average 0] [--backend wasm] [--seed 42] [--record-gradients] [--threads 2]
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,6 +45,7 @@ async function main(): Promise<void> {
       backend: { type: 'string', default: 'wasm' },
       data: { type: 'string', default: path.join(ROOT, 'media', 'data', 'names') },
       'record-gradients': { type: 'boolean', default: false },
+      threads: { type: 'string', default: '1' },
     },
   });
   const backend = await initBackend(values.backend as BackendPreference);
@@ -88,6 +89,8 @@ async function main(): Promise<void> {
       seed,
       recordGradients: values['record-gradients'],
       weightAveraging: Number(values.average),
+      helperThread:
+        values.threads === '2' ? path.join(ROOT, 'dist', 'stepHelper.js') : undefined,
     }),
     {
       onBatch: () => {

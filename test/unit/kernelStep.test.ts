@@ -1,38 +1,55 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
 import { packBatch, type EncodedSequence } from '../../src/core/data/batches';
 import type { CellType } from '../../src/core/model/config';
 import { SequenceModel } from '../../src/core/model/sequenceModel';
-import { classificationBatch } from '../../src/core/training/classification';
-import { kernelStepApplies } from '../../src/core/training/kernelStep';
-import { createOptimizer } from '../../src/core/training/optimizers';
-import { trainStep, type StepOptions, type TrainBatch } from '../../src/core/training/step';
 import { Random } from '../../src/core/random';
+import { classificationBatch } from '../../src/core/training/classification';
+import {
+  classificationGradients,
+  classificationGradientsSplit,
+  kernelStepApplies,
+} from '../../src/core/training/kernelStep';
+import { createOptimizer, type Optimizer } from '../../src/core/training/optimizers';
+import {
+  trainStep,
+  type StepOptions,
+  type StepResult,
+  type TrainBatch,
+} from '../../src/core/training/step';
+import { splitRows, StepHelper } from '../../src/core/training/stepHelper';
 import { useTestBackend } from './helpers';
 
-/** Names-like sequences of 1 to 9 ids over 11 symbols, 4 classes, so batches hold padding. */
+/** Names-like sequences of 1 to 9 ids over 11 symbols, 4 classes. */
 const random = new Random(7);
-const SEQUENCES: EncodedSequence[] = Array.from({ length: 20 * 12 }, () => ({
+const SEQUENCES: EncodedSequence[] = Array.from({ length: 240 }, () => ({
   ids: Array.from({ length: 1 + Math.floor(random.next() * 9) }, () =>
     Math.floor(random.next() * 11),
   ),
   label: Math.floor(random.next() * 4),
 }));
-const BATCHES = Array.from({ length: 20 }, (_, k) =>
-  packBatch(SEQUENCES.slice(k * 12, k * 12 + 12)),
-);
 
-const config = (cell: CellType, numLayers: number) =>
+/** Batch k of `rows` sequences; sorted by length, as the bucketed batches are, or not. */
+function batchOf(k: number, rows: number, sorted: boolean): TrainBatch {
+  const from = (k * rows) % SEQUENCES.length;
+  const sequences = SEQUENCES.slice(from, from + rows);
+  if (sorted) sequences.sort((a, b) => a.ids.length - b.ids.length);
+  return classificationBatch(packBatch(sequences));
+}
+
+const config = (cell: CellType, numLayers: number, hiddenSize = 16, dropout = 0) =>
   ({
     cell,
     nonlinearity: 'tanh',
     inputKind: 'tokens',
     inputSize: 11,
-    hiddenSize: 16,
+    hiddenSize,
     numLayers,
     outputSize: 4,
     head: 'last',
+    dropout,
   }) as const;
 
 // A clip this low acts on most steps, so the scaled update is compared too.
@@ -40,75 +57,181 @@ const OPTIONS: StepOptions = { clipNorm: 0.5, recordGradients: true };
 
 /** The same batch without its labels: the step then takes tfjs's tape, as before. */
 function throughTape(batch: TrainBatch): TrainBatch {
-  const { labels: _labels, ...rest } = batch;
+  const rest = { ...batch };
+  delete rest.labels;
   return rest;
+}
+
+/** Two models alike, each with its Adam and its dropout stream, stepped side by side. */
+function twins(cell: CellType, layers: number, hidden?: number, dropout?: number) {
+  return [0, 1].map(() => ({
+    model: SequenceModel.create(config(cell, layers, hidden, dropout), 3),
+    adam: createOptimizer({ name: 'adam', learningRate: 0.01 }) as Optimizer,
+    random: new Random(11),
+  }));
+}
+
+type Twin = ReturnType<typeof twins>[number];
+
+function largestWeightDifference(a: SequenceModel, b: SequenceModel): number {
+  const other = b.weightValues();
+  let worst = 0;
+  for (const [name, values] of a.weightValues()) {
+    const them = other.get(name) as Float32Array;
+    values.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - (them[i] as number)))));
+  }
+  return worst;
 }
 
 describe('the kernel step of classification against the step through tfjs', () => {
   before(useTestBackend);
 
-  for (const cell of ['rnn', 'gru', 'lstm'] as CellType[]) {
-    for (const layers of [1, 2]) {
-      it(`${cell}, ${layers} layer${layers > 1 ? 's' : ''}: 20 Adam steps give the same weights, losses and norms`, async () => {
-        const fused = SequenceModel.create(config(cell, layers), 3);
-        const taped = SequenceModel.create(config(cell, layers), 3);
-        const [fusedAdam, tapedAdam] = [0, 0].map(() =>
-          createOptimizer({ name: 'adam', learningRate: 0.01 }),
-        );
-        let worst = 0;
-        for (const [k, arrays] of BATCHES.entries()) {
-          const batch = classificationBatch(arrays);
-          assert.equal(kernelStepApplies(fused, batch), true);
-          assert.equal(kernelStepApplies(taped, throughTape(batch)), false);
-          // The kernel step runs no tfjs kernel at all; the tape's runs several. (tf.profile
-          // hands back one shared record, so each list is copied before the next profile.)
-          let a!: ReturnType<typeof trainStep>;
-          let b!: ReturnType<typeof trainStep>;
-          const fusedOps = [
-            ...(
-              await tf.profile(() => {
-                a = trainStep(fused, fusedAdam!, batch, OPTIONS);
-              })
-            ).kernelNames,
-          ];
-          const tapedOps = [
-            ...(
-              await tf.profile(() => {
-                b = trainStep(taped, tapedAdam!, throughTape(batch), OPTIONS);
-              })
-            ).kernelNames,
-          ];
-          assert.deepEqual(fusedOps, []);
-          assert.ok(tapedOps.length > 0);
-          assert.equal(a.loss, b.loss, `step ${k}: loss`);
-          assert.equal(a.correct, b.correct, `step ${k}: right answers`);
-          assert.equal(a.gradNorm, b.gradNorm, `step ${k}: gradient norm`);
-          assert.deepEqual(a.stepGradNorms, b.stepGradNorms, `step ${k}: ||dL/dh_t||`);
-          assert.deepEqual(a.paramGradNorms, b.paramGradNorms, `step ${k}: parameter norms`);
-          assert.deepEqual(a.finalStates, b.finalStates, `step ${k}: final states`);
-          const after = taped.weightValues();
-          for (const [name, values] of fused.weightValues()) {
-            const other = after.get(name) as Float32Array;
-            values.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - (other[i] as number)))));
-          }
-        }
-        // The same float32 operations in the same order: equal to the bit, not only within 1e-5.
-        assert.equal(worst, 0);
-        fused.dispose();
-        taped.dispose();
-      });
-    }
+  const cases = (['rnn', 'gru', 'lstm'] as CellType[]).flatMap((cell) => [
+    { cell, layers: 1, dropout: 0 },
+    { cell, layers: 2, dropout: 0 },
+    { cell, layers: 2, dropout: 0.3 },
+  ]);
+  for (const { cell, layers, dropout } of cases) {
+    it(`${cell}, ${layers} layer(s), dropout ${dropout}: 20 Adam steps give the same weights, losses and norms`, async () => {
+      const [fused, taped] = twins(cell, layers, 16, dropout) as [Twin, Twin];
+      for (let k = 0; k < 20; k++) {
+        const batch = batchOf(k, 12, false);
+        assert.equal(kernelStepApplies(fused.model, batch), true);
+        assert.equal(kernelStepApplies(taped.model, throughTape(batch)), false);
+        // The kernel step runs no tfjs kernel at all; the tape's runs several. (tf.profile
+        // hands back one shared record, so each list is copied before the next profile.)
+        let a!: StepResult;
+        let b!: StepResult;
+        const fusedOps = [
+          ...(
+            await tf.profile(() => {
+              a = trainStep(fused.model, fused.adam, batch, OPTIONS, fused.random);
+            })
+          ).kernelNames,
+        ];
+        const tapedOps = [
+          ...(
+            await tf.profile(() => {
+              b = trainStep(taped.model, taped.adam, throughTape(batch), OPTIONS, taped.random);
+            })
+          ).kernelNames,
+        ];
+        assert.deepEqual(fusedOps, []);
+        assert.ok(tapedOps.length > 0);
+        assert.equal(a.loss, b.loss, `step ${k}: loss`);
+        assert.equal(a.correct, b.correct, `step ${k}: right answers`);
+        assert.equal(a.gradNorm, b.gradNorm, `step ${k}: gradient norm`);
+        assert.deepEqual(a.stepGradNorms, b.stepGradNorms, `step ${k}: ||dL/dh_t||`);
+        assert.deepEqual(a.paramGradNorms, b.paramGradNorms, `step ${k}: parameter norms`);
+        assert.deepEqual(a.finalStates, b.finalStates, `step ${k}: final states`);
+      }
+      // The same float32 operations in the same order: equal to the bit, not only within 1e-5.
+      assert.equal(largestWeightDifference(fused.model, taped.model), 0);
+      // Both drew the same dropout masks, and as many of them.
+      assert.equal(fused.random.next(), taped.random.next());
+      [fused, taped].forEach(({ model }) => model.dispose());
+    });
   }
 
-  it('leaves the kernel for what it does not do: dropout drawn, two directions, a loss per step', () => {
-    const batch = classificationBatch(BATCHES[0]!);
-    const dropout = SequenceModel.create({ ...config('gru', 2), dropout: 0.3 }, 1);
-    assert.equal(kernelStepApplies(dropout, batch, new Random(1)), false);
-    assert.equal(kernelStepApplies(dropout, batch), true);
+  it('leaves the kernel for what it does not do: two directions, a loss per step', () => {
+    const batch = batchOf(0, 12, false);
     const both = SequenceModel.create({ ...config('gru', 1), bidirectional: true }, 1);
     assert.equal(kernelStepApplies(both, batch), false);
     const steps = SequenceModel.create({ ...config('gru', 1), head: 'all' }, 1);
     assert.equal(kernelStepApplies(steps, batch), false);
-    [dropout, both, steps].forEach((model) => model.dispose());
+    [both, steps].forEach((model) => model.dispose());
+  });
+});
+
+describe('the classification step split across two threads', () => {
+  let helper: StepHelper;
+  before(async () => {
+    await useTestBackend();
+    helper = new StepHelper(path.join(__dirname, '..', '..', 'scripts', 'stepHelper.dev.mjs'));
+  });
+  after(() => helper?.dispose());
+
+  it('splits a batch sorted by length where half its steps lie on each side', () => {
+    const arrays = packBatch(
+      [1, 1, 2, 2, 3, 3, 4, 8].map((length, k) => ({
+        ids: Array.from({ length }, (_, t) => (k + t) % 11),
+        label: k % 4,
+      })),
+    );
+    const [first, second] = splitRows(classificationBatch(arrays).data, arrays.labels);
+    // 24 steps in all: 1+1+2+2+3+3 = 12 on the first side, 4+8 = 12 on the second.
+    assert.deepEqual([first.from, first.data.batch, first.data.steps], [0, 6, 3]);
+    assert.deepEqual([second.from, second.data.batch, second.data.steps], [6, 2, 8]);
+    assert.deepEqual(Array.from(second.labels), [2, 3]);
+    // Row 1 of the second part is the batch's row 7, step for step.
+    for (let t = 0; t < 8; t++) {
+      assert.equal(second.data.tokens![t * 2 + 1], arrays.ids[t * 8 + 7]);
+      assert.equal(second.data.mask[t * 2 + 1], arrays.mask[t * 8 + 7]);
+    }
+  });
+
+  // Hidden 256, two layers, 48 rows: every batch is past the split's threshold.
+  for (const cell of ['rnn', 'gru', 'lstm'] as CellType[]) {
+    it(`${cell} 256, 2 layers, dropout 0.3: one step's gradients on two threads equal one thread's within float32 rounding`, () => {
+      const [two, one] = twins(cell, 2, 256, 0.3) as [Twin, Twin];
+      const batch = batchOf(0, 48, true);
+      const labels = batch.labels as Int32Array;
+      const a = classificationGradientsSplit(two.model, batch, labels, helper, two.random);
+      const b = classificationGradients(one.model, batch, labels, one.random);
+      assert.ok(Math.abs(a.loss - b.loss) <= 1e-6 * b.loss, `loss ${a.loss} against ${b.loss}`);
+      assert.equal(a.correct, b.correct);
+      // Each row's forward pass is its own, so the states are the same to the bit.
+      assert.deepEqual(a.finalStates, b.finalStates);
+      let differs = false;
+      a.grads.forEach((grad, p) => {
+        const other = b.grads[p] as Float32Array;
+        const scale = other.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        grad.forEach((g, i) => {
+          differs ||= g !== other[i];
+          assert.ok(Math.abs(g - (other[i] as number)) <= 1e-5 * scale, `parameter ${p}[${i}]`);
+        });
+      });
+      assert.ok(differs, 'the sums over rows run in another order, so not to the bit');
+      // Through up to nine steps back, per-row rounding in the backward matmuls compounds.
+      a.stepNorms!.forEach((layer, l) =>
+        layer.forEach((norm, t) => {
+          const other = b.stepNorms![l]![t]!;
+          assert.ok(Math.abs(norm - other) <= 1e-4 * other, `||dL/dh_${t}|| of layer ${l}`);
+        }),
+      );
+      [two, one].forEach(({ model }) => model.dispose());
+    });
+
+    // Adam divides by the root of each gradient's running square, so a gradient near 0 turns
+    // rounding into a step of up to the learning rate; SGD's step is linear in the gradient.
+    it(`${cell} 256, 2 layers: 20 SGD steps on two threads stay within 1e-5 of one thread`, () => {
+      const [two, one] = twins(cell, 2, 256, 0.3) as [Twin, Twin];
+      const [twoSgd, oneSgd] = [0, 1].map(() =>
+        createOptimizer({ name: 'sgd', learningRate: 0.1, momentum: 0.9 }),
+      ) as [Optimizer, Optimizer];
+      for (let k = 0; k < 20; k++) {
+        const batch = batchOf(k, 48, true);
+        const a = trainStep(two.model, twoSgd, batch, OPTIONS, two.random, undefined, helper);
+        const b = trainStep(one.model, oneSgd, batch, OPTIONS, one.random);
+        assert.ok(Math.abs(a.loss - b.loss) <= 1e-5 * b.loss, `step ${k}: loss`);
+      }
+      const worst = largestWeightDifference(two.model, one.model);
+      assert.ok(worst > 0 && worst < 1e-5, `largest difference ${worst}`);
+      [two, one].forEach(({ model }) => model.dispose());
+    });
+  }
+
+  it('keeps a step too small to pay for the helper on one thread, to the bit', () => {
+    const [two, one] = twins('gru', 1) as [
+      ReturnType<typeof twins>[0],
+      ReturnType<typeof twins>[0],
+    ];
+    for (let k = 0; k < 5; k++) {
+      const batch = batchOf(k, 48, true);
+      trainStep(two.model, two.adam, batch, OPTIONS, two.random, undefined, helper);
+      trainStep(one.model, one.adam, batch, OPTIONS, one.random);
+    }
+    assert.equal(largestWeightDifference(two.model, one.model), 0);
+    [two, one].forEach(({ model }) => model.dispose());
   });
 });

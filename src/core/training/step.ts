@@ -3,7 +3,13 @@ import type { LayerState, SequenceData } from '../model/recurrentStack';
 import type { SequenceModel } from '../model/sequenceModel';
 import type { Optimizer } from './optimizers';
 import type { Random } from '../random';
-import { classificationGradients, kernelStepApplies, type StepGradients } from './kernelStep';
+import {
+  classificationGradients,
+  classificationGradientsSplit,
+  kernelStepApplies,
+  type StepGradients,
+} from './kernelStep';
+import type { StepHelper } from './stepHelper';
 import { argMaxHits } from './metrics';
 
 export interface StepOptions {
@@ -57,11 +63,16 @@ export function trainStep(
   options: StepOptions,
   random?: Random,
   initial?: readonly LayerState[],
+  /** A second thread for the step, where it applies (see classificationGradientsSplit). */
+  helper?: StepHelper,
 ): StepResult {
   batch.prepare?.(model, initial);
-  const { loss, correct, grads, finalStates, stepNorms } = kernelStepApplies(model, batch, random)
-    ? classificationGradients(model, batch, batch.labels as Int32Array, initial)
-    : tfjsGradients(model, batch, options, random, initial);
+  const labels = batch.labels as Int32Array;
+  const { loss, correct, grads, finalStates, stepNorms } = !kernelStepApplies(model, batch)
+    ? tfjsGradients(model, batch, options, random, initial)
+    : helper && !initial
+      ? classificationGradientsSplit(model, batch, labels, helper, random)
+      : classificationGradients(model, batch, labels, random, initial);
   const paramNorms = grads.map((g) => Math.sqrt(sumOfSquares(g)));
   const total = Math.sqrt(paramNorms.reduce((sum, n) => sum + n * n, 0));
   // torch.nn.utils.clip_grad_norm_: scale by max_norm / (total + 1e-6) when that is below 1.

@@ -8,6 +8,7 @@ import { classificationSource } from './classification';
 import type { Evaluation } from './evaluate';
 import { createOptimizer, type OptimizerSettings } from './optimizers';
 import { trainStep, type StepResult, type TrainBatch } from './step';
+import { StepHelper } from './stepHelper';
 import { WeightAverage } from './weightAverage';
 
 /** `cosine` anneals the learning rate to zero over the run, batch by batch. */
@@ -27,6 +28,11 @@ export interface TrainSettings {
    * last step's.
    */
   weightAveraging?: number;
+  /**
+   * The file of the training helper thread (dist/stepHelper.js, or scripts/stepHelper.dev.mjs
+   * under tsx): with it, classification steps split each batch across two threads. Absent: one.
+   */
+  helperThread?: string;
 }
 
 export interface BatchProgress {
@@ -132,6 +138,7 @@ export async function trainModel<E extends HeldOutScore>(
     ? new WeightAverage(model, settings.weightAveraging)
     : undefined;
   const random = new Random(settings.seed ^ 0x5bd1e995);
+  const helper = settings.helperThread ? new StepHelper(settings.helperThread) : undefined;
   const history: EpochReport<E>[] = [];
   let trainSeconds = 0;
   let trained = 0;
@@ -164,7 +171,7 @@ export async function trainModel<E extends HeldOutScore>(
         optimizer.setLearningRate(learningRate);
         const started = performance.now();
         const initial = batch.continues ? carried : undefined;
-        const step = trainStep(model, optimizer, batch, settings, random, initial);
+        const step = trainStep(model, optimizer, batch, settings, random, initial, helper);
         carried = step.finalStates;
         average?.update();
         trainSeconds += (performance.now() - started) / 1000;
@@ -223,6 +230,7 @@ export async function trainModel<E extends HeldOutScore>(
   } finally {
     optimizer.dispose();
     average?.dispose();
+    await helper?.dispose();
   }
   return {
     model,
