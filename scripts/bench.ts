@@ -4,7 +4,7 @@
  * split), interleaved in one run (ours, peer, ours, peer) so both see the same machine.
  *
  *   npm run bench -- [--cells rnn,lstm,gru] [--hidden 32,128,512] [--epochs 5] [--rounds 2]
- *     [--backends wasm,cpu] [--json]
+ *     [--backends wasm,cpu] [--threads 2] [--json]
  *   npm run bench -- --scaling [--cells gru]   (names/s against hidden size, chars/s against k)
  *   npm run bench -- --recipe --epochs 15 --cells rnn,gru   (both sides with dropout and weight
  *     averaging, the recipe the extension ships, for time to the target accuracies)
@@ -58,6 +58,8 @@ const { values } = parseArgs({
   options: {
     cells: { type: 'string', default: 'rnn,lstm,gru' },
     hidden: { type: 'string', default: '128' },
+    // Our side on two threads (dist/stepHelper.js, built first); PyTorch stays at its best, 1.
+    threads: { type: 'string', default: '1' },
     epochs: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '2' },
     backends: { type: 'string', default: 'wasm' },
@@ -98,7 +100,7 @@ function trainOurs(
   args.push('--hidden', String(hidden), '--batch', '64', '--lr', '0.003', '--clip', '5');
   args.push('--epochs', String(runEpochs));
   args.push('--dropout', String(recipe.dropout), '--average', String(recipe.average));
-  args.push('--backend', backend);
+  args.push('--backend', backend, '--threads', values.threads);
   if (recordGradients) args.push('--record-gradients');
   const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`ours failed: ${result.stderr.slice(-2000)}`);
@@ -342,7 +344,7 @@ const targetLines = [
   ),
 ];
 console.log(
-  `Names task, hidden ${hiddenSizes.join(', ')}, batch 64, Adam 0.003, clip 5, ${values.recipe ? `dropout ${recipe.dropout} and weight averaging ${recipe.average}` : 'no dropout or averaging'}, ${epochs} epochs, median of ${rounds} interleaved rounds (ours, PyTorch, ours, PyTorch); ` +
+  `Names task, hidden ${hiddenSizes.join(', ')}, batch 64, Adam 0.003, clip 5, ${values.recipe ? `dropout ${recipe.dropout} and weight averaging ${recipe.average}` : 'no dropout or averaging'}, ${epochs} epochs, ours on ${values.threads} thread${values.threads === '1' ? '' : 's'} and PyTorch on 1, median of ${rounds} interleaved rounds (ours, PyTorch, ours, PyTorch); ` +
     `load average ${loadAtStart[0]?.toFixed(2)} at start, ${loadAtEnd[0]?.toFixed(2)} at end (1-minute, ${os.cpus().length} cores)`,
 );
 console.log(

@@ -16,6 +16,7 @@
  *   node --import tsx scripts/bench/ours.ts --cell gru [--hidden 128] [--epochs 5]
  *     [--dropout 0] [--average 0] [--backend wasm] [--seed 42] [--record-gradients] [--threads 2]
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendPreference } from '../../src/core/backend';
@@ -29,6 +30,13 @@ import { trainModel, type TrainingSource } from '../../src/core/training/trainer
 import { trainSettings } from '../../src/core/training/settings';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+
+/** The bundled helper thread: the one the extension runs, without tsx loaded in the thread. */
+function helperThread(): string {
+  const file = path.join(ROOT, 'dist', 'stepHelper.js');
+  if (!fs.existsSync(file)) throw new Error('--threads 2 runs dist/stepHelper.js: npm run build');
+  return file;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -89,8 +97,7 @@ async function main(): Promise<void> {
       seed,
       recordGradients: values['record-gradients'],
       weightAveraging: Number(values.average),
-      helperThread:
-        values.threads === '2' ? path.join(ROOT, 'dist', 'stepHelper.js') : undefined,
+      helperThread: values.threads === '2' ? helperThread() : undefined,
     }),
     {
       onBatch: () => {
