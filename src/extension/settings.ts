@@ -26,6 +26,12 @@ function clampInt(value: number, min: number, max: number, fallback: number): nu
 
 /** Typed, range-checked reads: settings.json may hold anything. */
 export const settings = {
+  /** Threads a names training may use: 2 adds a helper thread for large enough steps. */
+  trainingThreads(): 1 | 2 {
+    return vscode.workspace.getConfiguration(`${SECTION}.training`).get<number>('threads', 1) === 2
+      ? 2
+      : 1;
+  },
   backend(): BackendPreference {
     const value = vscode.workspace.getConfiguration(SECTION).get<string>('backend', 'auto');
     return (['auto', 'tensorflow', 'wasm', 'cpu'] as const).find((b) => b === value) ?? 'auto';

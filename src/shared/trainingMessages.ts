@@ -15,6 +15,11 @@ export interface StartTraining {
   backend: BackendPreference;
   job: TaskJob;
   settings: TrainSettings;
+  /**
+   * 2: the worker starts its helper thread (dist/stepHelper.js) for the steps that pay for it.
+   * Absent: one thread.
+   */
+  threads?: 1 | 2;
   /** Where the worker saves the model when training completes. */
   manifestFile: string;
   /** Where it saves the weights after every epoch, to offer them if the window goes away. */
@@ -65,5 +70,7 @@ export type WorkerEvent =
       forecast?: ForecastReport;
       seconds: number;
       sequencesPerSecond: number;
+      /** Steps the helper thread took part in (StartTraining.threads 2). */
+      helperSteps?: number;
     }
   | { type: 'error'; message: string };

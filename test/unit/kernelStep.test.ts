@@ -147,7 +147,9 @@ describe('the classification step split across two threads', () => {
   let helper: StepHelper;
   before(async () => {
     await useTestBackend();
-    helper = new StepHelper(path.join(__dirname, '..', '..', 'scripts', 'stepHelper.dev.mjs'));
+    helper = await StepHelper.start(
+      path.join(__dirname, '..', '..', 'scripts', 'stepHelper.dev.mjs'),
+    );
   });
   after(() => helper?.dispose());
 
@@ -220,6 +222,13 @@ describe('the classification step split across two threads', () => {
       [two, one].forEach(({ model }) => model.dispose());
     });
   }
+
+  it('fails at the start, not at the first step, when the helper cannot start', async () => {
+    await assert.rejects(
+      StepHelper.start(path.join(__dirname, 'no-such-helper.js')),
+      /The training helper thread could not start/,
+    );
+  });
 
   it('keeps a step too small to pay for the helper on one thread, to the bit', () => {
     const [two, one] = twins('gru', 1) as [

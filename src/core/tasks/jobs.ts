@@ -80,6 +80,8 @@ export interface JobResult {
   completed: boolean;
   trainSeconds: number;
   sequencesPerSecond: number;
+  /** Steps a helper thread took part in. */
+  helperSteps: number;
   history: EpochFigures[];
   forecast?: ForecastReport;
 }
@@ -169,6 +171,7 @@ export async function runJob(
       completed: boolean;
       trainSeconds: number;
       sequencesPerSecond: number;
+      helperSteps: number;
     },
     info: ManifestInfo,
     history: EpochFigures[],
@@ -179,6 +182,7 @@ export async function runJob(
     completed: outcome.completed,
     trainSeconds: outcome.trainSeconds,
     sequencesPerSecond: outcome.sequencesPerSecond,
+    helperSteps: outcome.helperSteps,
     history,
     forecast,
   });

@@ -122,17 +122,38 @@ export function signal(shared: SharedArrayBuffer, failed: boolean): void {
 }
 
 export class StepHelper {
-  private readonly worker: Worker;
   private shared?: SharedArrayBuffer;
   private pending?: HelperRequest;
   private failure?: string;
+  /** Steps the helper took part in. */
+  steps = 0;
 
-  /** `workerFile`: the bundled dist/stepHelper.js, or its source's loader under tsx. */
-  constructor(workerFile: string) {
-    this.worker = new Worker(workerFile);
+  private constructor(private readonly worker: Worker) {
     this.worker.on('message', (message: { error?: string }) => (this.failure = message.error));
     // A training that ends without dispose must not keep the process alive.
     this.worker.unref();
+  }
+
+  /**
+   * Starts the thread from `workerFile` (the bundled dist/stepHelper.js, or its source's loader
+   * under tsx) and resolves once it is listening. A step blocks this thread while it waits for
+   * the helper, so a helper that cannot start must fail here, not be waited for.
+   */
+  static start(workerFile: string): Promise<StepHelper> {
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(workerFile);
+      const fail = (reason: unknown): void => {
+        void worker.terminate();
+        reject(new Error(`The training helper thread could not start: ${String(reason)}`));
+      };
+      worker.once('error', fail);
+      worker.once('exit', (code) => fail(`it exited with code ${code}`));
+      worker.once('message', (message: { ready?: boolean }) => {
+        if (!message.ready) return fail(JSON.stringify(message));
+        worker.removeAllListeners();
+        resolve(new StepHelper(worker));
+      });
+    });
   }
 
   /** Sends the helper its rows and the weights, and returns at once. */
@@ -151,6 +172,7 @@ export class StepHelper {
     Atomics.store(new Int32Array(shared, 0, 1), 0, PENDING);
     packParams(config, param, new Float32Array(shared, at.weights, at.params));
     this.pending = { config, data, labels, batchRows, keep, shared };
+    this.steps++;
     this.worker.postMessage(this.pending);
   }
 

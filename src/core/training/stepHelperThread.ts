@@ -20,3 +20,5 @@ parentPort?.on('message', (request: HelperRequest) => {
     signal(request.shared, true);
   }
 });
+
+parentPort?.postMessage({ ready: true });

@@ -96,6 +96,8 @@ export interface TrainOutcome<E extends HeldOutScore = Evaluation> {
   completed: boolean;
   trainSeconds: number;
   sequencesPerSecond: number;
+  /** Steps a helper thread took part in (TrainSettings.helperThread); 0 on one thread. */
+  helperSteps: number;
 }
 
 export class NonFiniteLossError extends Error {}
@@ -138,7 +140,7 @@ export async function trainModel<E extends HeldOutScore>(
     ? new WeightAverage(model, settings.weightAveraging)
     : undefined;
   const random = new Random(settings.seed ^ 0x5bd1e995);
-  const helper = settings.helperThread ? new StepHelper(settings.helperThread) : undefined;
+  const helper = settings.helperThread ? await StepHelper.start(settings.helperThread) : undefined;
   const history: EpochReport<E>[] = [];
   let trainSeconds = 0;
   let trained = 0;
@@ -238,5 +240,6 @@ export async function trainModel<E extends HeldOutScore>(
     completed,
     trainSeconds,
     sequencesPerSecond: trained / Math.max(trainSeconds, 1e-9),
+    helperSteps: helper?.steps ?? 0,
   };
 }

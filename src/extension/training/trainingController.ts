@@ -421,6 +421,7 @@ export class TrainingController implements vscode.Disposable {
           backend: settings.backend(),
           job,
           settings: s,
+          threads: settings.trainingThreads(),
           manifestFile,
           epochDirectory: this.runs.epochDirectory(run),
           checkpointFile: this.checkpoints.begin({
@@ -454,7 +455,8 @@ export class TrainingController implements vscode.Disposable {
     const last = status.history[status.history.length - 1];
     const figure = last ? formatHeadline(last.headline) : 'no epoch finished';
     this.log.info(
-      `Training finished in ${(wallMs / 1000).toFixed(1)} s (${Math.round(message.sequencesPerSecond)} sequences/s); ` +
+      `Training finished in ${(wallMs / 1000).toFixed(1)} s (${Math.round(message.sequencesPerSecond)} sequences/s` +
+        `${message.helperSteps ? `; a helper thread took part in ${message.helperSteps} steps` : ''}); ` +
         `${figure}; saved ${message.manifestFile}`,
     );
     const manifestFile = message.manifestFile;

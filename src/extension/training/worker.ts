@@ -3,6 +3,7 @@
  * waits on a batch. It talks only through src/shared/trainingMessages. It outlives a run, so the
  * next one finds the backend started (TrainingWorker keeps it warm); one run trains at a time.
  */
+import * as path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { initBackend } from '../../core/backend';
 import { saveModel } from '../../core/io/modelFile';
@@ -53,7 +54,12 @@ async function train(run: Run): Promise<void> {
   const backend = await initBackend(start.backend, { wasmDir: start.wasmDirectory });
   send(run, { type: 'backend', info: backend });
   let lastBatchMessage = 0;
-  const result = await runJob(start.job, start.settings, backend.name, {
+  // The helper's bundle sits beside this one in dist.
+  const trainSettings =
+    start.threads === 2
+      ? { ...start.settings, helperThread: path.join(__dirname, 'stepHelper.js') }
+      : start.settings;
+  const result = await runJob(start.job, trainSettings, backend.name, {
     shouldStop: () => run.stopRequested,
     waitIfPaused: () => run.paused ?? Promise.resolve(),
     onBatch: (p) => {
@@ -98,6 +104,7 @@ async function train(run: Run): Promise<void> {
     forecast: result.completed ? result.forecast : undefined,
     seconds: result.trainSeconds,
     sequencesPerSecond: result.sequencesPerSecond,
+    helperSteps: result.helperSteps,
   });
 }
 
