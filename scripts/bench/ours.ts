@@ -118,6 +118,8 @@ async function main(): Promise<void> {
       heldOutAccuracy: outcome.history[outcome.history.length - 1]?.heldOut.accuracy ?? null,
       namesPerSecond: trained / outcome.trainSeconds,
       stepSeconds: outcome.trainSeconds,
+      // Steps the helper thread took part in (--threads 2): smaller steps stay on one thread.
+      helperSteps: outcome.helperSteps,
       wallNamesPerSecond: trained / wall,
       wallSeconds: wall,
       peakMB: Math.round(process.resourceUsage().maxRSS / 1024),
