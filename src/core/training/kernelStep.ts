@@ -127,19 +127,30 @@ export function classificationGradients(
   random?: Random,
   initial?: readonly LayerState[],
 ): StepGradients {
-  const param = (name: string): Float32Array => valuesOf(model.params.get(name) as tf.Variable);
   const keep = headDropout(model, labels.length, random);
-  const part = classificationPart(model.config, param, batch.data, labels, labels.length, {
-    initial,
-    keep,
-  });
-  return {
-    loss: Math.fround(part.lossSum / labels.length),
-    correct: part.correct,
-    grads: part.grads,
-    finalStates: part.finalStates,
-    stepNorms: part.stepNorms,
-  };
+  const part = classificationPart(
+    model.config,
+    paramsOf(model),
+    batch.data,
+    labels,
+    labels.length,
+    {
+      initial,
+      keep,
+    },
+  );
+  return wholeBatch(part, labels.length);
+}
+
+/** A model's weight values by PyTorch name. */
+function paramsOf(model: SequenceModel): (name: string) => Float32Array {
+  return (name) => valuesOf(model.params.get(name) as tf.Variable);
+}
+
+/** The step's gradients from those of all `rows` rows: the loss is their mean, in float32. */
+function wholeBatch(part: PartGradients, rows: number): StepGradients {
+  const { lossSum, correct, grads, finalStates, stepNorms } = part;
+  return { loss: Math.fround(lossSum / rows), correct, grads, finalStates, stepNorms };
 }
 
 /**
@@ -173,7 +184,7 @@ export function classificationGradientsSplit(
 ): StepGradients {
   if (!worthSplitting(model.config, batch.data))
     return classificationGradients(model, batch, labels, random);
-  const param = (name: string): Float32Array => valuesOf(model.params.get(name) as tf.Variable);
+  const param = paramsOf(model);
   const keep = headDropout(model, labels.length, random);
   const H = model.config.hiddenSize;
   const rowsOf = (part: BatchRows) =>
@@ -183,12 +194,5 @@ export function classificationGradientsSplit(
   const mine = classificationPart(model.config, param, first.data, first.labels, labels.length, {
     keep: rowsOf(first),
   });
-  const part = joinParts(mine, helper.end());
-  return {
-    loss: Math.fround(part.lossSum / labels.length),
-    correct: part.correct,
-    grads: part.grads,
-    finalStates: part.finalStates,
-    stepNorms: part.stepNorms,
-  };
+  return wholeBatch(joinParts(mine, helper.end()), labels.length);
 }
