@@ -18,7 +18,7 @@ export const DEFAULT_MODEL = path.join(ROOT, 'media', 'models', 'names-gru.json'
 const USAGE = `Usage:
   npm run train -- --task names [--cell gru|lstm|rnn] [--hidden 128] [--layers 1] [--bidirectional] [--dropout 0.3] [--epochs 10]
                    [--lr 0.003] [--schedule constant|cosine] [--average 0.998] [--batch 64] [--clip 5] [--optimizer adam|sgd] [--momentum 0.9]
-                   [--seed 42] [--backend auto|tensorflow|wasm|cpu] [--data DIR] [--out FILE.json] [--json]
+                   [--seed 42] [--backend auto|tensorflow|wasm|cpu] [--threads 1|2] [--data DIR] [--out FILE.json] [--json]
   npm run predict -- NAME [--model FILE.json] [--top 5] [--backend ...] [--json]
 ${TASK_USAGE}`;
 
@@ -45,6 +45,7 @@ async function train(args: string[]): Promise<void> {
       out: { type: 'string' },
       bidirectional: { type: 'boolean', default: false },
       'record-gradients': { type: 'boolean', default: false },
+      threads: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -75,6 +76,11 @@ async function train(args: string[]): Promise<void> {
     seed: number(values.seed, 42, 'seed'),
     recordGradients: values['record-gradients'],
     weightAveraging: number(values.average, NAMES_RECIPE.weightAveraging, 'average'),
+    // The CLI runs from source, so its helper does too.
+    helperThread:
+      oneOf(values.threads, ['1', '2'], '1', 'threads') === '2'
+        ? path.join(ROOT, 'scripts', 'stepHelper.dev.mjs')
+        : undefined,
   });
   const backend = await initBackend(
     oneOf<BackendPreference>(values.backend, BACKENDS, 'auto', 'backend'),
@@ -135,6 +141,7 @@ async function train(args: string[]): Promise<void> {
         macroAccuracy: info.heldOut?.macroAccuracy ?? null,
         namesPerSecond: Math.round(outcome.sequencesPerSecond),
         seconds: Number(outcome.trainSeconds.toFixed(2)),
+        helperSteps: outcome.helperSteps,
         peakMB: Math.round(process.resourceUsage().maxRSS / 1024),
         history: outcome.history.map((h) => ({
           accuracy: h.heldOut.accuracy,

@@ -17,6 +17,20 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
 }
 
 describe('command line', () => {
+  it('train --threads 2 lets the helper thread take part in the steps large enough for it', () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-cli-')), 'gru.json');
+    const run = cli(
+      ...['train', '--task', 'names', '--cell', 'gru', '--hidden', '128', '--epochs', '1'],
+      ...['--threads', '2', '--out', out, '--json'],
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const summary = JSON.parse(run.stdout.trim());
+    // About 225 batches of 64 names; batches of short names stay on one thread.
+    assert.ok(summary.helperSteps > 50 && summary.helperSteps <= 230, `${summary.helperSteps}`);
+    assert.ok(summary.heldOutAccuracy > 0.469, 'beats always answering Russian');
+    assert.equal(cli('train', '--threads', '3').status, 64);
+  });
+
   it('train --json ends with one JSON line and saves a loadable model', () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-cli-')), 'tiny.json');
     const run = cli(
@@ -42,6 +56,7 @@ describe('command line', () => {
       'cell',
       'epochs',
       'heldOutAccuracy',
+      'helperSteps',
       'hidden',
       'history',
       'layers',
