@@ -39,7 +39,13 @@ function batchOf(k: number, rows: number, sorted: boolean): TrainBatch {
   return classificationBatch(packBatch(sequences));
 }
 
-const config = (cell: CellType, numLayers: number, hiddenSize = 16, dropout = 0) =>
+const config = (
+  cell: CellType,
+  numLayers: number,
+  hiddenSize = 16,
+  dropout = 0,
+  bidirectional = false,
+) =>
   ({
     cell,
     nonlinearity: 'tanh',
@@ -50,6 +56,7 @@ const config = (cell: CellType, numLayers: number, hiddenSize = 16, dropout = 0)
     outputSize: 4,
     head: 'last',
     dropout,
+    bidirectional,
   }) as const;
 
 // A clip this low acts on most steps, so the scaled update is compared too.
@@ -63,9 +70,15 @@ function throughTape(batch: TrainBatch): TrainBatch {
 }
 
 /** Two models alike, each with its Adam and its dropout stream, stepped side by side. */
-function twins(cell: CellType, layers: number, hidden?: number, dropout?: number) {
+function twins(
+  cell: CellType,
+  layers: number,
+  hidden?: number,
+  dropout?: number,
+  bidirectional?: boolean,
+) {
   return [0, 1].map(() => ({
-    model: SequenceModel.create(config(cell, layers, hidden, dropout), 3),
+    model: SequenceModel.create(config(cell, layers, hidden, dropout, bidirectional), 3),
     adam: createOptimizer({ name: 'adam', learningRate: 0.01 }) as Optimizer,
     random: new Random(11),
   }));
@@ -87,13 +100,14 @@ describe('the kernel step of classification against the step through tfjs', () =
   before(useTestBackend);
 
   const cases = (['rnn', 'gru', 'lstm'] as CellType[]).flatMap((cell) => [
-    { cell, layers: 1, dropout: 0 },
-    { cell, layers: 2, dropout: 0 },
-    { cell, layers: 2, dropout: 0.3 },
+    { cell, layers: 1, dropout: 0, bidirectional: false },
+    { cell, layers: 2, dropout: 0, bidirectional: false },
+    { cell, layers: 2, dropout: 0.3, bidirectional: false },
+    { cell, layers: 1, dropout: 0.3, bidirectional: true },
   ]);
-  for (const { cell, layers, dropout } of cases) {
-    it(`${cell}, ${layers} layer(s), dropout ${dropout}: 20 Adam steps give the same weights, losses and norms`, async () => {
-      const [fused, taped] = twins(cell, layers, 16, dropout) as [Twin, Twin];
+  for (const { cell, layers, dropout, bidirectional } of cases) {
+    it(`${cell}, ${layers} layer(s)${bidirectional ? ', bidirectional' : ''}, dropout ${dropout}: 20 Adam steps give the same weights, losses and norms`, async () => {
+      const [fused, taped] = twins(cell, layers, 16, dropout, bidirectional) as [Twin, Twin];
       for (let k = 0; k < 20; k++) {
         const batch = batchOf(k, 12, false);
         assert.equal(kernelStepApplies(fused.model, batch), true);
@@ -133,13 +147,13 @@ describe('the kernel step of classification against the step through tfjs', () =
     });
   }
 
-  it('leaves the kernel for what it does not do: two directions, a loss per step', () => {
+  it('leaves the kernel for what it does not do: a loss per step, a batch without labels', () => {
     const batch = batchOf(0, 12, false);
-    const both = SequenceModel.create({ ...config('gru', 1), bidirectional: true }, 1);
-    assert.equal(kernelStepApplies(both, batch), false);
     const steps = SequenceModel.create({ ...config('gru', 1), head: 'all' }, 1);
     assert.equal(kernelStepApplies(steps, batch), false);
-    [both, steps].forEach((model) => model.dispose());
+    const model = SequenceModel.create(config('gru', 1), 1);
+    assert.equal(kernelStepApplies(model, throughTape(batch)), false);
+    [steps, model].forEach((m) => m.dispose());
   });
 });
 
@@ -228,6 +242,23 @@ describe('the classification step split across two threads', () => {
       StepHelper.start(path.join(__dirname, 'no-such-helper.js')),
       /The training helper thread could not start/,
     );
+  });
+
+  it('gru 256, bidirectional, dropout 0.3: one step on two threads equals one thread within float32 rounding', () => {
+    const [two, one] = twins('gru', 1, 256, 0.3, true) as [Twin, Twin];
+    const batch = batchOf(1, 48, true);
+    const labels = batch.labels as Int32Array;
+    const a = classificationGradientsSplit(two.model, batch, labels, helper, two.random);
+    const b = classificationGradients(one.model, batch, labels, one.random);
+    assert.ok(Math.abs(a.loss - b.loss) <= 1e-6 * b.loss, `loss ${a.loss} against ${b.loss}`);
+    a.grads.forEach((grad, p) => {
+      const other = b.grads[p] as Float32Array;
+      const scale = other.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      grad.forEach((g, i) =>
+        assert.ok(Math.abs(g - (other[i] as number)) <= 1e-5 * scale, `parameter ${p}[${i}]`),
+      );
+    });
+    [two, one].forEach(({ model }) => model.dispose());
   });
 
   it('keeps a step too small to pay for the helper on one thread, to the bit', () => {

@@ -1,7 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { gateCount, type ModelConfig } from '../model/config';
+import { gateCount, headInputSize, type ModelConfig } from '../model/config';
 import { recurrenceKernel } from '../kernel/recurrenceKernel';
-import { layerParamNames, paramSpecs } from '../model/params';
+import { layerParamNames, paramSpecs, REVERSE_SUFFIX } from '../model/params';
+import { reverseSequences } from '../model/reverse';
 import type { LayerState, SequenceData } from '../model/recurrentStack';
 import {
   finalStates,
@@ -11,6 +12,7 @@ import {
   stackWeights,
   zeroStates,
   type LayerRun,
+  type StackGradients,
 } from '../model/recurrentStack';
 import { dropoutMask, type SequenceModel } from '../model/sequenceModel';
 import { valuesOf } from '../model/tensorValues';
@@ -46,11 +48,10 @@ export interface PartGradients {
 
 /**
  * Whether a step can skip tfjs: many-to-one classification with its plain cross-entropy, in one
- * direction. Everything else goes through tfjs's tape.
+ * direction or two. Everything else goes through tfjs's tape.
  */
 export function kernelStepApplies(model: SequenceModel, batch: TrainBatch): boolean {
-  const { config } = model;
-  return batch.labels !== undefined && config.head === 'last' && !config.bidirectional;
+  return batch.labels !== undefined && model.config.head === 'last';
 }
 
 /** The dropout mask of a training step on the head's input, [B*H], drawn as the tape's step does. */
@@ -61,7 +62,7 @@ function headDropout(
 ): Float32Array | undefined {
   const rate = model.config.dropout ?? 0;
   if (!random || rate === 0) return undefined;
-  return dropoutMask(rows * model.config.hiddenSize, rate, random);
+  return dropoutMask(rows * headInputSize(model.config), rate, random);
 }
 
 /**
@@ -81,17 +82,31 @@ export function classificationPart(
   options: { initial?: readonly LayerState[]; keep?: Float32Array } = {},
 ): PartGradients {
   const { initial, keep } = options;
-  const BH = data.batch * config.hiddenSize;
   const C = config.outputSize;
-  const layers = stackWeights(config, param);
-  const runs = runStack(
-    config,
-    layers,
-    data,
-    initial ?? zeroStates(config, data.batch),
-    'backward',
+  // A bidirectional model (one layer) reads each sequence again backwards, with its own weights;
+  // the head reads the two last states side by side, [B, 2H], as the tape's tf.concat does.
+  const directions = [
+    { suffix: '', data, initial: initial ?? zeroStates(config, data.batch) },
+    ...(config.bidirectional
+      ? [
+          {
+            suffix: REVERSE_SUFFIX,
+            data: reverseSequences(data),
+            initial: zeroStates(config, data.batch),
+          },
+        ]
+      : []),
+  ].map((direction) => {
+    const layers = stackWeights(config, param, direction.suffix);
+    const runs = runStack(config, layers, direction.data, direction.initial, 'backward');
+    const BH = data.batch * config.hiddenSize;
+    const final = (runs[runs.length - 1] as LayerRun).hs.subarray((direction.data.steps - 1) * BH);
+    return { ...direction, layers, runs, final };
+  });
+  const final = sideBySide(
+    directions.map((direction) => direction.final),
+    data.batch,
   );
-  const final = (runs[runs.length - 1] as LayerRun).hs.subarray((data.steps - 1) * BH);
   // Dropout on the head's input, and on its gradient: each a float32 product, as tf.mul's.
   const last = keep ? final.map((h, i) => h * (keep[i] as number)) : final;
   const [weight, bias] = [param('fc.weight'), param('fc.bias')];
@@ -102,21 +117,61 @@ export function classificationPart(
   for (let k = 0; k < grad.length; k++) grad[k] = (grad[k] as number) * perRow;
   const head = recurrenceKernel().linearBackward(last, weight, grad, C);
   const dFinal = keep ? head.dx.map((d, i) => d * (keep[i] as number)) : head.dx;
-  const stack = stackBackward(config, layers, data, runs, lastStepGradient(data, dFinal), false);
+  const dFinals = apart(dFinal, data.batch, directions.length);
   const byName = new Map<string, Float32Array>([
     ['fc.weight', head.dw],
     ['fc.bias', head.db],
   ]);
-  stack.layers.forEach((layerGrads, layer) =>
-    layerParamNames(layer).forEach((name, k) => byName.set(name, layerGrads[k] as Float32Array)),
-  );
+  // The tape hears the step norms and the final states of the forward direction only.
+  const [stack] = directions.map((direction, d) => {
+    const dTop = lastStepGradient(direction.data, dFinals[d] as Float32Array);
+    const result = stackBackward(
+      config,
+      direction.layers,
+      direction.data,
+      direction.runs,
+      dTop,
+      false,
+    );
+    result.layers.forEach((layerGrads, layer) =>
+      layerParamNames(layer, direction.suffix).forEach((name, k) =>
+        byName.set(name, layerGrads[k] as Float32Array),
+      ),
+    );
+    return result;
+  }) as [StackGradients];
+  const forward = directions[0] as (typeof directions)[number];
   return {
     lossSum: loss,
     correct: argMaxHits(logits, labels),
     grads: paramSpecs(config).map((spec) => byName.get(spec.name) as Float32Array),
-    finalStates: finalStates(runs, data.steps, BH),
+    finalStates: finalStates(forward.runs, data.steps, data.batch * config.hiddenSize),
     stepNorms: stack.norms,
   };
+}
+
+/** Rows of [B, H] blocks side by side: [B, H * blocks.length], each row's blocks in order. */
+function sideBySide(blocks: readonly Float32Array[], rows: number): Float32Array {
+  if (blocks.length === 1) return blocks[0] as Float32Array;
+  const H = (blocks[0] as Float32Array).length / rows;
+  const joined = new Float32Array(rows * H * blocks.length);
+  blocks.forEach((block, k) => {
+    for (let b = 0; b < rows; b++)
+      joined.set(block.subarray(b * H, (b + 1) * H), (b * blocks.length + k) * H);
+  });
+  return joined;
+}
+
+/** `sideBySide` undone: [B, H * count] into `count` blocks of [B, H]. */
+function apart(joined: Float32Array, rows: number, count: number): Float32Array[] {
+  if (count === 1) return [joined];
+  const H = joined.length / rows / count;
+  return Array.from({ length: count }, (_, k) => {
+    const block = new Float32Array(rows * H);
+    for (let b = 0; b < rows; b++)
+      block.set(joined.subarray((b * count + k) * H, (b * count + k + 1) * H), b * H);
+    return block;
+  });
 }
 
 /** A classification step's gradients on one thread, from the model's own weights. */
@@ -186,9 +241,9 @@ export function classificationGradientsSplit(
     return classificationGradients(model, batch, labels, random);
   const param = paramsOf(model);
   const keep = headDropout(model, labels.length, random);
-  const H = model.config.hiddenSize;
+  const W = headInputSize(model.config);
   const rowsOf = (part: BatchRows) =>
-    keep?.subarray(part.from * H, (part.from + part.labels.length) * H);
+    keep?.subarray(part.from * W, (part.from + part.labels.length) * W);
   const [first, second] = splitRows(batch.data, labels);
   helper.begin(model.config, param, second.data, second.labels, labels.length, rowsOf(second));
   const mine = classificationPart(model.config, param, first.data, first.labels, labels.length, {
