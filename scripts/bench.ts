@@ -4,7 +4,7 @@
  * split), interleaved in one run (ours, peer, ours, peer) so both see the same machine.
  *
  *   npm run bench -- [--cells rnn,lstm,gru] [--hidden 32,128,512] [--epochs 5] [--rounds 2]
- *     [--backends wasm,cpu] [--threads 2] [--json]
+ *     [--backends wasm,cpu] [--threads 2] [--layers 2] [--bidirectional] [--json]
  *   npm run bench -- --scaling [--cells gru]   (names/s against hidden size, chars/s against k)
  *   npm run bench -- --recipe --epochs 15 --cells rnn,gru   (both sides with dropout and weight
  *     averaging, the recipe the extension ships, for time to the target accuracies)
@@ -60,6 +60,9 @@ const { values } = parseArgs({
     hidden: { type: 'string', default: '128' },
     // Our side on two threads (dist/stepHelper.js, built first); PyTorch stays at its best, 1.
     threads: { type: 'string', default: '1' },
+    // Both sides: a stack of layers, or one layer reading both ways.
+    layers: { type: 'string', default: '1' },
+    bidirectional: { type: 'boolean', default: false },
     epochs: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '2' },
     backends: { type: 'string', default: 'wasm' },
@@ -100,7 +103,8 @@ function trainOurs(
   args.push('--hidden', String(hidden), '--batch', '64', '--lr', '0.003', '--clip', '5');
   args.push('--epochs', String(runEpochs));
   args.push('--dropout', String(recipe.dropout), '--average', String(recipe.average));
-  args.push('--backend', backend, '--threads', values.threads);
+  args.push('--backend', backend, '--threads', values.threads, '--layers', values.layers);
+  if (values.bidirectional) args.push('--bidirectional');
   if (recordGradients) args.push('--record-gradients');
   const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`ours failed: ${result.stderr.slice(-2000)}`);
@@ -119,6 +123,7 @@ function peer(cell: string, hidden: number): Run {
       ...['--cell', cell, '--epochs', String(epochs), '--threads', '1', '--hidden', String(hidden)],
       ...['--batch', '64', '--lr', '0.003', '--clip', '5'],
       ...['--dropout', String(recipe.dropout), '--average', String(recipe.average)],
+      ...['--layers', values.layers, ...(values.bidirectional ? ['--bidirectional'] : [])],
     ],
     { cwd: ROOT, encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } },
   );
@@ -344,7 +349,7 @@ const targetLines = [
   ),
 ];
 console.log(
-  `Names task, hidden ${hiddenSizes.join(', ')}, batch 64, Adam 0.003, clip 5, ${values.recipe ? `dropout ${recipe.dropout} and weight averaging ${recipe.average}` : 'no dropout or averaging'}, ${epochs} epochs, ours on ${values.threads} thread${values.threads === '1' ? '' : 's'} and PyTorch on 1, median of ${rounds} interleaved rounds (ours, PyTorch, ours, PyTorch); ` +
+  `Names task, hidden ${hiddenSizes.join(', ')}${values.layers === '1' ? '' : `, ${values.layers} layers`}${values.bidirectional ? ', bidirectional' : ''}, batch 64, Adam 0.003, clip 5, ${values.recipe ? `dropout ${recipe.dropout} and weight averaging ${recipe.average}` : 'no dropout or averaging'}, ${epochs} epochs, ours on ${values.threads} thread${values.threads === '1' ? '' : 's'} and PyTorch on 1, median of ${rounds} interleaved rounds (ours, PyTorch, ours, PyTorch); ` +
     `load average ${loadAtStart[0]?.toFixed(2)} at start, ${loadAtEnd[0]?.toFixed(2)} at end (1-minute, ${os.cpus().length} cores)`,
 );
 console.log(

@@ -15,6 +15,7 @@
  *
  *   node --import tsx scripts/bench/ours.ts --cell gru [--hidden 128] [--epochs 5]
  *     [--dropout 0] [--average 0] [--backend wasm] [--seed 42] [--record-gradients] [--threads 2]
+ *     [--layers 2] [--bidirectional]
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
       data: { type: 'string', default: path.join(ROOT, 'media', 'data', 'names') },
       'record-gradients': { type: 'boolean', default: false },
       threads: { type: 'string', default: '1' },
+      layers: { type: 'string', default: '1' },
+      bidirectional: { type: 'boolean', default: false },
     },
   });
   const backend = await initBackend(values.backend as BackendPreference);
@@ -64,8 +67,9 @@ async function main(): Promise<void> {
     {
       cell: values.cell as CellType,
       hiddenSize: Number(values.hidden),
-      numLayers: 1,
+      numLayers: Number(values.layers),
       dropout: Number(values.dropout),
+      bidirectional: values.bidirectional,
     },
     dataset,
   );

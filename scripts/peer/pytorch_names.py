@@ -62,12 +62,13 @@ def load(directory):
 
 
 class Model(nn.Module):
-    def __init__(self, cell, hidden, classes, dropout):
+    def __init__(self, cell, hidden, classes, dropout, layers=1, bidirectional=False):
         super().__init__()
         kind = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[cell]
-        self.rnn = kind(len(ALPHABET), hidden)
+        self.rnn = kind(len(ALPHABET), hidden, num_layers=layers, bidirectional=bidirectional)
+        self.bidirectional = bidirectional
         self.drop = nn.Dropout(dropout)
-        self.fc = nn.Linear(hidden, classes)
+        self.fc = nn.Linear(hidden * (2 if bidirectional else 1), classes)
 
     def forward(self, x, lengths):
         # Batches come sorted by length, longest first, so no sort happens here.
@@ -75,7 +76,9 @@ class Model(nn.Module):
         _, h = self.rnn(packed)
         if isinstance(h, tuple):
             h = h[0]
-        return self.fc(self.drop(h[-1]))
+        # The top layer's last states: both directions' side by side, as the engine's head reads them.
+        last = torch.cat([h[-2], h[-1]], dim=1) if self.bidirectional else h[-1]
+        return self.fc(self.drop(last))
 
 
 def index_matrix(items):
@@ -126,6 +129,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cell", default="gru", choices=["rnn", "lstm", "gru"])
     parser.add_argument("--hidden", type=int, default=128)
+    parser.add_argument("--layers", type=int, default=1)
+    parser.add_argument("--bidirectional", action="store_true")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--lr", type=float, default=0.003)
@@ -141,7 +146,7 @@ def main():
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
     languages, train, test = load(args.data)
-    model = Model(args.cell, args.hidden, len(languages), args.dropout)
+    model = Model(args.cell, args.hidden, len(languages), args.dropout, args.layers, args.bidirectional)
     averages = [p.detach().clone() for p in model.parameters()]
     updates = 0
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)

@@ -217,12 +217,16 @@ function wholeBatch(part: PartGradients, rows: number): StepGradients {
  */
 const SPLIT_MULTIPLY_ADDS = 15e6;
 
-/** Whether the batch's recurrent multiply-adds (its valid steps times G·H·H) pay for a split. */
+/**
+ * Whether the batch's recurrent multiply-adds (its valid steps times G·H·H, per layer and
+ * direction) pay for a split.
+ */
 function worthSplitting(config: ModelConfig, data: SequenceData): boolean {
   let validSteps = 0;
   for (const m of data.mask) validSteps += m;
   const perStep = gateCount(config.cell) * config.hiddenSize * config.hiddenSize;
-  return validSteps * perStep * config.numLayers >= SPLIT_MULTIPLY_ADDS;
+  const directions = config.bidirectional ? 2 : 1;
+  return validSteps * perStep * config.numLayers * directions >= SPLIT_MULTIPLY_ADDS;
 }
 
 /**
