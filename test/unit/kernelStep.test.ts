@@ -12,6 +12,7 @@ import {
   classificationGradientsSplit,
   kernelStepApplies,
 } from '../../src/core/training/kernelStep';
+import { nextTokenBatch, type TokenSequence } from '../../src/core/training/nextToken';
 import { createOptimizer, type Optimizer } from '../../src/core/training/optimizers';
 import {
   trainStep,
@@ -66,6 +67,7 @@ const OPTIONS: StepOptions = { clipNorm: 0.5, recordGradients: true };
 function throughTape(batch: TrainBatch): TrainBatch {
   const rest = { ...batch };
   delete rest.labels;
+  delete rest.labelWeights;
   return rest;
 }
 
@@ -147,13 +149,63 @@ describe('the kernel step of classification against the step through tfjs', () =
     });
   }
 
-  it('leaves the kernel for what it does not do: a loss per step, a batch without labels', () => {
+  // A language model: a head at every step, 8 streams of 6 steps carried from chunk to chunk
+  // (truncated BPTT), the last chunk's streams of unequal length, teacher-forced or free-running.
+  for (const [cell, teacherForcing] of [
+    ['gru', true],
+    ['lstm', false],
+  ] as const) {
+    it(`${cell}, a head at every step, ${teacherForcing ? 'teacher forcing' : 'free-running'}, states carried: 20 Adam steps equal the tape's`, async () => {
+      const lm = { ...config(cell, 2, 16, 0.3), outputSize: 11, head: 'all' } as const;
+      const languageTwin = () => ({
+        model: SequenceModel.create(lm, 4),
+        adam: createOptimizer({ name: 'adam', learningRate: 0.01 }) as Optimizer,
+        random: new Random(13),
+        carried: undefined as StepResult['finalStates'] | undefined,
+      });
+      const [fused, taped] = [languageTwin(), languageTwin()];
+      const stream = (s: number, k: number): TokenSequence => {
+        const length = k === 19 ? 2 + s : 6;
+        const ids = Array.from({ length: length + 1 }, (_, t) => (s * 7 + k * 6 + t * 3) % 11);
+        return { inputs: ids.slice(0, -1), targets: ids.slice(1) };
+      };
+      for (let k = 0; k < 20; k++) {
+        const sequences = Array.from({ length: 4 }, (_, s) => stream(s, k));
+        const results: StepResult[] = [];
+        for (const side of [fused, taped] as const) {
+          const batch = nextTokenBatch(sequences, { teacherForcing, continues: k > 0 });
+          const ran = side === fused ? batch : throughTape(batch);
+          assert.equal(kernelStepApplies(side.model, ran), side === fused);
+          const ops = [
+            ...(
+              await tf.profile(() => {
+                results.push(
+                  trainStep(side.model, side.adam, ran, OPTIONS, side.random, side.carried),
+                );
+              })
+            ).kernelNames,
+          ];
+          // Free-running picks its inputs with the model before the step, in either case.
+          if (side === fused && teacherForcing) assert.deepEqual(ops, []);
+          side.carried = results[results.length - 1]!.finalStates;
+        }
+        const [a, b] = results as [StepResult, StepResult];
+        assert.equal(a.loss, b.loss, `step ${k}: loss`);
+        assert.equal(a.correct, b.correct, `step ${k}: right answers`);
+        assert.equal(a.gradNorm, b.gradNorm, `step ${k}: gradient norm`);
+        assert.deepEqual(a.stepGradNorms, b.stepGradNorms, `step ${k}: ||dL/dh_t||`);
+        assert.deepEqual(a.finalStates, b.finalStates, `step ${k}: final states`);
+      }
+      assert.equal(largestWeightDifference(fused.model, taped.model), 0);
+      [fused, taped].forEach(({ model }) => model.dispose());
+    });
+  }
+
+  it('leaves the kernel for what it does not do: a batch without labels', () => {
     const batch = batchOf(0, 12, false);
-    const steps = SequenceModel.create({ ...config('gru', 1), head: 'all' }, 1);
-    assert.equal(kernelStepApplies(steps, batch), false);
     const model = SequenceModel.create(config('gru', 1), 1);
     assert.equal(kernelStepApplies(model, throughTape(batch)), false);
-    [steps, model].forEach((m) => m.dispose());
+    model.dispose();
   });
 });
 

@@ -47,11 +47,14 @@ export interface PartGradients {
 }
 
 /**
- * Whether a step can skip tfjs: many-to-one classification with its plain cross-entropy, in one
- * direction or two. Everything else goes through tfjs's tape.
+ * Whether a step can skip tfjs: classification with its plain cross-entropy, of each sequence
+ * (in one direction or two) or of each step (a language model's next token). Everything else
+ * (regression, a batch without labels) goes through tfjs's tape.
  */
 export function kernelStepApplies(model: SequenceModel, batch: TrainBatch): boolean {
-  return batch.labels !== undefined && model.config.head === 'last';
+  const { labels, data } = batch;
+  if (!labels) return false;
+  return labels.length === (model.config.head === 'all' ? data.steps * data.batch : data.batch);
 }
 
 /** The dropout mask of a training step on the head's input, [B*H], drawn as the tape's step does. */
@@ -70,18 +73,21 @@ function headDropout(
  * arrays: the stack forward, the head, the cross-entropy, the head backward and the stack
  * backward. The same calls and the same float32 roundings as the step through tfjs's tape
  * (whose ops wrap these calls), without a tensor per op: for a small model the dispatch, the
- * tensors and their garbage cost more than the arithmetic. `batchRows` is the whole batch's
- * row count, which the mean loss divides by, when these rows are only part of it.
+ * tensors and their garbage cost more than the arithmetic. A `last` head classifies each
+ * sequence (`labels` [B]); an `all` head every step (`labels` [T*B], weighted by `weights`, the
+ * mask), as a language model's next character. `denominator` is what the mean loss divides by:
+ * the whole batch's rows, or its weights' sum, when these rows are only part of it.
  */
 export function classificationPart(
   config: ModelConfig,
   param: (name: string) => Float32Array,
   data: SequenceData,
   labels: Int32Array,
-  batchRows: number,
-  options: { initial?: readonly LayerState[]; keep?: Float32Array } = {},
+  denominator: number,
+  options: { initial?: readonly LayerState[]; keep?: Float32Array; weights?: Float32Array } = {},
 ): PartGradients {
-  const { initial, keep } = options;
+  const { initial, keep, weights } = options;
+  const everyStep = config.head === 'all';
   const C = config.outputSize;
   // A bidirectional model (one layer) reads each sequence again backwards, with its own weights;
   // the head reads the two last states side by side, [B, 2H], as the tape's tf.concat does.
@@ -100,7 +106,8 @@ export function classificationPart(
     const layers = stackWeights(config, param, direction.suffix);
     const runs = runStack(config, layers, direction.data, direction.initial, 'backward');
     const BH = data.batch * config.hiddenSize;
-    const final = (runs[runs.length - 1] as LayerRun).hs.subarray((direction.data.steps - 1) * BH);
+    const top = (runs[runs.length - 1] as LayerRun).hs;
+    const final = everyStep ? top : top.subarray((direction.data.steps - 1) * BH);
     return { ...direction, layers, runs, final };
   });
   const final = sideBySide(
@@ -111,9 +118,9 @@ export function classificationPart(
   const last = keep ? final.map((h, i) => h * (keep[i] as number)) : final;
   const [weight, bias] = [param('fc.weight'), param('fc.bias')];
   const logits = recurrenceKernel().linear(last, weight, bias, C);
-  const { loss, grad } = crossEntropyRows(logits, labels);
-  // As tfjs scales the rows' gradient by dL/dloss / rows: two float32 roundings.
-  const perRow = Math.fround(1 / batchRows);
+  const { loss, grad } = crossEntropyRows(logits, labels, weights);
+  // As tfjs scales the rows' gradient by dL/dloss / denominator: two float32 roundings.
+  const perRow = Math.fround(1 / denominator);
   for (let k = 0; k < grad.length; k++) grad[k] = (grad[k] as number) * perRow;
   const head = recurrenceKernel().linearBackward(last, weight, grad, C);
   const dFinal = keep ? head.dx.map((d, i) => d * (keep[i] as number)) : head.dx;
@@ -124,7 +131,8 @@ export function classificationPart(
   ]);
   // The tape hears the step norms and the final states of the forward direction only.
   const [stack] = directions.map((direction, d) => {
-    const dTop = lastStepGradient(direction.data, dFinals[d] as Float32Array);
+    const dFinal = dFinals[d] as Float32Array;
+    const dTop = everyStep ? dFinal : lastStepGradient(direction.data, dFinal);
     const result = stackBackward(
       config,
       direction.layers,
@@ -143,7 +151,7 @@ export function classificationPart(
   const forward = directions[0] as (typeof directions)[number];
   return {
     lossSum: loss,
-    correct: argMaxHits(logits, labels),
+    correct: argMaxHits(logits, labels, weights),
     grads: paramSpecs(config).map((spec) => byName.get(spec.name) as Float32Array),
     finalStates: finalStates(forward.runs, data.steps, data.batch * config.hiddenSize),
     stepNorms: stack.norms,
@@ -183,18 +191,14 @@ export function classificationGradients(
   initial?: readonly LayerState[],
 ): StepGradients {
   const keep = headDropout(model, labels.length, random);
-  const part = classificationPart(
-    model.config,
-    paramsOf(model),
-    batch.data,
-    labels,
-    labels.length,
-    {
-      initial,
-      keep,
-    },
-  );
-  return wholeBatch(part, labels.length);
+  const weights = batch.labelWeights;
+  const denominator = weights ? weights.reduce((sum, w) => sum + w, 0) : labels.length;
+  const part = classificationPart(model.config, paramsOf(model), batch.data, labels, denominator, {
+    initial,
+    keep,
+    weights,
+  });
+  return wholeBatch(part, denominator);
 }
 
 /** A model's weight values by PyTorch name. */
@@ -202,10 +206,10 @@ function paramsOf(model: SequenceModel): (name: string) => Float32Array {
   return (name) => valuesOf(model.params.get(name) as tf.Variable);
 }
 
-/** The step's gradients from those of all `rows` rows: the loss is their mean, in float32. */
-function wholeBatch(part: PartGradients, rows: number): StepGradients {
+/** The step's gradients from those of the whole batch: the loss is their mean, in float32. */
+function wholeBatch(part: PartGradients, denominator: number): StepGradients {
   const { lossSum, correct, grads, finalStates, stepNorms } = part;
-  return { loss: Math.fround(lossSum / rows), correct, grads, finalStates, stepNorms };
+  return { loss: Math.fround(lossSum / denominator), correct, grads, finalStates, stepNorms };
 }
 
 /**
@@ -241,7 +245,8 @@ export function classificationGradientsSplit(
   helper: StepHelper,
   random?: Random,
 ): StepGradients {
-  if (!worthSplitting(model.config, batch.data))
+  // A head at every step stays on one thread: its labels run across the rows by time.
+  if (model.config.head !== 'last' || !worthSplitting(model.config, batch.data))
     return classificationGradients(model, batch, labels, random);
   const param = paramsOf(model);
   const keep = headDropout(model, labels.length, random);

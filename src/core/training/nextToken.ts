@@ -117,6 +117,8 @@ export function nextTokenBatch(
     size: sequences.length,
     scored: valid,
     continues: options.continues,
+    labels: targets,
+    labelWeights: data.mask,
     loss: (logits) => crossEntropy(logits, targets, data.mask),
     correct: (logits) => countCorrect(logits, targets, data.mask),
     prepare: options.teacherForcing

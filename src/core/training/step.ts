@@ -27,10 +27,12 @@ export interface TrainBatch {
   /** The loss to minimise; called inside the step's tidy. */
   loss(logits: tf.Tensor): tf.Scalar;
   /**
-   * Many-to-one classification's labels, one per sequence, when `loss` is their plain
-   * cross-entropy on the last state: the step can then run in the kernel alone.
+   * The labels, when `loss` is their plain cross-entropy: one per sequence for a `last` head,
+   * one per position [T*B] for an `all` head. The step can then run in the kernel alone.
    */
   labels?: Int32Array;
+  /** For labels per position: each one's weight in the mean (the mask). */
+  labelWeights?: Float32Array;
   /** Predictions that were right, counted over `scored` (classes only; absent for regression). */
   correct?(logits: tf.Tensor): number;
   /** How many predictions `correct` counts: sequences, or valid steps for sequence outputs. */
