@@ -10,7 +10,6 @@ export interface ParamSpec {
   shape: number[];
 }
 
-/** PyTorch state_dict names and shapes, so weights carry over both ways. */
 /** One layer's four parameters' names, as nn.RNN/LSTM/GRU names them: W_ih, W_hh, b_ih, b_hh. */
 export function layerParamNames(layer: number, suffix = ''): [string, string, string, string] {
   return [
@@ -21,6 +20,7 @@ export function layerParamNames(layer: number, suffix = ''): [string, string, st
   ];
 }
 
+/** PyTorch state_dict names and shapes, so weights carry over both ways. */
 export function paramSpecs(config: ModelConfig): ParamSpec[] {
   const gates = gateCount(config.cell) * config.hiddenSize;
   const specs: ParamSpec[] = [];
