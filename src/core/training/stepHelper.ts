@@ -12,12 +12,12 @@ import type { PartGradients } from './kernelStep';
  * costs one wake-up per step, not one per time step as splitting the recurrence itself would).
  */
 
-/** A part of a batch for the helper: its rows, their labels, and the whole batch's row count. */
+/** A part of a batch for the helper: its rows, their labels, and what the mean loss divides by. */
 export interface HelperRequest {
   config: ModelConfig;
   data: SequenceData;
   labels: Int32Array;
-  batchRows: number;
+  denominator: number;
   /** The dropout mask of these rows on the head's input, when dropout is on. */
   keep?: Float32Array;
   /** [flag, f64 header, weights, gradients, norms, final states]: see `layout`. */
@@ -34,28 +34,14 @@ const WAIT_LIMIT_MS = 10 * 60 * 1000;
 export function layout(config: ModelConfig, steps: number, rows: number) {
   const params = paramSpecs(config).reduce((total, spec) => total + sizeOf(spec.shape), 0);
   const statesPerLayer = (config.cell === 'lstm' ? 2 : 1) * rows * config.hiddenSize;
-  const flag = 0;
-  const header = 16; // lossSum and correct, float64
+  // The flag (int32) at 0, then lossSum and correct (float64) from 16.
+  const header = 16;
   const weights = header + 16;
   const grads = weights + params * 4;
   const norms = grads + params * 4;
   const states = norms + config.numLayers * steps * 4;
   const bytes = states + config.numLayers * statesPerLayer * 4;
-  return { flag, header, weights, grads, norms, states, bytes, params, statesPerLayer };
-}
-
-/** Every parameter's values, end to end in the model's order, into `into`. */
-function packParams(
-  config: ModelConfig,
-  param: (name: string) => Float32Array,
-  into: Float32Array,
-) {
-  let at = 0;
-  for (const spec of paramSpecs(config)) {
-    const values = param(spec.name);
-    into.set(values, at);
-    at += values.length;
-  }
+  return { header, weights, grads, norms, states, bytes, params, statesPerLayer };
 }
 
 /** Views of each parameter's slice of a packed array, in the model's order. */
@@ -75,12 +61,9 @@ export function writePart(request: HelperRequest, part: PartGradients): void {
   const { config, data, shared } = request;
   const at = layout(config, data.steps, data.batch);
   new Float64Array(shared, at.header, 2).set([part.lossSum, part.correct]);
-  const grads = new Float32Array(shared, at.grads, at.params);
-  let offset = 0;
-  for (const grad of part.grads) {
-    grads.set(grad, offset);
-    offset += grad.length;
-  }
+  [...paramViews(config, new Float32Array(shared, at.grads, at.params)).values()].forEach(
+    (view, k) => view.set(part.grads[k] as Float32Array),
+  );
   const norms = new Float32Array(shared, at.norms, config.numLayers * data.steps);
   part.stepNorms.forEach((layer, l) => norms.set(layer, l * data.steps));
   const states = new Float32Array(shared, at.states, config.numLayers * at.statesPerLayer);
@@ -162,7 +145,7 @@ export class StepHelper {
     param: (name: string) => Float32Array,
     data: SequenceData,
     labels: Int32Array,
-    batchRows: number,
+    denominator: number,
     keep?: Float32Array,
   ): void {
     const at = layout(config, data.steps, data.batch);
@@ -170,8 +153,9 @@ export class StepHelper {
       this.shared = new SharedArrayBuffer(Math.ceil(at.bytes * 1.25));
     const shared = this.shared;
     Atomics.store(new Int32Array(shared, 0, 1), 0, PENDING);
-    packParams(config, param, new Float32Array(shared, at.weights, at.params));
-    this.pending = { config, data, labels, batchRows, keep, shared };
+    const weights = paramViews(config, new Float32Array(shared, at.weights, at.params));
+    weights.forEach((view, name) => view.set(param(name)));
+    this.pending = { config, data, labels, denominator, keep, shared };
     this.steps++;
     this.worker.postMessage(this.pending);
   }

@@ -9,11 +9,11 @@ import { layout, paramViews, signal, writePart, type HelperRequest } from './ste
 
 parentPort?.on('message', (request: HelperRequest) => {
   try {
-    const { config, data, labels, batchRows, keep, shared } = request;
+    const { config, data, labels, denominator, keep, shared } = request;
     const at = layout(config, data.steps, data.batch);
     const weights = paramViews(config, new Float32Array(shared, at.weights, at.params));
     const param = (name: string): Float32Array => weights.get(name) as Float32Array;
-    writePart(request, classificationPart(config, param, data, labels, batchRows, { keep }));
+    writePart(request, classificationPart(config, param, data, labels, denominator, { keep }));
     signal(shared, false);
   } catch (error) {
     parentPort?.postMessage({ error: error instanceof Error ? error.message : String(error) });
