@@ -20,7 +20,9 @@ import {
   type StepResult,
   type TrainBatch,
 } from '../../src/core/training/step';
+import { trainSettings } from '../../src/core/training/settings';
 import { splitRows, StepHelper } from '../../src/core/training/stepHelper';
+import { trainModel } from '../../src/core/training/trainer';
 import { useTestBackend } from './helpers';
 
 /** Names-like sequences of 1 to 9 ids over 11 symbols, 4 classes. */
@@ -294,6 +296,17 @@ describe('the classification step split across two threads', () => {
       StepHelper.start(path.join(__dirname, 'no-such-helper.js')),
       /The training helper thread could not start/,
     );
+    // Through trainModel, the model it was given is disposed, as on any failed training.
+    const model = SequenceModel.create(config('gru', 1), 1);
+    await assert.rejects(
+      trainModel(
+        model,
+        { batches: () => [batchOf(0, 12, true)], evaluate: () => ({ loss: 0, accuracy: 0 }) },
+        trainSettings({ epochs: 1, helperThread: path.join(__dirname, 'no-such-helper.js') }),
+      ),
+      /The training helper thread could not start/,
+    );
+    assert.ok(model.trainableVariables.every((variable) => variable.isDisposed));
   });
 
   it('gru 256, bidirectional, dropout 0.3: one step on two threads equals one thread within float32 rounding', () => {

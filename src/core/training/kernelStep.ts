@@ -234,6 +234,14 @@ function worthSplitting(config: ModelConfig, data: SequenceData): boolean {
 }
 
 /**
+ * Whether a helper thread can take part in this model's steps: a head at the last step only. A
+ * head at every step stays on one thread, since its labels run across the rows by time.
+ */
+export function helperServes(config: ModelConfig): boolean {
+  return config.head === 'last';
+}
+
+/**
  * A classification step's gradients on two threads: the helper computes the longer rows while
  * this thread computes the shorter, and the sums meet here. The same arithmetic as on one thread
  * except the order of the sums over rows, so equal within float32 rounding, not to the bit.
@@ -245,8 +253,7 @@ export function classificationGradientsSplit(
   helper: StepHelper,
   random?: Random,
 ): StepGradients {
-  // A head at every step stays on one thread: its labels run across the rows by time.
-  if (model.config.head !== 'last' || !worthSplitting(model.config, batch.data))
+  if (!helperServes(model.config) || !worthSplitting(model.config, batch.data))
     return classificationGradients(model, batch, labels, random);
   const param = paramsOf(model);
   const keep = headDropout(model, labels.length, random);

@@ -8,6 +8,7 @@ import { classificationSource } from './classification';
 import type { Evaluation } from './evaluate';
 import { createOptimizer, type OptimizerSettings } from './optimizers';
 import { trainStep, type StepResult, type TrainBatch } from './step';
+import { helperServes } from './kernelStep';
 import { StepHelper } from './stepHelper';
 import { WeightAverage } from './weightAverage';
 
@@ -140,7 +141,7 @@ export async function trainModel<E extends HeldOutScore>(
     ? new WeightAverage(model, settings.weightAveraging)
     : undefined;
   const random = new Random(settings.seed ^ 0x5bd1e995);
-  const helper = settings.helperThread ? await StepHelper.start(settings.helperThread) : undefined;
+  let helper: StepHelper | undefined;
   const history: EpochReport<E>[] = [];
   let trainSeconds = 0;
   let trained = 0;
@@ -151,6 +152,10 @@ export async function trainModel<E extends HeldOutScore>(
     if (callbacks.shouldStop?.()) throw new EvaluationStopped();
   };
   try {
+    // Started inside the try, so a helper that cannot start disposes the model as any failure
+    // does; not started at all for a model whose steps it cannot take part in.
+    if (settings.helperThread && helperServes(model.config))
+      helper = await StepHelper.start(settings.helperThread);
     for (let epoch = 1; epoch <= settings.epochs && completed; epoch++) {
       const batches = source.batches(random, epoch);
       let lossSum = 0;
