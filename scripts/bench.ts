@@ -22,9 +22,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { NAMES_RECIPE } from '../src/core/tasks/names';
+import { lastJson, median, peerAvailable, peerSetupWarning, PYTHON } from './bench/common';
 
 const ROOT = path.resolve(__dirname, '..');
-const PYTHON = '/usr/bin/python3';
 const TARGETS: Record<string, number> = { rnn: 0.78, gru: 0.8 };
 
 interface Run {
@@ -82,16 +82,6 @@ const log = (line: string): void => {
   process.stderr.write(line + '\n');
 };
 
-function lastJson(output: string): Run {
-  const line = output
-    .trim()
-    .split('\n')
-    .reverse()
-    .find((l) => l.startsWith('{'));
-  if (!line) throw new Error(`no JSON result in:\n${output.slice(-2000)}`);
-  return JSON.parse(line) as Run;
-}
-
 function trainOurs(
   cell: string,
   backend: string,
@@ -108,11 +98,7 @@ function trainOurs(
   if (recordGradients) args.push('--record-gradients');
   const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`ours failed: ${result.stderr.slice(-2000)}`);
-  return lastJson(result.stdout);
-}
-
-function peerAvailable(): boolean {
-  return spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+  return lastJson<Run>(result.stdout);
 }
 
 function peer(cell: string, hidden: number): Run {
@@ -128,20 +114,9 @@ function peer(cell: string, hidden: number): Run {
     { cwd: ROOT, encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } },
   );
   if (result.status !== 0) throw new Error(`PyTorch failed: ${result.stderr.slice(-2000)}`);
-  const run = lastJson(result.stdout) as Run & {
-    threads?: number;
-    openblasThreads?: string | null;
-    blas?: string[];
-  };
-  // The peer at its best (../shared/docs/benchmarks.md): one torch thread, one OpenBLAS thread.
-  if (
-    run.threads !== 1 ||
-    run.openblasThreads !== '1' ||
-    !run.blas?.some((b) => /openblas/i.test(b))
-  )
-    log(
-      `warning: PyTorch ran with ${run.threads} threads, OPENBLAS_NUM_THREADS=${run.openblasThreads}, BLAS ${run.blas?.join(', ')}`,
-    );
+  const run = lastJson<Run & Parameters<typeof peerSetupWarning>[0]>(result.stdout);
+  const warning = peerSetupWarning(run);
+  if (warning) log(warning);
   return run;
 }
 
@@ -154,14 +129,6 @@ function timeTo(run: Run, target: number | undefined, region: 'step' | 'wall'): 
   if (!hit) return null;
   return region === 'step' ? hit.seconds : hit.wallSeconds;
 }
-
-const median = (xs: number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 /**
  * How cost grows: names/s against hidden size, characters/s on tiny Shakespeare against the

@@ -26,9 +26,9 @@ import type { CellType } from '../../src/core/model/config';
 import { SequenceModel } from '../../src/core/model/sequenceModel';
 import { encodeNames, namesModelConfig } from '../../src/core/tasks/names';
 import { classificationSource } from '../../src/core/training/classification';
-import type { Evaluation } from '../../src/core/training/evaluate';
-import { trainModel, type TrainingSource } from '../../src/core/training/trainer';
+import { trainModel } from '../../src/core/training/trainer';
 import { trainSettings } from '../../src/core/training/settings';
+import { cumulative, epochWallClock, runSide } from './side';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -73,26 +73,11 @@ async function main(): Promise<void> {
     },
     dataset,
   );
-  const inner = classificationSource(train, test, batchSize);
-  // Epoch wall: from the call that shuffles and builds the epoch's batches to the end of the
-  // epoch's last step (its onBatch call); the evaluation that follows is not in it.
-  const wallSeconds: number[] = [];
-  let epochStarted = 0;
-  let lastStepEnded = 0;
-  const source: TrainingSource<Evaluation> = {
-    batches: (random, epoch) => {
-      epochStarted = performance.now();
-      return inner.batches(random, epoch);
-    },
-    evaluate: (model, between) => {
-      wallSeconds.push((lastStepEnded - epochStarted) / 1000);
-      return inner.evaluate(model, between);
-    },
-  };
+  const clock = epochWallClock(classificationSource(train, test, batchSize));
   const seed = Number(values.seed);
   const outcome = await trainModel(
     SequenceModel.create(config, seed),
-    source,
+    clock.source,
     trainSettings({
       epochs: Number(values.epochs),
       batchSize,
@@ -103,16 +88,12 @@ async function main(): Promise<void> {
       weightAveraging: Number(values.average),
       helperThread: values.threads === '2' ? helperThread() : undefined,
     }),
-    {
-      onBatch: () => {
-        lastStepEnded = performance.now();
-      },
-    },
+    { onBatch: clock.onBatch },
   );
   outcome.model.dispose();
   const trained = train.length * outcome.history.length;
-  const wall = wallSeconds.reduce((a, b) => a + b, 0);
-  let wallSoFar = 0;
+  const wall = clock.wallSeconds.reduce((a, b) => a + b, 0);
+  const wallSoFar = cumulative(clock.wallSeconds);
   console.log(
     JSON.stringify({
       side: 'ours',
@@ -130,15 +111,10 @@ async function main(): Promise<void> {
       history: outcome.history.map((h, i) => ({
         accuracy: h.heldOut.accuracy,
         seconds: h.trainSeconds,
-        wallSeconds: (wallSoFar += wallSeconds[i] as number),
+        wallSeconds: wallSoFar[i],
       })),
     }),
   );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exitCode = 1;
-});
+runSide(main);

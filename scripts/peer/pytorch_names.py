@@ -39,6 +39,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence
 
+from peer_common import blas_library
+
 ALPHABET = string.ascii_letters + " .,;'"
 
 
@@ -113,16 +115,6 @@ def epoch_batches(data, batch, generator, bucket):
     else:
         chunks = list(order.split(batch))
     return chunks
-
-
-def blas_library():
-    """The BLAS this process really loaded (Debian picks it by alternatives): OpenBLAS or not."""
-    try:
-        with open("/proc/self/maps") as maps:
-            paths = {line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line}
-        return sorted(paths)
-    except OSError:
-        return []
 
 
 def main():
