@@ -1,5 +1,7 @@
 // The whole recurrence of one layer (every time step, forward and backward) as one WebAssembly
-// call with 128-bit SIMD. Built by `npm run build:kernel` into src/core/kernel/recurrenceWasm.ts.
+// call with 128-bit SIMD. Built by `npm run build:kernel` into src/core/kernel/recurrenceWasm.ts,
+// twice: once with plain SIMD128 and once with relaxed SIMD; the wrapper loads the second where
+// the engine validates it.
 //
 // Why: per time step, tfjs costs tens of microseconds of op dispatch and copies around each
 // matmul, which dominated training time. Here a step is one blocked matmul and one gate loop,
@@ -20,6 +22,15 @@ enum { ACT_TANH = 0, ACT_RELU = 1, ACT_SIGMOID = 2 };
 typedef v128_t f4;
 
 static inline f4 splat(float x) { return wasm_f32x4_splat(x); }
+// c + a * b, the multiply-add of every matmul. The relaxed-SIMD build (-mrelaxed-simd) fuses it
+// where the processor has FMA: one instruction and one rounding instead of two of each, which
+// the matmul-bound steps of training feel directly. Every matmul goes through it, so within one build every path (a batch of
+// one or of many, one thread or two) still adds the same products in the same order.
+#ifdef __wasm_relaxed_simd__
+static inline f4 madd(f4 a, f4 b, f4 c) { return wasm_f32x4_relaxed_madd(a, b, c); }
+#else
+static inline f4 madd(f4 a, f4 b, f4 c) { return wasm_f32x4_add(c, wasm_f32x4_mul(a, b)); }
+#endif
 
 // Loads and stores of n (1..4) floats; lanes past n read as 0 and are not written.
 static inline f4 load_n(const float *p, int n) {
@@ -117,7 +128,7 @@ static void gemm_row(int N, int K, const float *a, int acs, const float *B, int 
     const float *b = B + j;
     for (int k = 0; k < K; k++, x += acs, b += ldb) {
       f4 v = splat(x[0]);
-      for (int q = 0; q < 8; q++) s[q] = wasm_f32x4_add(s[q], wasm_f32x4_mul(v, wasm_v128_load(b + 4 * q)));
+      for (int q = 0; q < 8; q++) s[q] = madd(v, wasm_v128_load(b + 4 * q), s[q]);
     }
     for (int q = 0; q < 8; q++) wasm_v128_store(c + j + 4 * q, s[q]);
   }
@@ -128,8 +139,8 @@ static void gemm_row(int N, int K, const float *a, int acs, const float *B, int 
     const float *b = B + j;
     for (int k = 0; k < K; k++, x += acs, b += ldb) {
       f4 v = splat(x[0]);
-      s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(v, wasm_v128_load(b)));
-      s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(v, wasm_v128_load(b + 4)));
+      s0 = madd(v, wasm_v128_load(b), s0);
+      s1 = madd(v, wasm_v128_load(b + 4), s1);
     }
     wasm_v128_store(c + j, s0), wasm_v128_store(c + j + 4, s1);
   }
@@ -160,14 +171,14 @@ static void gemm(int M, int N, int K, const float *A, int ars, int acs, const fl
       for (int k = 0; k < K; k++, a += acs, b += ldb) {
         f4 b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
         f4 x0 = splat(a[0]), x1 = splat(a[ars]), x2 = splat(a[2 * ars]), x3 = splat(a[3 * ars]);
-        s00 = wasm_f32x4_add(s00, wasm_f32x4_mul(x0, b0));
-        s01 = wasm_f32x4_add(s01, wasm_f32x4_mul(x0, b1));
-        s10 = wasm_f32x4_add(s10, wasm_f32x4_mul(x1, b0));
-        s11 = wasm_f32x4_add(s11, wasm_f32x4_mul(x1, b1));
-        s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(x2, b0));
-        s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(x2, b1));
-        s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(x3, b0));
-        s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(x3, b1));
+        s00 = madd(x0, b0, s00);
+        s01 = madd(x0, b1, s01);
+        s10 = madd(x1, b0, s10);
+        s11 = madd(x1, b1, s11);
+        s20 = madd(x2, b0, s20);
+        s21 = madd(x2, b1, s21);
+        s30 = madd(x3, b0, s30);
+        s31 = madd(x3, b1, s31);
       }
       wasm_v128_store(c0, s00), wasm_v128_store(c0 + 4, s01);
       wasm_v128_store(c1, s10), wasm_v128_store(c1 + 4, s11);
@@ -210,7 +221,7 @@ static void gemv_panels(int G, int K, const float *x, const float *packed, float
     const float *b = packed + p * K;
     for (int k = 0; k < K; k++, b += PANEL) {
       f4 v = splat(x[k]);
-      for (int q = 0; q < 8; q++) s[q] = wasm_f32x4_add(s[q], wasm_f32x4_mul(v, wasm_v128_load(b + 4 * q)));
+      for (int q = 0; q < 8; q++) s[q] = madd(v, wasm_v128_load(b + 4 * q), s[q]);
     }
     for (int q = 0; q < 8; q++) wasm_v128_store(c + p + 4 * q, s[q]);
   }

@@ -63,8 +63,8 @@ export function ensureNpmDependencies(root) {
 const DEBIAN_PACKAGES = {
   chromium: { why: 'the webview and end-to-end tests', has: () => onPath('chromium') },
   'libkrb5-dev': { why: "code-server's native modules", has: () => dpkgHas('libkrb5-dev') },
-  clang: { why: 'rebuilding the WebAssembly kernel', has: () => onPath('clang') },
-  lld: { why: 'linking the WebAssembly kernel', has: () => onPath('wasm-ld') },
+  'clang-19': { why: 'rebuilding the WebAssembly kernel', has: () => onPath('clang-19') },
+  'lld-19': { why: 'linking the WebAssembly kernel', has: () => onPath('wasm-ld-19') },
   'python3-torch': {
     why: 'running an exported PyTorch script in the unit tests',
     has: () => dpkgHas('python3-torch'),
@@ -72,7 +72,7 @@ const DEBIAN_PACKAGES = {
 };
 
 /** What `npm test` needs; `npm start` needs only libkrb5-dev, for code-server. */
-export const TEST_PACKAGES = ['chromium', 'libkrb5-dev', 'clang', 'lld', 'python3-torch'];
+export const TEST_PACKAGES = ['chromium', 'libkrb5-dev', 'clang-19', 'lld-19', 'python3-torch'];
 
 function onPath(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;

@@ -1,6 +1,6 @@
 import type { CellType, Nonlinearity } from '../model/config';
 import { gateCount } from '../model/config';
-import { RECURRENCE_WASM_BASE64 } from './recurrenceWasm';
+import { RECURRENCE_RELAXED_WASM_BASE64, RECURRENCE_WASM_BASE64 } from './recurrenceWasm';
 
 /**
  * The engine's WebAssembly kernel (kernel/recurrence.c): one call runs a layer over every time
@@ -219,8 +219,7 @@ class RecurrenceKernel {
   private readonly exports: Exports;
   private readonly arena: Arena;
 
-  constructor() {
-    const bytes = Buffer.from(RECURRENCE_WASM_BASE64, 'base64');
+  constructor(bytes: Uint8Array<ArrayBuffer>) {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
     this.exports = instance.exports as unknown as Exports;
     this.arena = new Arena(this.exports.memory, this.exports.__heap_base.value as number);
@@ -530,10 +529,37 @@ class RecurrenceKernel {
   }
 }
 
+/**
+ * Which build of the kernel this engine runs: `relaxed` (matmuls on fused multiply-adds) where
+ * WebAssembly validates relaxed SIMD, as every VS Code since 1.82 and Node 21 and up do, else
+ * `simd128`. Each machine then gets its fastest kernel; the two differ only in the last bits of
+ * a sum, as two BLAS libraries do.
+ */
+export type KernelBuild = 'relaxed' | 'simd128';
+
+let chosen: { build: KernelBuild; bytes: Uint8Array<ArrayBuffer> } | undefined;
+
+const decode = (base64: string): Uint8Array<ArrayBuffer> =>
+  new Uint8Array(Buffer.from(base64, 'base64'));
+
+function choose(): { build: KernelBuild; bytes: Uint8Array<ArrayBuffer> } {
+  if (!chosen) {
+    const relaxed = decode(RECURRENCE_RELAXED_WASM_BASE64);
+    chosen = WebAssembly.validate(relaxed)
+      ? { build: 'relaxed', bytes: relaxed }
+      : { build: 'simd128', bytes: decode(RECURRENCE_WASM_BASE64) };
+  }
+  return chosen;
+}
+
+export function kernelBuild(): KernelBuild {
+  return choose().build;
+}
+
 let shared: RecurrenceKernel | undefined;
 
 /** The one instance: the module is compiled on first use (a few milliseconds). */
 export function recurrenceKernel(): RecurrenceKernel {
-  shared ??= new RecurrenceKernel();
+  shared ??= new RecurrenceKernel(choose().bytes);
   return shared;
 }
