@@ -20,6 +20,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { enableRelaxedSimd } from '../../src/cli/relaxedSimd';
 import { initBackend, type BackendPreference } from '../../src/core/backend';
 import { loadNames } from '../../src/core/data/names';
 import type { CellType } from '../../src/core/model/config';
@@ -40,6 +41,7 @@ function helperThread(): string {
 }
 
 async function main(): Promise<void> {
+  enableRelaxedSimd();
   const { values } = parseArgs({
     options: {
       cell: { type: 'string', default: 'gru' },
@@ -99,6 +101,7 @@ async function main(): Promise<void> {
       side: 'ours',
       cell: values.cell,
       backend: backend.name,
+      kernel: backend.kernel,
       epochs: outcome.history.length,
       heldOutAccuracy: outcome.history[outcome.history.length - 1]?.heldOut.accuracy ?? null,
       namesPerSecond: trained / outcome.trainSeconds,

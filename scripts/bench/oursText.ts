@@ -16,6 +16,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { enableRelaxedSimd } from '../../src/cli/relaxedSimd';
 import { initBackend, type BackendPreference } from '../../src/core/backend';
 import { decodeText } from '../../src/core/data/text';
 import type { CellType } from '../../src/core/model/config';
@@ -34,6 +35,7 @@ import { cumulative, epochWallClock, runSide } from './side';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 async function main(): Promise<void> {
+  enableRelaxedSimd();
   const { values } = parseArgs({
     options: {
       cell: { type: 'string', default: 'gru' },
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
       side: 'ours',
       cell: values.cell,
       backend: backend.name,
+      kernel: backend.kernel,
       vocabulary: prepared.vocabulary.length,
       epochs: outcome.history.length,
       heldOutBitsPerChar: last?.heldOut.bitsPerToken ?? null,

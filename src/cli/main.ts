@@ -9,6 +9,7 @@ import { trainSettings } from '../core/training/settings';
 import type { LearningRateSchedule } from '../core/training/trainer';
 import { BACKENDS, number, oneOf, UsageError } from './args';
 import { ProgressBar } from './progressBar';
+import { enableRelaxedSimd } from './relaxedSimd';
 import { runTaskCommand, TASK_USAGE } from './tasks';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -91,7 +92,7 @@ async function train(args: string[]): Promise<void> {
     ? (line: string) => process.stderr.write(line + '\n')
     : (line: string) => console.log(line);
   log(
-    `Training ${cell.toUpperCase()} hidden ${hiddenSize} x${numLayers} for ${epochs} epochs on ${backend.name}`,
+    `Training ${cell.toUpperCase()} hidden ${hiddenSize} x${numLayers} for ${epochs} epochs on ${backend.name}, kernel ${backend.kernel}`,
   );
   const bar = new ProgressBar(process.stderr);
   let interrupted = false;
@@ -137,6 +138,7 @@ async function train(args: string[]): Promise<void> {
         layers: numLayers,
         epochs: outcome.history.length,
         backend: backend.name,
+        kernel: backend.kernel,
         heldOutAccuracy: info.heldOut?.accuracy ?? null,
         macroAccuracy: info.heldOut?.macroAccuracy ?? null,
         namesPerSecond: Math.round(outcome.sequencesPerSecond),
@@ -191,6 +193,7 @@ async function predict(args: string[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  enableRelaxedSimd();
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'train') return train(rest);
   if (command === 'predict') return predict(rest);

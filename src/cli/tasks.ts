@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { initBackend, type BackendPreference } from '../core/backend';
+import { initBackend, type BackendInfo, type BackendPreference } from '../core/backend';
 import { checkCsvSize } from '../core/data/csv';
 import { decodeText } from '../core/data/text';
 import { compareOrders, reorder } from '../core/explore/order';
@@ -59,11 +59,10 @@ type Values = Record<string, string | boolean | undefined>;
 const text = (values: Values, key: string): string | undefined =>
   typeof values[key] === 'string' ? values[key] : undefined;
 
-async function backendFrom(values: Values): Promise<string> {
-  const backend = await initBackend(
+async function backendFrom(values: Values): Promise<BackendInfo> {
+  return initBackend(
     oneOf<BackendPreference>(text(values, 'backend'), BACKENDS, 'auto', 'backend'),
   );
-  return backend.name;
 }
 
 /** Trains one job with a progress bar, saves it, and prints the epochs (or one JSON line). */
@@ -72,7 +71,7 @@ async function train(
   values: Values,
   defaults: { epochs: number; lr: number; batch: number },
 ): Promise<void> {
-  const backend = await backendFrom(values);
+  const { name: backend, kernel } = await backendFrom(values);
   const json = values.json === true;
   const log = json
     ? (line: string) => process.stderr.write(line + '\n')
@@ -88,7 +87,7 @@ async function train(
       path.join('models', `${job.task}-${job.model.cell}-h${job.model.hiddenSize}.json`),
   );
   log(
-    `Training a ${job.task} ${job.model.cell.toUpperCase()} ${job.model.hiddenSize} for ${settings.epochs} epochs on ${backend}`,
+    `Training a ${job.task} ${job.model.cell.toUpperCase()} ${job.model.hiddenSize} for ${settings.epochs} epochs on ${backend}, kernel ${kernel}`,
   );
   const bar = new ProgressBar(process.stderr);
   let interrupted = false;
@@ -126,6 +125,7 @@ async function train(
       JSON.stringify({
         task: job.task,
         backend,
+        kernel,
         epochs: result.history.length,
         seconds: Number(result.trainSeconds.toFixed(2)),
         metrics: result.info.metrics ?? null,

@@ -5,7 +5,7 @@ import { MathBackendCPU, version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as path from 'node:path';
-import { recurrenceKernel } from './kernel/recurrenceKernel';
+import { kernelBuild, recurrenceKernel, type KernelBuild } from './kernel/recurrenceKernel';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
@@ -22,6 +22,8 @@ export interface BackendInfo {
   tfjsVersion: string;
   /** Every backend tried before (and including) the one that runs, with why each failed. */
   attempts: BackendAttempt[];
+  /** The build of the recurrence kernel this engine runs, whatever the tfjs backend. */
+  kernel: KernelBuild;
 }
 
 export interface BackendOptions {
@@ -71,7 +73,7 @@ export async function initBackend(
     try {
       if (active?.name !== name) await tryBackend(name, options);
       attempts.push({ name });
-      active = { name, tfjsVersion: version_cpu, attempts };
+      active = { name, tfjsVersion: version_cpu, attempts, kernel: kernelBuild() };
       return active;
     } catch (error) {
       attempts.push({
@@ -89,9 +91,19 @@ export function activeBackend(): BackendInfo | undefined {
 }
 
 export function describeAttempts(info: BackendInfo): string {
-  return info.attempts
+  const attempts = info.attempts
     .map((a) => (a.error ? `${a.name} unavailable (${a.error})` : `${a.name} active`))
     .join(', ');
+  return `${attempts}; recurrence kernel: ${describeKernel(info.kernel)}`;
+}
+
+const KERNEL_NAMES: Record<KernelBuild, string> = {
+  relaxed: 'WebAssembly relaxed SIMD (fused multiply-add)',
+  simd128: 'WebAssembly SIMD128 (this engine has no relaxed SIMD)',
+};
+
+export function describeKernel(build: KernelBuild): string {
+  return KERNEL_NAMES[build];
 }
 
 /** Live tensors and their bytes on the current backend, for the memory report. */

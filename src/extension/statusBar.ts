@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { describeKernel } from '../core/backend';
 import { formatEpoch } from '../shared/trainingFigures';
 import type { BackendService } from './backendService';
 import type { TrainingController } from './training/trainingController';
@@ -21,7 +22,10 @@ export function createStatusBar(
     item.text = run
       ? `$(sync~spin) RNN ${name} · ${formatEpoch(run.epoch, run.epochs)}`
       : `$(pulse) RNN: ${name}`;
-    item.tooltip = `RNN Explorer backend: ${name}. Click to choose another.`;
+    const kernel = backend.active
+      ? `; recurrence kernel: ${describeKernel(backend.active.kernel)}`
+      : '';
+    item.tooltip = `RNN Explorer backend: ${name}${kernel}. Click to choose another.`;
     item.show();
   };
   render();

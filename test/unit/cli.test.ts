@@ -59,6 +59,7 @@ describe('command line', () => {
       'helperSteps',
       'hidden',
       'history',
+      'kernel',
       'layers',
       'macroAccuracy',
       'modelPath',
@@ -68,6 +69,9 @@ describe('command line', () => {
       'task',
     ]);
     assert.equal(summary.cell, 'rnn');
+    // The CLI runs the kernel VS Code runs, on Node 20 too (src/cli/relaxedSimd.ts).
+    assert.equal(summary.kernel, 'relaxed');
+    assert.match(run.stderr, /on \w+, kernel relaxed/);
     assert.equal(summary.modelPath, out);
     assert.ok(summary.heldOutAccuracy > 0.469, 'beats always answering Russian');
     assert.match(run.stderr, /epoch 1\/1 .*held-out acc/);
