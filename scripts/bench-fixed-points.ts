@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { cpuUsage } from 'node:process';
 import { parseArgs } from 'node:util';
+import { enableRelaxedSimd } from '../src/cli/relaxedSimd';
 import { initBackend, type BackendPreference } from '../src/core/backend';
 import { subjectReading } from '../src/core/explore/subjects';
 import { loadModel } from '../src/core/io/modelFile';
@@ -20,6 +21,7 @@ const MODEL = path.join(ROOT, 'media', 'models', 'names-gru.json');
 const WORKER = path.join(ROOT, 'scripts', 'analysisWorker.dev.mjs');
 
 async function main(): Promise<void> {
+  enableRelaxedSimd();
   const { values } = parseArgs({
     options: {
       starts: { type: 'string', default: String(HOST_SEARCH.starts) },

@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { enableRelaxedSimd } from '../src/cli/relaxedSimd';
 import { initBackend, type BackendPreference } from '../src/core/backend';
 import { loadNames } from '../src/core/data/names';
 import { loadModel } from '../src/core/io/modelFile';
@@ -19,6 +20,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
+  enableRelaxedSimd();
   const { values } = parseArgs({
     options: {
       backend: { type: 'string', default: 'auto' },
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
   };
   const result = {
     backend: backend.name,
+    kernel: backend.kernel,
     predictions: count,
     ...summary(times.hover),
     predictOnly: summary(times.predict),

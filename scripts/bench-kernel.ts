@@ -2,10 +2,15 @@
  * `npm run bench:kernel`: the recurrence kernel alone, one layer forward and backward on a
  * names-sized batch (T 8, batch 64, hidden 128, 58 input symbols), microseconds per call.
  *
- *   npm run bench:kernel -- [--steps 8] [--batch 64] [--hidden 128] [--calls 300]
+ *   npm run bench:kernel -- [--steps 8] [--batch 64] [--hidden 128] [--calls 300] [--simd128]
+ *
+ * It runs the kernel build VS Code runs (relaxed SIMD), or with --simd128 the plain SIMD128
+ * build, for a before-and-after of fused multiply-adds (Node 20 only: later Nodes have relaxed
+ * SIMD on and cannot turn it off).
  */
 import { parseArgs } from 'node:util';
-import { recurrenceKernel } from '../src/core/kernel/recurrenceKernel';
+import { enableRelaxedSimd } from '../src/cli/relaxedSimd';
+import { kernelBuild, recurrenceKernel } from '../src/core/kernel/recurrenceKernel';
 import { gateCount, type CellType } from '../src/core/model/config';
 import { Random } from '../src/core/random';
 
@@ -15,8 +20,10 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '64' },
     hidden: { type: 'string', default: '128' },
     calls: { type: 'string', default: '300' },
+    simd128: { type: 'boolean', default: false },
   },
 });
+if (!values.simd128) enableRelaxedSimd();
 const [T, B, H, calls] = [values.steps, values.batch, values.hidden, values.calls].map(Number) as [
   number,
   number,
@@ -27,6 +34,7 @@ const I = 58;
 const random = new Random(1);
 const uniform = (n: number): Float32Array => random.uniformArray(n, -0.1, 0.1);
 const kernel = recurrenceKernel();
+console.log(`kernel build: ${kernelBuild()}`);
 
 for (const cell of ['rnn', 'gru', 'lstm'] as CellType[]) {
   const G = gateCount(cell) * H;

@@ -9,6 +9,7 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { enableRelaxedSimd } from '../src/cli/relaxedSimd';
 import { initBackend, type BackendPreference } from '../src/core/backend';
 import { loadNames } from '../src/core/data/names';
 import { loadModel } from '../src/core/io/modelFile';
@@ -32,6 +33,7 @@ function summary(times: number[]): { medianMs: number; minMs: number; maxMs: num
 }
 
 async function main(): Promise<void> {
+  enableRelaxedSimd();
   const { values } = parseArgs({
     options: {
       backend: { type: 'string', default: 'wasm' },
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
   console.log(
     JSON.stringify({
       backend: backend.name,
+      kernel: backend.kernel,
       names: names.length,
       hiddenSize: model.config.hiddenSize,
       repeats,

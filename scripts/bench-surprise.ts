@@ -16,6 +16,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { enableRelaxedSimd } from '../src/cli/relaxedSimd';
 import { initBackend, type BackendPreference } from '../src/core/backend';
 import { readText } from '../src/core/explore/surprise';
 import type { CellType } from '../src/core/model/config';
@@ -29,6 +30,7 @@ const DOCUMENT_CHARACTERS = 10_000;
 const TARGET_MS = 100;
 
 async function main(): Promise<void> {
+  enableRelaxedSimd();
   const { values } = parseArgs({
     options: {
       backend: { type: 'string', default: 'wasm' },
@@ -103,6 +105,7 @@ async function main(): Promise<void> {
   const last = runs[runs.length - 1] as { meanBits: number; ranges: number };
   const result = {
     backend: backend.name,
+    kernel: backend.kernel,
     model: `${cell.toUpperCase()} ${hiddenSize}, 1 layer, ${info.vocabulary.length} characters, 1 epoch on ${TRAINING_CHARACTERS} characters of Tiny Shakespeare (${trainedSeconds.toFixed(1)} s)`,
     document: `${document.length} characters of Tiny Shakespeare after the training text`,
     timed: 'readText + colourRuns (no VS Code Ranges or setDecorations)',
