@@ -42,9 +42,10 @@ const README_SHOTS: Record<string, string> = {
 /**
  * Each section starts its own VS Code: `views` is every view but the race's, the editor's and
  * the State space's; `race` the race's; `editor` a text model colouring an open file, and its
- * unit search in the Explorer; `stateSpace` the State space view before and after a run.
+ * unit search in the Explorer; `stateSpace` the State space view before and after a run;
+ * `status` the status bar's tooltip, naming the backend and the kernel build.
  */
-const SECTIONS = ['views', 'race', 'editor', 'stateSpace'] as const;
+const SECTIONS = ['views', 'race', 'editor', 'stateSpace', 'status'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -442,6 +443,18 @@ async function stateSpaceShots(theme: keyof typeof THEMES): Promise<void> {
   }
 }
 
+/** The status bar item's tooltip: the tfjs backend and the build of the recurrence kernel. */
+async function statusShots(theme: keyof typeof THEMES): Promise<void> {
+  const vscode = await start(theme);
+  try {
+    await vscode.activated();
+    await vscode.statusTooltip();
+    await shoot(vscode, theme, 'status-backend');
+  } finally {
+    await vscode.stop();
+  }
+}
+
 async function main(): Promise<void> {
   for (const theme of values.themes.split(',') as Array<keyof typeof THEMES>) {
     if (!(theme in THEMES))
@@ -451,6 +464,7 @@ async function main(): Promise<void> {
     if (sections.includes('race')) await raceShots(theme);
     if (sections.includes('editor')) await editorShots(theme);
     if (sections.includes('stateSpace')) await stateSpaceShots(theme);
+    if (sections.includes('status')) await statusShots(theme);
   }
   if (values.readme) {
     for (const [shot, name] of Object.entries(README_SHOTS)) {

@@ -22,10 +22,12 @@ export function createStatusBar(
     item.text = run
       ? `$(sync~spin) RNN ${name} · ${formatEpoch(run.epoch, run.epochs)}`
       : `$(pulse) RNN: ${name}`;
+    // "wasm" names tfjs's backend; the recurrence kernel is WebAssembly whichever it is, so the
+    // tooltip names both, and which of the two a click changes.
     const kernel = backend.active
       ? `; recurrence kernel: ${describeKernel(backend.active.kernel)}`
       : '';
-    item.tooltip = `RNN Explorer backend: ${name}${kernel}. Click to choose another.`;
+    item.tooltip = `RNN Explorer's tfjs backend: ${name}${kernel}. Click to choose another backend.`;
     item.show();
   };
   render();

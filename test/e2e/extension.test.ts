@@ -49,6 +49,12 @@ describe('RNN Explorer in a real VS Code (code-server)', { timeout: 15 * 60_000 
     const status = await vscode.activated();
     assert.match(status, /RNN: (wasm|cpu|tensorflow)/);
     await vscode.screenshot('01-activated');
+    // VS Code's engine has relaxed SIMD, so the kernel's fused multiply-add build is the one named.
+    assert.match(
+      await vscode.statusTooltip(),
+      /^RNN Explorer's tfjs backend: (wasm|cpu|tensorflow); recurrence kernel: WebAssembly relaxed SIMD \(fused multiply-add\)\. Click to choose another backend\.$/,
+    );
+    await vscode.page.mouse.move(5, 500);
   });
 
   it('lists the RNN commands in the palette', async () => {

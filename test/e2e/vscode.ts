@@ -293,6 +293,23 @@ export class VSCode {
     }
   }
 
+  /** Hovers the RNN status bar item: the text of its tooltip. */
+  async statusTooltip(): Promise<string> {
+    await this.page.locator('.statusbar-item', { hasText: 'RNN' }).first().hover();
+    return waitFor(
+      async () => {
+        const text = await this.page
+          .locator('.workbench-hover, .monaco-hover')
+          .first()
+          .innerText()
+          .catch(() => '');
+        return /tfjs backend/.test(text) ? text : undefined;
+      },
+      15_000,
+      'the status bar tooltip',
+    );
+  }
+
   /** Resolves once the extension has activated and shows its backend in the status bar. */
   async activated(): Promise<string> {
     return waitFor(
