@@ -4,6 +4,7 @@ import type {
   LabControls,
   WebviewMessage,
 } from '../../shared/explorerProtocol';
+import { createVsCodeApi } from '../common/vscodeApi';
 import type { StateSpaceState } from './stateSpaceView';
 import type { UnitSearchState } from './unitSearchView';
 
@@ -26,15 +27,7 @@ export const DEFAULT_STATE: ExplorerState = {
   units: {},
 };
 
-interface VsCodeApi {
-  postMessage(message: WebviewMessage): void;
-  getState(): unknown;
-  setState(state: ExplorerState): void;
-}
-
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const api = acquireVsCodeApi();
+const api = createVsCodeApi<WebviewMessage, ExplorerState>();
 
 export function post(message: WebviewMessage): void {
   api.postMessage(message);

@@ -1,3 +1,4 @@
+import { createVsCodeApi } from '../common/vscodeApi';
 import { DEFAULT_RUNS_VIEW, type RunsViewState } from './runComparisonView';
 import type {
   ResultsContent,
@@ -15,16 +16,7 @@ export interface ResultsState {
   runs: RunsViewState;
 }
 
-interface VsCodeApi {
-  postMessage(message: ResultsWebviewMessage): void;
-  getState(): unknown;
-  setState(state: ResultsState): void;
-}
-
-declare function acquireVsCodeApi(): VsCodeApi;
-
-// acquireVsCodeApi may be called only once per page.
-const api = acquireVsCodeApi();
+const api = createVsCodeApi<ResultsWebviewMessage, ResultsState>();
 
 export function post(message: ResultsWebviewMessage): void {
   api.postMessage(message);

@@ -5,11 +5,11 @@
 import { formatHeadline } from '../../shared/format';
 import type { HostMessage, WebviewMessage } from '../../shared/explorerProtocol';
 import { evaluatedOn, formatEpoch, lossKind } from '../../shared/trainingFigures';
+import { createVsCodeApi } from '../common/vscodeApi';
 import { Plot, renderPlot, seriesColors } from '../explorer/charts';
 import { el } from '../explorer/dom';
 
-declare function acquireVsCodeApi(): { postMessage(message: WebviewMessage): void };
-const api = acquireVsCodeApi();
+const api = createVsCodeApi<WebviewMessage>();
 
 const status = el('p', { class: 'status', 'aria-live': 'polite' }, 'No training yet.');
 const chart = el('div', { class: 'chart', 'aria-hidden': 'true' });
