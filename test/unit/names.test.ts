@@ -4,7 +4,13 @@ import { after, before, describe, it } from 'node:test';
 import { foldToAlphabet } from '../../src/core/data/alphabet';
 import { isHeldOut, loadNames } from '../../src/core/data/names';
 import { loadModel } from '../../src/core/io/modelFile';
-import { looksLikeSurname, NamesClassifier } from '../../src/core/tasks/names';
+import {
+  encodeNames,
+  heldOutNames,
+  looksLikeSurname,
+  misclassifiedNames,
+  NamesClassifier,
+} from '../../src/core/tasks/names';
 import { assertNoLeak, useTestBackend } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -28,6 +34,30 @@ describe('names data set', () => {
     assert.equal(foldToAlphabet('Śliwiński'), 'Sliwinski');
     assert.equal(foldToAlphabet("O'Néill"), "O'Neill");
     assert.equal(foldToAlphabet('Müller-Lüdenscheidt'), 'MullerLudenscheidt');
+  });
+});
+
+describe('the misclassified names of the training dashboard', () => {
+  it('lists the held-out names of one language that the predictions gave to another', () => {
+    const data = loadNames(path.join(ROOT, 'media', 'data', 'names'));
+    const heldOut = heldOutNames(data);
+    // The evaluation predicts the held-out names in encodeNames' order: the lists must align.
+    assert.deepEqual(
+      heldOut.labels,
+      encodeNames(data).test.map((n) => n.label),
+    );
+    const russian = data.languages.indexOf('Russian');
+    const english = data.languages.indexOf('English');
+    // Every Russian name predicted English, except the first, which is predicted Russian.
+    const firstRussian = heldOut.labels.indexOf(russian);
+    const predictions = heldOut.labels.map((label, i) =>
+      label === russian && i !== firstRussian ? english : label,
+    );
+    const listed = misclassifiedNames(heldOut, predictions, russian, english);
+    const russianNames = heldOut.names.filter((_, i) => heldOut.labels[i] === russian);
+    assert.deepEqual(listed, russianNames.slice(1));
+    assert.ok(!listed.includes(heldOut.names[firstRussian]!));
+    assert.deepEqual(misclassifiedNames(heldOut, predictions, english, russian), []);
   });
 });
 

@@ -69,6 +69,33 @@ export function encodeNames(dataset: NamesDataset): {
   return { train: encode(dataset.train), test: encode(dataset.test) };
 }
 
+/** The held-out names in the split's order, which is the order of an evaluation's predictions. */
+export interface HeldOutNames {
+  names: string[];
+  labels: number[];
+  languages: string[];
+}
+
+export function heldOutNames(dataset: NamesDataset): HeldOutNames {
+  return {
+    names: dataset.test.map((n) => n.name),
+    labels: dataset.test.map((n) => n.label),
+    languages: dataset.languages,
+  };
+}
+
+/** The held-out names of language `actual` that `predictions` assigned to `predicted`. */
+export function misclassifiedNames(
+  heldOut: HeldOutNames,
+  predictions: ArrayLike<number>,
+  actual: number,
+  predicted: number,
+): string[] {
+  return heldOut.names.filter(
+    (_, i) => heldOut.labels[i] === actual && predictions[i] === predicted,
+  );
+}
+
 export interface NamesTraining {
   outcome: TrainOutcome;
   info: ManifestInfo;

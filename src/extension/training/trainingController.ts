@@ -6,6 +6,7 @@ import { TASK_TITLES, type TaskJob } from '../../core/tasks/jobs';
 import type { ForecastReport } from '../../core/tasks/forecasting';
 import type { TrainSettings } from '../../core/training/trainer';
 import { loadNames } from '../../core/data/names';
+import { heldOutNames, misclassifiedNames, type HeldOutNames } from '../../core/tasks/names';
 import { CurveSampler } from '../../core/runs/curveSampler';
 import type { BatchPoint, GradientSample, TrainingSnapshot } from '../../shared/explorerProtocol';
 import type { ControlTraining, EpochSummary, WorkerEvent } from '../../shared/trainingMessages';
@@ -92,7 +93,7 @@ export class TrainingController implements vscode.Disposable {
   /** Ends the run training now, as stopped, without waiting for the worker (restart). */
   private interruptRun?: () => void;
   private record?: RunRecord;
-  private heldOutNames?: { names: string[]; labels: number[]; languages: string[] };
+  private heldOutNames?: HeldOutNames;
 
   constructor(
     private readonly extensionPath: string,
@@ -156,11 +157,7 @@ export class TrainingController implements vscode.Disposable {
   ): { actual: string; predicted: string; names: string[] } {
     const heldOut = this.heldOut();
     const last = this.record?.history[this.record.history.length - 1];
-    const names = last
-      ? heldOut.names.filter(
-          (_, i) => heldOut.labels[i] === actual && last.predictions[i] === predicted,
-        )
-      : [];
+    const names = last ? misclassifiedNames(heldOut, last.predictions, actual, predicted) : [];
     return {
       actual: heldOut.languages[actual] ?? '?',
       predicted: heldOut.languages[predicted] ?? '?',
@@ -168,15 +165,8 @@ export class TrainingController implements vscode.Disposable {
     };
   }
 
-  private heldOut(): { names: string[]; labels: number[]; languages: string[] } {
-    if (!this.heldOutNames) {
-      const data = loadNames(this.namesDirectory);
-      this.heldOutNames = {
-        names: data.test.map((n) => n.name),
-        labels: data.test.map((n) => n.label),
-        languages: data.languages,
-      };
-    }
+  private heldOut(): HeldOutNames {
+    this.heldOutNames ??= heldOutNames(loadNames(this.namesDirectory));
     return this.heldOutNames;
   }
 
