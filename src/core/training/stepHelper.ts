@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { ModelConfig } from '../model/config';
 import { paramSpecs, sizeOf } from '../model/params';
 import type { LayerState, SequenceData } from '../model/recurrentStack';
+import { sequenceLengths } from '../model/reverse';
 import type { PartGradients } from './kernelStep';
 
 /**
@@ -194,11 +195,7 @@ export interface BatchRows {
  */
 export function splitRows(data: SequenceData, labels: Int32Array): [BatchRows, BatchRows] {
   const B = data.batch;
-  const lengths = Array.from({ length: B }, (_, b) => {
-    let length = 0;
-    for (let t = 0; t < data.steps; t++) if (data.mask[t * B + b]) length = t + 1;
-    return length;
-  });
+  const lengths = sequenceLengths(data);
   const total = lengths.reduce((a, b) => a + b, 0);
   let at = 0;
   for (let sum = 0; at < B - 1 && sum + (lengths[at] as number) <= total / 2; at++)
