@@ -123,19 +123,6 @@ export class SequenceModel {
     );
   }
 
-  /** The head's backward pass on plain arrays: from dL/dlogits [N, C], dL/dstates and its weights' gradients. */
-  headBackward(
-    states: Float32Array,
-    dLogits: Float32Array,
-  ): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
-    return recurrenceKernel().linearBackward(
-      states,
-      valuesOf(this.param('fc.weight')),
-      dLogits,
-      this.config.outputSize,
-    );
-  }
-
   weightValues(): Map<string, Float32Array> {
     const values = new Map<string, Float32Array>();
     for (const spec of paramSpecs(this.config)) {
@@ -165,7 +152,12 @@ export class SequenceModel {
       return {
         value: tf.tensor2d(y, [input.shape[0] as number, C]),
         gradFunc: (dy: tf.Tensor) => {
-          const { dx, dw, db } = this.headBackward(xs, dy.dataSync() as Float32Array);
+          const { dx, dw, db } = recurrenceKernel().linearBackward(
+            xs,
+            valuesOf(weight),
+            dy.dataSync() as Float32Array,
+            C,
+          );
           return [tf.tensor(dx, input.shape), tf.tensor(dw, weight.shape), tf.tensor1d(db)];
         },
       };
