@@ -138,8 +138,7 @@ async function raceShots(theme: keyof typeof THEMES): Promise<void> {
     );
     await shoot(vscode, theme, 'cells-compared');
 
-    await vscode.runCommand('RNN: Open Explorer');
-    const frame = await vscode.webviewFrame('#tab-training');
+    const frame = await (await vscode.openExplorer()).frame();
     await tab(frame, 'training');
     await frame.click('#playground-train');
     await waitFor(
@@ -247,8 +246,7 @@ async function themeShots(theme: keyof typeof THEMES): Promise<void> {
     await vscode.quickInputType('12');
     await vscode.webviewFrame('.verdict', 5 * 60_000);
     await shoot(vscode, theme, 'forecast');
-    await vscode.runCommand('RNN: Open Explorer');
-    const explorer = await vscode.webviewFrame('#tab-training');
+    const explorer = await (await vscode.openExplorer()).frame();
     await tab(explorer, 'training');
     await waitFor(
       async () => /finished/.test(await explorer.innerText('.training-view .status')),
@@ -262,8 +260,7 @@ async function themeShots(theme: keyof typeof THEMES): Promise<void> {
     for (const title of [/Cell/, /Inputs during training/]) await enterOn(vscode, title);
     await textModelTrained(vscode, 5 * 60_000);
     await vscode.closeQuickInput();
-    await vscode.runCommand('RNN: Open Explorer');
-    const text = await vscode.webviewFrame('#tab-training');
+    const text = await (await vscode.openExplorer()).frame();
     await tab(text, 'training');
     await shoot(vscode, theme, 'training-text');
   } finally {
@@ -401,8 +398,7 @@ async function stateSpaceShots(theme: keyof typeof THEMES): Promise<void> {
   const dots = '.states-view g[aria-label="dot"] circle';
   try {
     await vscode.activated();
-    await vscode.runCommand('RNN: Open Explorer');
-    const explorer = await vscode.webviewFrame('#tab-states');
+    const explorer = await (await vscode.openExplorer()).frame();
     await tab(explorer, 'states');
     await waitFor(
       async () => (await explorer.locator(dots).count()) > 0,

@@ -39,10 +39,9 @@ describe(
         120_000,
         'epoch 2',
       );
-      await vscode.runCommand('RNN: Open Explorer');
+      const explorer = await vscode.openExplorer();
       await vscode.screenshot('28-explorer-while-training');
-      const explorer = vscode.webview('#tab-training');
-      await explorer.on((frame) => frame.click('#tab-training'), 60_000);
+      await explorer.click('#tab-training');
       const loaded = await explorer.loadedAt();
       await vscode.runCommand('Developer: Reload Webviews');
       // The old page stays for a moment after the command: only the page that replaces it counts.

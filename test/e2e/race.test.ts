@@ -103,15 +103,9 @@ describe('The cells raced in a real VS Code (code-server)', { timeout: 15 * 60_0
   });
 
   it('opens the race from the gradient lab’s "see it in training"', async () => {
-    await vscode.runCommand('RNN: Open Explorer');
-    const explorer = vscode.webview('#tab-gradients');
-    // The host's first messages show the graph; a tab clicked before they land is switched back
-    // (the button then hid under the test's click once). The drawn graph says they have landed.
-    await waitFor(
-      async () => (await explorer.count('svg.unfolded g.step')) > 0 || undefined,
-      30_000,
-      'the first graph in the Explorer',
-    );
+    // A tab clicked before the page has started is switched back to the graph (the button then
+    // hid under the test's click once): openExplorer waits for the start.
+    const explorer = await vscode.openExplorer();
     await explorer.click('#tab-gradients');
     await explorer.click('button.lab-see-training');
     await vscode.quickInputTitled('Memory Span');

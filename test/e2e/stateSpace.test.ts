@@ -23,14 +23,15 @@ describe('the State space view in a real VS Code', { timeout: 10 * 60_000 }, () 
   after(async () => vscode?.stop());
 
   it('draws a point per held-out name for the bundled model, and says why it has no slider', async () => {
-    await vscode.runCommand('RNN: Open Explorer');
-    explorer = vscode.webview('#name-input');
+    explorer = await vscode.openExplorer();
     await explorer.click('#tab-states');
     await waitFor(
       async () => (await explorer.count(DOTS)) === HELD_OUT.length,
       60_000,
       `${HELD_OUT.length} points`,
     );
+    // On screen, not only drawn: the points of a hidden view would be counted too.
+    assert.equal(await explorer.on((frame) => frame.isVisible('#panel-states')), true);
     assert.match(
       await explorer.innerText('.states-no-epochs'),
       /not trained in this VS Code.*train a run to see one learn/,

@@ -510,6 +510,22 @@ export class VSCode {
   }
 
   /**
+   * RNN: Open Explorer, once its page has started. The host answers the page's `ready` with init
+   * and then the command's view (the graph); a tab clicked before that arrives is switched back
+   * (seen in CI). The graph's first reading is answered after both, so a tab clicked now stays.
+   */
+  async openExplorer(): Promise<Webview> {
+    await this.runCommand('RNN: Open Explorer');
+    const explorer = this.webview('#name-input');
+    await waitFor(
+      async () => (await explorer.innerText('.graph-view .status')).startsWith('After "'),
+      60_000,
+      'the Explorer started',
+    );
+    return explorer;
+  }
+
+  /**
    * A finished names training offers its model in a notification ("… held-out …"); this waits
    * for it, with `mentions` in its text when given, and presses its Use for Hover.
    */
